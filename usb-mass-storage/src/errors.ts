@@ -1,0 +1,129 @@
+/**
+ * Typed errors of the protocol core. Each is a small class with `cause` (as in
+ * ya-webadb) and the IMAPI HRESULT a Windows caller would have seen, so the
+ * worker can send it across Comlink as a plain value (see `toErrorValue`).
+ */
+import { HRESULT, type HResultName } from './hresult.ts';
+import type { Sense } from './scsi/sense.ts';
+
+export class WebdiscError extends Error {
+  /** Name of the HRESULT in `HRESULT` (the seed's spelling). */
+  readonly hresultName: HResultName;
+  readonly sense: Sense | undefined;
+
+  constructor(
+    hresultName: HResultName,
+    message: string,
+    options?: { cause?: unknown; sense?: Sense | undefined },
+  ) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.name = new.target.name;
+    this.hresultName = hresultName;
+    this.sense = options?.sense;
+  }
+
+  get hresult(): number {
+    return HRESULT[this.hresultName];
+  }
+}
+
+/** Bytes from a device or a file that do not parse. */
+export class DecodeError extends WebdiscError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('E_IMAPI_RECORDER_INVALID_RESPONSE_FROM_DEVICE', message, options);
+  }
+}
+
+/** The device went away (WebUSB NotFoundError, node-usb LIBUSB_ERROR_NO_DEVICE). */
+export class DeviceGoneError extends WebdiscError {
+  constructor(message = 'The device is no longer available.', options?: { cause?: unknown }) {
+    super('HRESULT_FROM_WIN32_ERROR_DEV_NOT_EXIST', message, options);
+  }
+}
+
+/** A command did not complete in its time; the transport has already reset. */
+export class CommandTimeoutError extends WebdiscError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('E_IMAPI_RECORDER_COMMAND_TIMEOUT', message, options);
+  }
+}
+
+/** The caller's AbortSignal fired. */
+export class CancelledError extends WebdiscError {
+  constructor(message = 'The request was cancelled.', options?: { cause?: unknown }) {
+    super('E_IMAPI_REQUEST_CANCELLED', message, options);
+  }
+}
+
+/** A BOT protocol violation (bad CSW, phase error) that reset recovery cured. */
+export class TransportError extends WebdiscError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('E_IMAPI_RECORDER_INVALID_RESPONSE_FROM_DEVICE', message, options);
+  }
+}
+
+/** Reset recovery itself failed: the device cannot be used until replugged. */
+export class DeviceUnusableError extends WebdiscError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('E_FAIL', message, options);
+  }
+}
+
+/** No mass-storage interface, claim refused, and the like. */
+export class DeviceAccessError extends WebdiscError {
+  constructor(hresultName: HResultName, message: string, options?: { cause?: unknown }) {
+    super(hresultName, message, options);
+  }
+}
+
+/** The device answered CHECK CONDITION; `sense` says why. */
+export class ScsiCommandError extends WebdiscError {
+  readonly opcode: number;
+  constructor(
+    hresultName: HResultName,
+    message: string,
+    opcode: number,
+    sense: Sense | undefined,
+    options?: { cause?: unknown },
+  ) {
+    super(hresultName, message, { ...options, sense });
+    this.opcode = opcode;
+  }
+}
+
+/** What crosses a structured-clone boundary (Comlink, BroadcastChannel, CLI --json). */
+export interface ErrorValue {
+  readonly hresult: number;
+  readonly name: string;
+  readonly message: string;
+  readonly sense: Sense | null;
+}
+
+export function toErrorValue(error: unknown): ErrorValue {
+  if (error instanceof WebdiscError) {
+    return {
+      hresult: error.hresult,
+      name: error.hresultName,
+      message: error.message,
+      sense: error.sense ?? null,
+    };
+  }
+  if (error instanceof Error && error.name === 'QuotaExceededError') {
+    return {
+      hresult: HRESULT.E_OUTOFMEMORY,
+      name: 'E_OUTOFMEMORY',
+      message: error.message,
+      sense: null,
+    };
+  }
+  if (error instanceof RangeError && /allocation|memory/i.test(error.message)) {
+    return {
+      hresult: HRESULT.E_OUTOFMEMORY,
+      name: 'E_OUTOFMEMORY',
+      message: error.message,
+      sense: null,
+    };
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return { hresult: HRESULT.E_FAIL, name: 'E_FAIL', message, sense: null };
+}

@@ -1,0 +1,1 @@
+export const VIRTUAL_RECORDER_NAME = 'Virtual recorder';
