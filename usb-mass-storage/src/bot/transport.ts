@@ -1,0 +1,762 @@
+/**
+ * The Bulk-Only Transport host (USB MSC BOT 1.0). One command in flight per
+ * device; concurrent callers are serialised. Every transfer is raced against
+ * the command's deadline (WebUSB transfers have no timeout of their own), and
+ * every protocol violation ends in reset recovery (§5.3.4) before the caller
+ * hears about it.
+ */
+import {
+  CancelledError,
+  CommandTimeoutError,
+  DecodeError,
+  DeviceAccessError,
+  DeviceGoneError,
+  DeviceUnusableError,
+  TransportError,
+  WebdiscError,
+} from '../errors.ts';
+import type { ScsiRequest } from '../scsi/command.ts';
+import { decodeSense, type Sense } from '../scsi/sense.ts';
+import { clearTimer, setTimer, type AbortSignalLike, type TimerHandle } from '../timers.ts';
+import {
+  MassStorage,
+  type UsbDeviceLike,
+  type UsbInTransferResultLike,
+  type UsbOutTransferResultLike,
+} from '../usb.ts';
+import {
+  CSW_LENGTH,
+  CswStatus,
+  type Direction,
+  decodeCsw,
+  encodeCbw,
+  looksLikeCsw,
+  type Csw,
+} from './wrappers.ts';
+
+/** WebUSB caps one transfer at 32 MiB (protocol-notes.md, "WebUSB specifics"). */
+export const MAX_TRANSFER_LIMIT = 32 * 1024 * 1024;
+const DEFAULT_MAX_TRANSFER = 1024 * 1024;
+const DEFAULT_QUEUE_DEPTH = 4;
+const DEFAULT_TIMEOUT_MS = 30_000;
+/** Reset recovery is a control request and two CLEAR_FEATUREs: seconds at most. */
+const RESET_TIMEOUT_MS = 5_000;
+const REQUEST_SENSE_LENGTH = 18;
+
+export interface MassStorageInterface {
+  readonly configurationValue: number;
+  readonly interfaceNumber: number;
+  readonly alternateSetting: number;
+  readonly subclass: number;
+  readonly inEndpoint: number;
+  readonly outEndpoint: number;
+  readonly packetSize: number;
+}
+
+/** Finds the BOT interface: class 08h, subclass 02h/05h/06h, protocol 50h, bulk IN + OUT. */
+export function findMassStorageInterface(device: UsbDeviceLike): MassStorageInterface | undefined {
+  for (const configuration of device.configurations) {
+    for (const iface of configuration.interfaces) {
+      for (const alt of iface.alternates) {
+        if (
+          alt.interfaceClass !== MassStorage.InterfaceClass ||
+          !MassStorage.Subclasses.includes(alt.interfaceSubclass) ||
+          alt.interfaceProtocol !== MassStorage.ProtocolBulkOnly
+        ) {
+          continue;
+        }
+        const bulkIn = alt.endpoints.find((e) => e.type === 'bulk' && e.direction === 'in');
+        const bulkOut = alt.endpoints.find((e) => e.type === 'bulk' && e.direction === 'out');
+        if (!bulkIn || !bulkOut) continue;
+        return {
+          configurationValue: configuration.configurationValue,
+          interfaceNumber: iface.interfaceNumber,
+          alternateSetting: alt.alternateSetting,
+          subclass: alt.interfaceSubclass,
+          inEndpoint: bulkIn.endpointNumber,
+          outEndpoint: bulkOut.endpointNumber,
+          packetSize: Math.min(bulkIn.packetSize, bulkOut.packetSize),
+        };
+      }
+    }
+  }
+  return undefined;
+}
+
+export interface BotOptions {
+  /** LUN to address; default 0 (the first). Must be <= the device's max LUN. */
+  readonly lun?: number;
+  /** Largest single transfer in a data phase; default 1 MiB, at most 32 MiB. */
+  readonly maxTransferSize?: number;
+  /** Transfers queued at once in a long data phase, so the bus never idles; default 4. */
+  readonly queueDepth?: number;
+  /** Per-command default timeout, from the CDB (see scsi/opcodes.ts). */
+  readonly defaultTimeoutMs?: (cdb: Uint8Array) => number;
+  /**
+   * Runs right after a successful reset recovery, before any queued command,
+   * with an executor that bypasses the queue. The recorder uses it to assert
+   * PREVENT (and RESERVE) again: a Bulk-Only reset can clear them
+   * (protocol-notes.md, "Quirks").
+   */
+  readonly afterReset?: (run: (request: ScsiRequest) => Promise<CommandResult>) => Promise<void>;
+  /** Observes every command (the UI's command trace). */
+  readonly onCommand?: (record: CommandRecord) => void;
+}
+
+export interface ExecuteOptions {
+  readonly signal?: AbortSignalLike | undefined;
+  readonly timeoutMs?: number | undefined;
+  /** Skip REQUEST SENSE after status 1 (used for REQUEST SENSE itself). */
+  readonly noAutoSense?: boolean;
+}
+
+export interface CommandResult {
+  /** 'good' = CSW status 0; 'check-condition' = status 1, with auto-sense in `sense`. */
+  readonly status: 'good' | 'check-condition';
+  /** Data-in bytes actually received (empty for other directions). */
+  readonly data: Uint8Array;
+  /** Bytes actually moved in the data phase, whatever the device claimed. */
+  readonly transferred: number;
+  /** The CSW residue, clamped to the requested length (BOT §6.7: never more). */
+  readonly residue: number;
+  /** Decoded auto-sense when status is 'check-condition'. Undefined if sense was empty. */
+  readonly sense?: Sense | undefined;
+  /**
+   * Status 1 followed by empty sense: how BOT reports RESERVATION CONFLICT,
+   * which it cannot express directly (protocol-notes.md).
+   */
+  readonly emptySense?: boolean;
+}
+
+export interface CommandRecord {
+  readonly cdb: Uint8Array;
+  readonly direction: ScsiRequest['direction'];
+  readonly length: number;
+  readonly startedAt: number;
+  readonly durationMs: number;
+  readonly result?: CommandResult | undefined;
+  readonly error?: WebdiscError | undefined;
+}
+
+interface Deadline {
+  readonly at: number;
+  readonly ms: number;
+  readonly signal: AbortSignalLike | undefined;
+}
+
+/** Thrown inside a command to unwind to the recovery point. */
+class Timeout extends Error {}
+class Aborted extends Error {}
+
+function isGoneError(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  // WebUSB: NotFoundError. node-usb: LIBUSB_ERROR_NO_DEVICE / "device has been disconnected".
+  return (
+    error.name === 'NotFoundError' ||
+    /LIBUSB_ERROR_NO_DEVICE|no such device|disconnected/i.test(error.message)
+  );
+}
+
+/** node-usb 3.x rejects a stalled transfer with an Error saying "stall" instead of resolving it. */
+function isStallError(error: unknown): boolean {
+  return error instanceof Error && /stall|LIBUSB_ERROR_PIPE/i.test(error.message);
+}
+
+function toBytes(view: DataView | undefined): Uint8Array {
+  return view ? new Uint8Array(view.buffer, view.byteOffset, view.byteLength) : new Uint8Array(0);
+}
+
+export class BulkOnlyTransport {
+  readonly device: UsbDeviceLike;
+  readonly interface: MassStorageInterface;
+  readonly maxLun: number;
+  readonly lun: number;
+  readonly maxTransferSize: number;
+  readonly queueDepth: number;
+
+  #options: BotOptions;
+  #tag = 1;
+  #queue: Promise<unknown> = Promise.resolve();
+  #gone = false;
+  #unusable: DeviceUnusableError | undefined;
+  /** Set while afterReset runs, so a failure inside it cannot recurse. */
+  #inAfterReset = false;
+  /** Rejects every pending race when the device disappears. */
+  #goneSignal: { promise: Promise<never>; reject: (e: Error) => void };
+
+  private constructor(
+    device: UsbDeviceLike,
+    iface: MassStorageInterface,
+    maxLun: number,
+    options: BotOptions,
+  ) {
+    this.device = device;
+    this.interface = iface;
+    this.maxLun = maxLun;
+    this.#options = options;
+    this.lun = options.lun ?? 0;
+    const max = options.maxTransferSize ?? DEFAULT_MAX_TRANSFER;
+    if (!Number.isInteger(max) || max < 512 || max > MAX_TRANSFER_LIMIT) {
+      throw new RangeError(`maxTransferSize must be 512..${MAX_TRANSFER_LIMIT} bytes`);
+    }
+    this.maxTransferSize = max;
+    this.queueDepth = Math.max(1, Math.min(16, options.queueDepth ?? DEFAULT_QUEUE_DEPTH));
+    let reject!: (e: Error) => void;
+    const promise = new Promise<never>((_, r) => (reject = r));
+    promise.catch(() => undefined);
+    this.#goneSignal = { promise, reject };
+  }
+
+  /**
+   * Opens the device, selects the configuration, claims the BOT interface and
+   * reads the max LUN. WebUSB's SecurityError (Chrome's protected class) and
+   * NetworkError (the OS holds the interface) become DeviceAccessError with
+   * the reason.
+   */
+  static async connect(
+    device: UsbDeviceLike,
+    options: BotOptions = {},
+  ): Promise<BulkOnlyTransport> {
+    const iface = findMassStorageInterface(device);
+    if (!iface) {
+      throw new DeviceAccessError(
+        'E_IMAPI_RECORDER_INVALID_RESPONSE_FROM_DEVICE',
+        'This USB device has no Bulk-Only mass-storage interface (class 08h, subclass 02h/05h/06h, protocol 50h).',
+      );
+    }
+    try {
+      if (!device.opened) await device.open();
+      if (device.configuration?.configurationValue !== iface.configurationValue) {
+        await device.selectConfiguration(iface.configurationValue);
+      }
+      await device.claimInterface(iface.interfaceNumber);
+    } catch (error) {
+      throw BulkOnlyTransport.#accessError(error);
+    }
+    const maxLun = await BulkOnlyTransport.#getMaxLun(device, iface.interfaceNumber);
+    const lun = options.lun ?? 0;
+    if (!Number.isInteger(lun) || lun < 0 || lun > maxLun) {
+      throw new RangeError(`LUN ${lun} is not on this device (max LUN ${maxLun})`);
+    }
+    return new BulkOnlyTransport(device, iface, maxLun, options);
+  }
+
+  static #accessError(error: unknown): WebdiscError {
+    if (isGoneError(error)) return new DeviceGoneError(undefined, { cause: error });
+    const name = error instanceof Error ? error.name : '';
+    if (name === 'SecurityError') {
+      return new DeviceAccessError(
+        'E_ACCESS_DENIED',
+        'The browser refused the USB Mass Storage interface (a protected class for ordinary pages). ' +
+          'Use the Isolated Web App build with the usb-unrestricted permission, or the webdisc CLI.',
+        { cause: error },
+      );
+    }
+    if (
+      name === 'NetworkError' ||
+      /LIBUSB_ERROR_BUSY|busy/i.test(String((error as Error)?.message))
+    ) {
+      return new DeviceAccessError(
+        'E_ACCESS_DENIED',
+        'The operating system holds this drive (its usb-storage driver is bound). ' +
+          'Unbind it (see the README udev rule), or use force to detach it in the CLI.',
+        { cause: error },
+      );
+    }
+    if (error instanceof WebdiscError) return error;
+    return new DeviceAccessError('E_FAIL', `Could not open the USB device: ${String(error)}`, {
+      cause: error,
+    });
+  }
+
+  /**
+   * Get Max LUN, BOT §3.2 (A1h/FEh, wLength 1). Devices with one LUN may
+   * STALL it; an empty reply or a value above 15 also means LUN 0 only.
+   */
+  static async #getMaxLun(device: UsbDeviceLike, interfaceNumber: number): Promise<number> {
+    try {
+      const result = await device.controlTransferIn(
+        {
+          requestType: 'class',
+          recipient: 'interface',
+          request: MassStorage.RequestGetMaxLun,
+          value: 0,
+          index: interfaceNumber,
+        },
+        1,
+      );
+      if (result.status !== 'ok' && result.status !== undefined) return 0;
+      const value = toBytes(result.data)[0];
+      return value === undefined || value > 15 ? 0 : value;
+    } catch (error) {
+      if (isGoneError(error)) throw new DeviceGoneError(undefined, { cause: error });
+      return 0;
+    }
+  }
+
+  /** True once the device has disconnected or become unusable. */
+  get usable(): boolean {
+    return !this.#gone && this.#unusable === undefined;
+  }
+
+  /** Call from the platform's `disconnect` event: pending and future commands fail at once. */
+  markDisconnected(): void {
+    if (this.#gone) return;
+    this.#gone = true;
+    this.#goneSignal.reject(new DeviceGoneError());
+  }
+
+  /** Runs one command. Callers are serialised: one command in flight per device. */
+  execute(request: ScsiRequest, options: ExecuteOptions = {}): Promise<CommandResult> {
+    const run = this.#queue.then(() => this.#executeRecorded(request, options));
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Reset recovery on request (e.g. the user's "reset device"); serialised like a command. */
+  reset(): Promise<void> {
+    const run = this.#queue.then(() => this.#resetRecovery(undefined));
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  /** Releases the interface and closes the device. Safe to call on a gone device. */
+  async close(): Promise<void> {
+    await this.#queue;
+    if (this.#gone) return;
+    try {
+      await this.device.releaseInterface(this.interface.interfaceNumber);
+    } catch {
+      // Already released or gone: closing must not fail.
+    }
+    try {
+      await this.device.close();
+    } catch {
+      // Same.
+    }
+  }
+
+  async #executeRecorded(request: ScsiRequest, options: ExecuteOptions): Promise<CommandResult> {
+    const startedAt = Date.now();
+    try {
+      const result = await this.#execute(request, options);
+      this.#options.onCommand?.({
+        cdb: request.cdb,
+        direction: request.direction,
+        length: request.length,
+        startedAt,
+        durationMs: Date.now() - startedAt,
+        result,
+      });
+      return result;
+    } catch (error) {
+      const typed =
+        error instanceof WebdiscError
+          ? error
+          : new TransportError(`USB transfer failed: ${String(error)}`, { cause: error });
+      this.#options.onCommand?.({
+        cdb: request.cdb,
+        direction: request.direction,
+        length: request.length,
+        startedAt,
+        durationMs: Date.now() - startedAt,
+        error: typed,
+      });
+      throw typed;
+    }
+  }
+
+  async #execute(request: ScsiRequest, options: ExecuteOptions): Promise<CommandResult> {
+    if (this.#gone) throw new DeviceGoneError();
+    if (this.#unusable) throw this.#unusable;
+    if (options.signal?.aborted)
+      throw new CancelledError(undefined, { cause: options.signal.reason });
+    validateRequest(request);
+    const ms =
+      options.timeoutMs ??
+      request.timeoutMs ??
+      this.#options.defaultTimeoutMs?.(request.cdb) ??
+      DEFAULT_TIMEOUT_MS;
+    const deadline: Deadline = { at: Date.now() + ms, ms, signal: options.signal };
+    try {
+      return await this.#transaction(request, deadline, options.noAutoSense === true);
+    } catch (error) {
+      throw await this.#recover(error, request, deadline);
+    }
+  }
+
+  /** Turns a failure inside a command into the typed error, after reset recovery where needed. */
+  async #recover(error: unknown, request: ScsiRequest, deadline: Deadline): Promise<WebdiscError> {
+    if (error instanceof DeviceGoneError || this.#gone || isGoneError(error)) {
+      this.#gone = true;
+      return error instanceof DeviceGoneError
+        ? error
+        : new DeviceGoneError(undefined, { cause: error });
+    }
+    if (error instanceof DeviceUnusableError) return error;
+    let typed: WebdiscError;
+    if (error instanceof Timeout) {
+      typed = new CommandTimeoutError(
+        `The device did not complete opcode 0x${request.cdb[0]!.toString(16).padStart(2, '0')} within ${deadline.ms} ms; the transport was reset.`,
+      );
+    } else if (error instanceof Aborted) {
+      typed = new CancelledError(undefined, { cause: deadline.signal?.reason });
+    } else if (error instanceof WebdiscError) {
+      typed = error;
+    } else {
+      typed = new TransportError(`USB transfer failed: ${String(error)}`, { cause: error });
+    }
+    // A transfer we gave up on may still be queued on the endpoint and would
+    // swallow later data: reset recovery returns both pipes to a known state.
+    try {
+      await this.#resetRecovery(typed);
+    } catch (resetError) {
+      return resetError instanceof WebdiscError
+        ? resetError
+        : new DeviceUnusableError(String(resetError), { cause: typed });
+    }
+    return typed;
+  }
+
+  /** CBW, data, CSW, and auto-sense on status 1. Throws for the caller's recovery. */
+  async #transaction(
+    request: ScsiRequest,
+    deadline: Deadline,
+    noAutoSense: boolean,
+  ): Promise<CommandResult> {
+    const tag = this.#nextTag();
+    const cbw = encodeCbw({
+      tag,
+      dataTransferLength: request.length,
+      direction: request.direction as Direction,
+      lun: this.lun,
+      cdb: request.cdb,
+    });
+    const sent = await this.#race(
+      this.device.transferOut(this.interface.outEndpoint, cbw),
+      deadline,
+    );
+    if (sent.status === 'stall' || sent.bytesWritten !== cbw.length) {
+      // §5.3.1: a device that refuses the CBW is out of step: reset recovery.
+      throw new TransportError(
+        `The device refused the command block (status ${sent.status ?? 'ok'}).`,
+      );
+    }
+
+    let data: Uint8Array = new Uint8Array(0);
+    let transferred = 0;
+    let earlyCsw: Uint8Array | undefined;
+    if (request.direction === 'in') {
+      const r = await this.#dataIn(request.length, deadline);
+      data = r.data;
+      transferred = r.data.length;
+      earlyCsw = r.csw;
+    } else if (request.direction === 'out') {
+      transferred = await this.#dataOut(request.data!, deadline);
+    }
+
+    const csw = earlyCsw ? this.#checkCsw(earlyCsw, tag) : await this.#readCsw(tag, deadline);
+    if (csw.status === CswStatus.PhaseError) {
+      throw new TransportError('The device reported a phase error (CSW status 2).');
+    }
+    if (csw.status !== CswStatus.Passed && csw.status !== CswStatus.Failed) {
+      throw new TransportError(`The device returned an invalid CSW status ${csw.status}.`);
+    }
+    const residue = Math.min(csw.residue, request.length);
+    if (csw.status === CswStatus.Passed) {
+      return { status: 'good', data, transferred, residue };
+    }
+    if (noAutoSense) {
+      return { status: 'check-condition', data, transferred, residue };
+    }
+    const sense = await this.#autoSense(deadline);
+    return {
+      status: 'check-condition',
+      data,
+      transferred,
+      residue,
+      sense,
+      emptySense: sense === undefined,
+    };
+  }
+
+  /**
+   * REQUEST SENSE after status 1. It can itself end in CHECK CONDITION with
+   * zeroed data when a unit attention arrived in between: ask once more
+   * (protocol-notes.md, "Quirks").
+   */
+  async #autoSense(deadline: Deadline): Promise<Sense | undefined> {
+    for (let attempt = 0; attempt < 2; attempt++) {
+      const cdb = new Uint8Array([0x03, 0, 0, 0, REQUEST_SENSE_LENGTH, 0]);
+      const r = await this.#transaction(
+        { cdb, direction: 'in', length: REQUEST_SENSE_LENGTH },
+        deadline,
+        true,
+      );
+      if (r.status !== 'good') continue;
+      if (r.data.length === 0 || r.data.every((b) => b === 0)) return undefined;
+      try {
+        const sense = decodeSense(r.data);
+        return sense;
+      } catch (error) {
+        if (error instanceof DecodeError) return undefined;
+        throw error;
+      }
+    }
+    return undefined;
+  }
+
+  /**
+   * Data-in phase, split into transfers of at most maxTransferSize with up to
+   * queueDepth in flight. Ends early on a short packet, a STALL (cleared, then
+   * the CSW is read: BOT §6.7.2) or babble. A short 13-byte read that parses
+   * as a CSW means the device skipped the data (case 4/5): it is returned as
+   * the CSW.
+   */
+  async #dataIn(
+    length: number,
+    deadline: Deadline,
+  ): Promise<{ data: Uint8Array; csw?: Uint8Array | undefined }> {
+    const chunk = this.maxTransferSize;
+    const ep = this.interface.inEndpoint;
+    const single = length <= chunk;
+    const out = single ? undefined : new Uint8Array(length);
+    let offset = 0;
+    let requested = 0;
+    const inflight: { promise: Promise<UsbInTransferResultLike>; size: number }[] = [];
+    const issue = () => {
+      while (inflight.length < this.queueDepth && requested < length) {
+        const size = Math.min(chunk, length - requested);
+        inflight.push({ promise: this.#transferIn(ep, size), size });
+        requested += size;
+      }
+    };
+    issue();
+    let ended = false;
+    let csw: Uint8Array | undefined;
+    let first: Uint8Array | undefined;
+    while (inflight.length > 0) {
+      const { promise, size } = inflight.shift()!;
+      const result = await this.#race(promise, deadline);
+      const bytes = toBytes(result.data);
+      if (ended) {
+        // Transfers queued past the end of the data: the CSW, a STALL, or a
+        // zero-length packet may land in them.
+        if (result.status === 'stall') {
+          await this.#clearHalt('in', deadline);
+        } else if (!csw && looksLikeCsw(bytes)) {
+          csw = bytes.slice();
+        }
+        continue;
+      }
+      if (result.status === 'stall') {
+        await this.#clearHalt('in', deadline);
+        ended = true;
+        continue;
+      }
+      if (bytes.length < size && bytes.length === CSW_LENGTH && looksLikeCsw(bytes)) {
+        csw = bytes.slice();
+        ended = true;
+        continue;
+      }
+      const take = Math.min(bytes.length, length - offset);
+      if (single) first = bytes.subarray(0, take);
+      else out!.set(bytes.subarray(0, take), offset);
+      offset += take;
+      if (result.status === 'babble' || bytes.length < size) {
+        ended = true;
+        continue;
+      }
+      issue();
+    }
+    const data = single ? (first ?? new Uint8Array(0)) : out!.subarray(0, offset);
+    return { data, csw };
+  }
+
+  /** Data-out phase with up to queueDepth transfers in flight. A STALL ends it (BOT §6.7.3). */
+  async #dataOut(data: Uint8Array, deadline: Deadline): Promise<number> {
+    const chunk = this.maxTransferSize;
+    const ep = this.interface.outEndpoint;
+    let requested = 0;
+    let written = 0;
+    const inflight: Promise<UsbOutTransferResultLike>[] = [];
+    let stalled = false;
+    const issue = () => {
+      while (!stalled && inflight.length < this.queueDepth && requested < data.length) {
+        const size = Math.min(chunk, data.length - requested);
+        inflight.push(this.#transferOut(ep, data.subarray(requested, requested + size)));
+        requested += size;
+      }
+    };
+    issue();
+    while (inflight.length > 0) {
+      const result = await this.#race(inflight.shift()!, deadline);
+      written += result.bytesWritten;
+      if (result.status === 'stall') {
+        if (!stalled) await this.#clearHalt('out', deadline);
+        stalled = true;
+        continue;
+      }
+      issue();
+    }
+    return written;
+  }
+
+  /**
+   * Reads the CSW (BOT §5.3.3 / §6.7): a zero-length read is read again; a
+   * STALL is cleared and the read retried once. Anything else invalid throws
+   * for reset recovery.
+   */
+  async #readCsw(tag: number, deadline: Deadline): Promise<Csw> {
+    let stalls = 0;
+    for (let attempt = 0; attempt < 4; attempt++) {
+      const result = await this.#race(
+        this.#transferIn(this.interface.inEndpoint, CSW_LENGTH),
+        deadline,
+      );
+      if (result.status === 'stall') {
+        if (++stalls > 1) throw new TransportError('The CSW endpoint stalled twice.');
+        await this.#clearHalt('in', deadline);
+        continue;
+      }
+      const bytes = toBytes(result.data);
+      if (bytes.length === 0) continue;
+      if (result.status === 'babble')
+        throw new TransportError('The device babbled in the status phase.');
+      return this.#checkCsw(bytes, tag);
+    }
+    throw new TransportError('The device returned no CSW.');
+  }
+
+  /** §6.3: valid = 13 bytes + signature; meaningful = matching tag. Else reset recovery. */
+  #checkCsw(bytes: Uint8Array, tag: number): Csw {
+    let csw: Csw;
+    try {
+      csw = decodeCsw(bytes);
+    } catch (error) {
+      throw new TransportError(`Invalid CSW: ${(error as Error).message}`, { cause: error });
+    }
+    if (csw.tag !== tag) {
+      throw new TransportError(
+        `CSW tag 0x${csw.tag.toString(16)} does not match CBW tag 0x${tag.toString(16)}.`,
+      );
+    }
+    return csw;
+  }
+
+  /**
+   * Reset recovery, BOT §5.3.4: Bulk-Only Mass Storage Reset (21h/FFh,
+   * wIndex = interface), then CLEAR_FEATURE(ENDPOINT_HALT) on bulk-in and
+   * bulk-out. If this fails the device is unusable until it is replugged.
+   */
+  async #resetRecovery(cause: unknown): Promise<void> {
+    if (this.#gone) throw new DeviceGoneError(undefined, { cause });
+    const deadline: Deadline = {
+      at: Date.now() + RESET_TIMEOUT_MS,
+      ms: RESET_TIMEOUT_MS,
+      signal: undefined,
+    };
+    try {
+      const r = await this.#race(
+        this.device.controlTransferOut(
+          {
+            requestType: 'class',
+            recipient: 'interface',
+            request: MassStorage.RequestReset,
+            value: 0,
+            index: this.interface.interfaceNumber,
+          },
+          // node-usb 3.x throws when the data argument is missing.
+          new Uint8Array(0),
+        ),
+        deadline,
+      );
+      if (r.status === 'stall') throw new Error('the reset request stalled');
+      await this.#race(this.device.clearHalt('in', this.interface.inEndpoint), deadline);
+      await this.#race(this.device.clearHalt('out', this.interface.outEndpoint), deadline);
+    } catch (error) {
+      if (this.#gone || isGoneError(error)) {
+        this.#gone = true;
+        throw new DeviceGoneError(undefined, { cause: error });
+      }
+      this.#unusable = new DeviceUnusableError(
+        'The device did not recover from a Bulk-Only reset; unplug it and plug it in again.',
+        { cause: error instanceof Timeout ? cause : error },
+      );
+      throw this.#unusable;
+    }
+    if (this.#options.afterReset && !this.#inAfterReset) {
+      const run = (request: ScsiRequest) =>
+        this.#execute(request, { timeoutMs: request.timeoutMs ?? RESET_TIMEOUT_MS });
+      this.#inAfterReset = true;
+      try {
+        await this.#options.afterReset(run);
+      } finally {
+        this.#inAfterReset = false;
+      }
+    }
+  }
+
+  async #clearHalt(direction: 'in' | 'out', deadline: Deadline): Promise<void> {
+    const ep = direction === 'in' ? this.interface.inEndpoint : this.interface.outEndpoint;
+    await this.#race(this.device.clearHalt(direction, ep), deadline);
+  }
+
+  #transferIn(ep: number, length: number): Promise<UsbInTransferResultLike> {
+    return this.device.transferIn(ep, length).catch((error: unknown) => {
+      if (isStallError(error) && !isGoneError(error)) return { status: 'stall' as const };
+      throw error;
+    });
+  }
+
+  #transferOut(ep: number, data: Uint8Array): Promise<UsbOutTransferResultLike> {
+    return this.device.transferOut(ep, data).catch((error: unknown) => {
+      if (isStallError(error) && !isGoneError(error))
+        return { status: 'stall' as const, bytesWritten: 0 };
+      throw error;
+    });
+  }
+
+  /** Races a transfer against the deadline, the caller's signal and a disconnect. */
+  #race<T>(promise: Promise<T>, deadline: Deadline): Promise<T> {
+    // An abandoned transfer must not surface as an unhandled rejection.
+    promise.catch(() => undefined);
+    const remaining = deadline.at - Date.now();
+    if (remaining <= 0) return Promise.reject(new Timeout());
+    if (deadline.signal?.aborted) return Promise.reject(new Aborted());
+    let timer: TimerHandle | undefined;
+    let onAbort: (() => void) | undefined;
+    const guard = new Promise<never>((_, reject) => {
+      timer = setTimer(() => reject(new Timeout()), remaining);
+      if (deadline.signal) {
+        onAbort = () => reject(new Aborted());
+        deadline.signal.addEventListener('abort', onAbort, { once: true });
+      }
+    });
+    return Promise.race([promise, guard, this.#goneSignal.promise]).finally(() => {
+      clearTimer(timer);
+      if (onAbort) deadline.signal?.removeEventListener('abort', onAbort);
+    });
+  }
+
+  #nextTag(): number {
+    const tag = this.#tag;
+    this.#tag = this.#tag >= 0xffffffff ? 1 : this.#tag + 1;
+    return tag;
+  }
+}
+
+function validateRequest(request: ScsiRequest): void {
+  if (request.cdb.length < 1 || request.cdb.length > 16) {
+    throw new RangeError(`CDB length ${request.cdb.length} is outside 1..16`);
+  }
+  if (!Number.isInteger(request.length) || request.length < 0 || request.length > 0xffffffff) {
+    throw new RangeError(`data length ${request.length} is not a u32`);
+  }
+  if ((request.direction === 'none') !== (request.length === 0)) {
+    throw new RangeError('a data phase needs a direction and a non-zero length, and only then');
+  }
+  if (request.direction === 'out' && request.data?.length !== request.length) {
+    throw new RangeError('data-out length does not match the data');
+  }
+}
