@@ -4,4 +4,5 @@ export * from './errors.ts';
 export * from './timers.ts';
 export * from './usb.ts';
 export * from './bot/wrappers.ts';
+export * from './bot/transport.ts';
 export * from './scsi/index.ts';

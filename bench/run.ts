@@ -1,0 +1,17 @@
+/**
+ * `npm run bench`: one JSON object per line, {"name", "value", "unit", ...}.
+ * Each later capability adds its section here. `npm run bench -- bot` runs
+ * the sections whose name starts with an argument.
+ */
+import { botBench } from './bot.bench.ts';
+import type { Figure } from './report.ts';
+
+const sections: Record<string, () => Promise<Figure[]>> = {
+  bot: botBench,
+};
+
+const only = process.argv.slice(2);
+for (const [name, run] of Object.entries(sections)) {
+  if (only.length && !only.some((o) => name.startsWith(o))) continue;
+  for (const f of await run()) console.log(JSON.stringify(f));
+}
