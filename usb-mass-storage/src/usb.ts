@@ -81,8 +81,21 @@ export interface UsbDeviceLike {
     setup: UsbControlTransferParametersLike,
     data?: BufferSourceLike,
   ): Promise<UsbOutTransferResultLike>;
-  transferIn(endpointNumber: number, length: number): Promise<UsbInTransferResultLike>;
-  transferOut(endpointNumber: number, data: BufferSourceLike): Promise<UsbOutTransferResultLike>;
+  /**
+   * `timeoutMs` is not WebUSB (browsers ignore a third argument); the npm
+   * `usb` package 3.x reads it, and otherwise times every transfer out after
+   * 1000 ms, too short for optical drives (protocol-notes.md, "Quirks").
+   */
+  transferIn(
+    endpointNumber: number,
+    length: number,
+    timeoutMs?: number,
+  ): Promise<UsbInTransferResultLike>;
+  transferOut(
+    endpointNumber: number,
+    data: BufferSourceLike,
+    timeoutMs?: number,
+  ): Promise<UsbOutTransferResultLike>;
   clearHalt(direction: 'in' | 'out', endpointNumber: number): Promise<void>;
 }
 

@@ -433,7 +433,7 @@ export class BulkOnlyTransport {
       cdb: request.cdb,
     });
     const sent = await this.#race(
-      this.device.transferOut(this.interface.outEndpoint, cbw),
+      this.#transferOut(this.interface.outEndpoint, cbw, deadline),
       deadline,
     );
     if (sent.status === 'stall' || sent.bytesWritten !== cbw.length) {
@@ -527,7 +527,7 @@ export class BulkOnlyTransport {
     const issue = () => {
       while (inflight.length < this.queueDepth && requested < length) {
         const size = Math.min(chunk, length - requested);
-        inflight.push({ promise: this.#transferIn(ep, size), size });
+        inflight.push({ promise: this.#transferIn(ep, size, deadline), size });
         requested += size;
       }
     };
@@ -584,7 +584,7 @@ export class BulkOnlyTransport {
     const issue = () => {
       while (!stalled && inflight.length < this.queueDepth && requested < data.length) {
         const size = Math.min(chunk, data.length - requested);
-        inflight.push(this.#transferOut(ep, data.subarray(requested, requested + size)));
+        inflight.push(this.#transferOut(ep, data.subarray(requested, requested + size), deadline));
         requested += size;
       }
     };
@@ -611,7 +611,7 @@ export class BulkOnlyTransport {
     let stalls = 0;
     for (let attempt = 0; attempt < 4; attempt++) {
       const result = await this.#race(
-        this.#transferIn(this.interface.inEndpoint, CSW_LENGTH),
+        this.#transferIn(this.interface.inEndpoint, CSW_LENGTH, deadline),
         deadline,
       );
       if (result.status === 'stall') {
@@ -702,19 +702,32 @@ export class BulkOnlyTransport {
     await this.#race(this.device.clearHalt(direction, ep), deadline);
   }
 
-  #transferIn(ep: number, length: number): Promise<UsbInTransferResultLike> {
-    return this.device.transferIn(ep, length).catch((error: unknown) => {
-      if (isStallError(error) && !isGoneError(error)) return { status: 'stall' as const };
-      throw error;
-    });
+  /** Passes the time left as node-usb's per-transfer timeout (a little longer than our own race). */
+  #platformTimeout(deadline: Deadline): number {
+    return Math.max(1, deadline.at - Date.now()) + 1000;
   }
 
-  #transferOut(ep: number, data: Uint8Array): Promise<UsbOutTransferResultLike> {
-    return this.device.transferOut(ep, data).catch((error: unknown) => {
-      if (isStallError(error) && !isGoneError(error))
-        return { status: 'stall' as const, bytesWritten: 0 };
-      throw error;
-    });
+  #transferIn(ep: number, length: number, deadline: Deadline): Promise<UsbInTransferResultLike> {
+    return this.device
+      .transferIn(ep, length, this.#platformTimeout(deadline))
+      .catch((error: unknown) => {
+        if (isStallError(error) && !isGoneError(error)) return { status: 'stall' as const };
+        throw error;
+      });
+  }
+
+  #transferOut(
+    ep: number,
+    data: Uint8Array,
+    deadline: Deadline,
+  ): Promise<UsbOutTransferResultLike> {
+    return this.device
+      .transferOut(ep, data, this.#platformTimeout(deadline))
+      .catch((error: unknown) => {
+        if (isStallError(error) && !isGoneError(error))
+          return { status: 'stall' as const, bytesWritten: 0 };
+        throw error;
+      });
   }
 
   /** Races a transfer against the deadline, the caller's signal and a disconnect. */
