@@ -1,0 +1,147 @@
+/**
+ * Runs SCSI commands with the host policy of one sense table
+ * (scsi/sense-table.ts): NOT READY is polled with TEST UNIT READY and backoff
+ * while the drive reports progress (2/04/01, 2/04/04, 2/04/07, 2/04/08); a
+ * unit attention (6/28, 6/29) refreshes media state and retries once; every
+ * other CHECK CONDITION becomes a typed ScsiCommandError carrying the sense.
+ */
+import type { CommandResult, ExecuteOptions } from './bot/transport.ts';
+import { ScsiCommandError, type WebdiscError } from './errors.ts';
+import { delay, type AbortSignalLike } from './timers.ts';
+import { noData, type ScsiRequest } from './scsi/command.ts';
+import { commandName } from './scsi/opcodes.ts';
+import { SensePolicy, describeSense, lookupSense } from './scsi/sense-table.ts';
+import { SenseKey, type Sense } from './scsi/sense.ts';
+
+/** Anything that runs one SCSI request: the BOT transport, or a test double. */
+export interface CommandRunner {
+  execute(request: ScsiRequest, options?: ExecuteOptions): Promise<CommandResult>;
+}
+
+export interface RunOptions {
+  readonly signal?: AbortSignalLike | undefined;
+  readonly timeoutMs?: number | undefined;
+  /** Progress 0..1 while the drive is busy (blank/format/close), from the sense-key-specific bytes. */
+  readonly onProgress?: ((fraction: number, sense: Sense) => void) | undefined;
+  /** Return the CHECK CONDITION result instead of throwing (raw command interface). */
+  readonly allowCheckCondition?: boolean;
+  /** Longest total wait for NOT READY to clear; default 10 minutes. */
+  readonly notReadyBudgetMs?: number;
+}
+
+/** Sense triples during which the drive is busy but will come ready: poll TEST UNIT READY. */
+export function isBusySense(sense: Pick<Sense, 'key' | 'asc' | 'ascq'>): boolean {
+  return (
+    sense.key === SenseKey.NotReady &&
+    sense.asc === 0x04 &&
+    (sense.ascq === 0x01 || sense.ascq === 0x04 || sense.ascq === 0x07 || sense.ascq === 0x08)
+  );
+}
+
+/** 6/28 medium may have changed, 6/29 power on / reset (SPC-4 §6.1 table). */
+export function isUnitAttention(sense: Pick<Sense, 'key' | 'asc'>): boolean {
+  return sense.key === SenseKey.UnitAttention && (sense.asc === 0x28 || sense.asc === 0x29);
+}
+
+const BACKOFF_START_MS = 20;
+const BACKOFF_MAX_MS = 1000;
+
+export class ScsiDrive {
+  readonly runner: CommandRunner;
+  /** Called on a unit attention before the command is retried (refresh media state). */
+  onUnitAttention: ((sense: Sense) => void | Promise<void>) | undefined;
+
+  constructor(runner: CommandRunner) {
+    this.runner = runner;
+  }
+
+  /**
+   * Runs `request`; 'good' results come back, CHECK CONDITION throws
+   * ScsiCommandError (unless allowed). What happens in between is decided by
+   * the sense table's policy for the sense triple, and nowhere else.
+   */
+  async run(request: ScsiRequest, options: RunOptions = {}): Promise<CommandResult> {
+    const exec: ExecuteOptions = { signal: options.signal, timeoutMs: options.timeoutMs };
+    const opcode = request.cdb[0]!;
+    let refreshed = false;
+    const budgetEnds = Date.now() + (options.notReadyBudgetMs ?? 10 * 60_000);
+    let backoff = BACKOFF_START_MS;
+    for (;;) {
+      const result = await this.runner.execute(request, exec);
+      if (result.status === 'good') return result;
+      const sense = result.sense;
+      const policy = sense ? lookupSense(sense, opcode).policy : SensePolicy.Fail;
+      if (sense && policy === SensePolicy.Refresh && !refreshed) {
+        // Unit attention: refresh what we know of the medium, retry once.
+        refreshed = true;
+        await this.onUnitAttention?.(sense);
+        continue;
+      }
+      if (sense && Date.now() < budgetEnds) {
+        if (policy === SensePolicy.RetryWrite) {
+          // Buffer full: resend the same command after a short, growing delay.
+          await delay(backoff, options.signal);
+          backoff = Math.min(BACKOFF_MAX_MS, backoff * 2);
+          continue;
+        }
+        if (policy === SensePolicy.Retry || policy === SensePolicy.Poll) {
+          if (sense.progress !== undefined) options.onProgress?.(sense.progress / 65536, sense);
+          await this.waitReady({ ...options, notReadyBudgetMs: budgetEnds - Date.now() });
+          continue;
+        }
+      }
+      if (options.allowCheckCondition) return result;
+      throw commandError(request, result);
+    }
+  }
+
+  /**
+   * Polls TEST UNIT READY with backoff while the drive is becoming ready or
+   * busy, reporting progress. Resolves when ready; throws the first other
+   * condition (e.g. no medium) as ScsiCommandError.
+   */
+  async waitReady(options: RunOptions = {}): Promise<void> {
+    const ends = Date.now() + (options.notReadyBudgetMs ?? 10 * 60_000);
+    let backoff = BACKOFF_START_MS;
+    let unitAttentions = 0;
+    for (;;) {
+      const request = noData(new Uint8Array(6));
+      const result = await this.runner.execute(request, { signal: options.signal });
+      if (result.status === 'good') return;
+      const sense = result.sense;
+      const policy = sense ? lookupSense(sense, request.cdb[0]).policy : SensePolicy.Fail;
+      if (sense && policy === SensePolicy.Refresh && unitAttentions++ < 2) {
+        await this.onUnitAttention?.(sense);
+        continue;
+      }
+      const busy =
+        policy === SensePolicy.Retry ||
+        policy === SensePolicy.Poll ||
+        policy === SensePolicy.RetryWrite;
+      if (!sense || !busy || Date.now() >= ends) throw commandError(request, result);
+      if (sense.progress !== undefined) options.onProgress?.(sense.progress / 65536, sense);
+      await delay(backoff, options.signal);
+      backoff = Math.min(BACKOFF_MAX_MS, backoff * 2);
+    }
+  }
+}
+
+export function commandError(request: ScsiRequest, result: CommandResult): WebdiscError {
+  const name = commandName(request.cdb);
+  if (!result.sense) {
+    // Status 1 with empty sense is how BOT reports RESERVATION CONFLICT.
+    return new ScsiCommandError(
+      'E_IMAPI_RECORDER_LOCKED',
+      `${name} failed: reservation conflict (the drive is reserved by another host).`,
+      request.cdb[0]!,
+      undefined,
+    );
+  }
+  const entry = lookupSense(result.sense, request.cdb[0]);
+  return new ScsiCommandError(
+    entry.hresultName,
+    `${name} failed: ${describeSense(result.sense, request.cdb[0])}`,
+    request.cdb[0]!,
+    result.sense,
+  );
+}

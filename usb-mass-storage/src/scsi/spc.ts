@@ -1,0 +1,674 @@
+/**
+ * SPC and SBC commands an optical drive answers (the primary command set in
+ * libburn's terms): TEST UNIT READY, REQUEST SENSE, INQUIRY, START STOP UNIT,
+ * PREVENT ALLOW MEDIUM REMOVAL, RESERVE(6)/RELEASE(6), MODE SENSE(10)/MODE
+ * SELECT(10), READ CAPACITY(10), READ(10), WRITE(10), SYNCHRONIZE CACHE(10).
+ *
+ * Each command has a CDB layout (a `struct`), a builder that validates its
+ * arguments (RangeError) and returns a ScsiRequest, and a decoder that turns
+ * the CDB back into the builder's parameters (the virtual recorder uses these).
+ * Each response has a parser (DecodeError on bad input) and an encoder.
+ * REQUEST SENSE data is decoded by sense.ts; parseRequestSense and
+ * encodeRequestSense name that pair in this file's terms.
+ */
+import { struct } from '../struct.ts';
+import {
+  bit,
+  checkCdb,
+  checkInt,
+  flag,
+  need,
+  readAscii,
+  TruncatedResponseError,
+  writeAscii,
+} from './bytes.ts';
+import { dataIn, dataOut, noData, type ScsiRequest } from './command.ts';
+import { decodeSense, encodeFixedSense, type Sense } from './sense.ts';
+import { OPCODE } from './opcodes.ts';
+
+/** Logical block size of CD-ROM Mode 1, DVD and BD data (MMC-6 §4.2.2). */
+export const BLOCK_SIZE = 2048;
+
+const u8 = 'u8' as const;
+
+// ---------------------------------------------------------------------------
+// TEST UNIT READY, SPC-4 §6.47
+//  0  OPERATION CODE (00h)
+//  1-4 reserved
+//  5  CONTROL
+const testUnitReadyLayout = struct('TEST UNIT READY CDB', 6, {
+  opcode: { offset: 0, type: u8 },
+  control: { offset: 5, type: u8 },
+});
+
+export function testUnitReady(): ScsiRequest {
+  return noData(testUnitReadyLayout.encode({ opcode: OPCODE.TEST_UNIT_READY, control: 0 }));
+}
+
+export function decodeTestUnitReadyCdb(cdb: Uint8Array): Record<string, never> {
+  checkCdb('TEST UNIT READY', cdb, OPCODE.TEST_UNIT_READY, testUnitReadyLayout.size);
+  testUnitReadyLayout.decode(cdb);
+  return {};
+}
+
+// ---------------------------------------------------------------------------
+// REQUEST SENSE, SPC-4 §6.39
+//  0  OPERATION CODE (03h)
+//  1  bit0 DESC (1 = descriptor format sense wanted)
+//  2-3 reserved
+//  4  ALLOCATION LENGTH (18 for fixed format, SPC-4 §4.5.3)
+//  5  CONTROL
+const requestSenseLayout = struct('REQUEST SENSE CDB', 6, {
+  opcode: { offset: 0, type: u8 },
+  flags: { offset: 1, type: u8 },
+  allocationLength: { offset: 4, type: u8 },
+  control: { offset: 5, type: u8 },
+});
+
+export interface RequestSenseParams {
+  readonly allocationLength: number;
+  readonly descriptorFormat: boolean;
+}
+
+export function requestSense(params: Partial<RequestSenseParams> = {}): ScsiRequest {
+  const allocationLength = params.allocationLength ?? 18;
+  checkInt('REQUEST SENSE allocation length', allocationLength, 1, 0xff);
+  return dataIn(
+    requestSenseLayout.encode({
+      opcode: OPCODE.REQUEST_SENSE,
+      flags: flag(params.descriptorFormat ?? false, 0),
+      allocationLength,
+      control: 0,
+    }),
+    allocationLength,
+  );
+}
+
+export function decodeRequestSenseCdb(cdb: Uint8Array): RequestSenseParams {
+  checkCdb('REQUEST SENSE', cdb, OPCODE.REQUEST_SENSE, requestSenseLayout.size);
+  const raw = requestSenseLayout.decode(cdb);
+  return { allocationLength: raw.allocationLength, descriptorFormat: bit(raw.flags, 0) };
+}
+
+/**
+ * REQUEST SENSE data (SPC-4 §4.5): fixed (70h/71h) or descriptor (72h/73h)
+ * format; the length comes from ADDITIONAL SENSE LENGTH. DecodeError otherwise.
+ */
+export function parseRequestSense(data: Uint8Array): Sense {
+  return decodeSense(data);
+}
+
+/** Fixed-format sense data, 18 bytes. */
+export function encodeRequestSense(sense: Sense): Uint8Array<ArrayBuffer> {
+  return encodeFixedSense(sense);
+}
+
+// ---------------------------------------------------------------------------
+// INQUIRY, SPC-4 §6.6
+//  0  OPERATION CODE (12h)
+//  1  bit0 EVPD
+//  2  PAGE CODE (0 unless EVPD)
+//  3-4 ALLOCATION LENGTH (u16; SPC-2 devices read byte 4 only, so <= 255 is safest)
+//  5  CONTROL
+const inquiryLayout = struct('INQUIRY CDB', 6, {
+  opcode: { offset: 0, type: u8 },
+  flags: { offset: 1, type: u8 },
+  pageCode: { offset: 2, type: u8 },
+  allocationLength: { offset: 3, type: 'u16be' },
+  control: { offset: 5, type: u8 },
+});
+
+export interface InquiryParams {
+  readonly evpd: boolean;
+  readonly pageCode: number;
+  readonly allocationLength: number;
+}
+
+/** Standard INQUIRY data is 36 bytes (SPC-4 §6.6.2): the usual allocation length. */
+export const INQUIRY_LENGTH = 36;
+
+export function inquiry(params: Partial<InquiryParams> = {}): ScsiRequest {
+  const evpd = params.evpd ?? false;
+  const pageCode = params.pageCode ?? 0;
+  const allocationLength = params.allocationLength ?? INQUIRY_LENGTH;
+  checkInt('INQUIRY page code', pageCode, 0, evpd ? 0xff : 0);
+  checkInt('INQUIRY allocation length', allocationLength, 1, 0xffff);
+  return dataIn(
+    inquiryLayout.encode({
+      opcode: OPCODE.INQUIRY,
+      flags: flag(evpd, 0),
+      pageCode,
+      allocationLength,
+      control: 0,
+    }),
+    allocationLength,
+  );
+}
+
+export function decodeInquiryCdb(cdb: Uint8Array): InquiryParams {
+  checkCdb('INQUIRY', cdb, OPCODE.INQUIRY, inquiryLayout.size);
+  const raw = inquiryLayout.decode(cdb);
+  return {
+    evpd: bit(raw.flags, 0),
+    pageCode: raw.pageCode,
+    allocationLength: raw.allocationLength,
+  };
+}
+
+/** Peripheral device types (SPC-4 §6.6.2, table 138) that matter here. */
+export const DeviceType = {
+  DirectAccess: 0x00,
+  /** CD/DVD/BD device (MMC). */
+  Mmc: 0x05,
+  Unknown: 0x1f,
+} as const;
+
+/**
+ * Standard INQUIRY data, SPC-4 §6.6.2:
+ *  0  PERIPHERAL QUALIFIER (7:5) | PERIPHERAL DEVICE TYPE (4:0), 05h = MMC
+ *  1  RMB (7): removable medium
+ *  2  VERSION
+ *  3  NORMACA (5) HISUP (4) | RESPONSE DATA FORMAT (3:0) = 2
+ *  4  ADDITIONAL LENGTH (n - 4)
+ *  5-7 capability flags
+ *  8-15 T10 VENDOR IDENTIFICATION (ASCII)
+ * 16-31 PRODUCT IDENTIFICATION (ASCII)
+ * 32-35 PRODUCT REVISION LEVEL (ASCII)
+ */
+export interface InquiryData {
+  readonly peripheralQualifier: number;
+  readonly deviceType: number;
+  readonly removable: boolean;
+  readonly version: number;
+  readonly responseDataFormat: number;
+  readonly vendor: string;
+  readonly product: string;
+  readonly revision: string;
+}
+
+const inquiryDataLayout = struct('INQUIRY data', INQUIRY_LENGTH, {
+  device: { offset: 0, type: u8 },
+  rmb: { offset: 1, type: u8 },
+  version: { offset: 2, type: u8 },
+  format: { offset: 3, type: u8 },
+  additionalLength: { offset: 4, type: u8 },
+  flags5: { offset: 5, type: u8 },
+  flags6: { offset: 6, type: u8 },
+  flags7: { offset: 7, type: u8 },
+});
+
+/**
+ * Reads the first 36 bytes, or fewer when ADDITIONAL LENGTH says the device has
+ * fewer (then the missing strings are empty). Devices with more than 36 bytes
+ * (version descriptors, vendor data) are read only to byte 35.
+ */
+export function parseInquiry(data: Uint8Array): InquiryData {
+  need('INQUIRY data', data, 5);
+  const declared = data[4]! + 5;
+  const end = Math.min(declared, INQUIRY_LENGTH);
+  if (data.length < end) throw new TruncatedResponseError('INQUIRY data', end, data.length);
+  return {
+    peripheralQualifier: data[0]! >>> 5,
+    deviceType: data[0]! & 0x1f,
+    removable: bit(data[1], 7),
+    version: data[2]!,
+    responseDataFormat: data[3]! & 0x0f,
+    vendor: readAscii(data, 8, Math.min(16, end)),
+    product: readAscii(data, 16, Math.min(32, end)),
+    revision: readAscii(data, 32, Math.min(36, end)),
+  };
+}
+
+/** 36 bytes, ADDITIONAL LENGTH 31, strings space padded; RangeError for bad fields. */
+export function encodeInquiry(value: InquiryData): Uint8Array<ArrayBuffer> {
+  checkInt('peripheral qualifier', value.peripheralQualifier, 0, 7);
+  checkInt('device type', value.deviceType, 0, 0x1f);
+  checkInt('response data format', value.responseDataFormat, 0, 0x0f);
+  const out = inquiryDataLayout.encode({
+    device: (value.peripheralQualifier << 5) | value.deviceType,
+    rmb: flag(value.removable, 7),
+    version: value.version,
+    format: value.responseDataFormat,
+    additionalLength: INQUIRY_LENGTH - 5,
+    flags5: 0,
+    flags6: 0,
+    flags7: 0,
+  });
+  writeAscii(out, 8, 8, value.vendor, 'vendor');
+  writeAscii(out, 16, 16, value.product, 'product');
+  writeAscii(out, 32, 4, value.revision, 'revision');
+  return out;
+}
+
+// ---------------------------------------------------------------------------
+// START STOP UNIT, SBC-3 §5.25 and MMC-6 §6.39
+//  0  OPERATION CODE (1Bh)
+//  1  bit0 IMMED
+//  2-3 reserved (MMC-6: b3 format-layer number, unused here)
+//  4  POWER CONDITIONS (7:4) | LOEJ (1) | START (0)
+//     LoEj+!Start = eject, LoEj+Start = load, !LoEj: spin down / up.
+//     Refused with 5/53/02 while removal is prevented.
+//  5  CONTROL
+const startStopUnitLayout = struct('START STOP UNIT CDB', 6, {
+  opcode: { offset: 0, type: u8 },
+  flags: { offset: 1, type: u8 },
+  action: { offset: 4, type: u8 },
+  control: { offset: 5, type: u8 },
+});
+
+export interface StartStopUnitParams {
+  readonly immed: boolean;
+  readonly loadEject: boolean;
+  readonly start: boolean;
+  readonly powerCondition: number;
+}
+
+export function startStopUnit(params: Partial<StartStopUnitParams>): ScsiRequest {
+  const powerCondition = params.powerCondition ?? 0;
+  checkInt('power condition', powerCondition, 0, 0x0f);
+  return noData(
+    startStopUnitLayout.encode({
+      opcode: OPCODE.START_STOP_UNIT,
+      flags: flag(params.immed ?? false, 0),
+      action:
+        (powerCondition << 4) | flag(params.loadEject ?? false, 1) | flag(params.start ?? false, 0),
+      control: 0,
+    }),
+  );
+}
+
+/** Opens the tray (LoEj=1, Start=0). */
+export function ejectMedium(immed = false): ScsiRequest {
+  return startStopUnit({ immed, loadEject: true, start: false });
+}
+
+/** Closes the tray and spins the disc up (LoEj=1, Start=1). */
+export function loadMedium(immed = false): ScsiRequest {
+  return startStopUnit({ immed, loadEject: true, start: true });
+}
+
+export function decodeStartStopUnitCdb(cdb: Uint8Array): StartStopUnitParams {
+  checkCdb('START STOP UNIT', cdb, OPCODE.START_STOP_UNIT, startStopUnitLayout.size);
+  const raw = startStopUnitLayout.decode(cdb);
+  return {
+    immed: bit(raw.flags, 0),
+    loadEject: bit(raw.action, 1),
+    start: bit(raw.action, 0),
+    powerCondition: raw.action >>> 4,
+  };
+}
+
+// ---------------------------------------------------------------------------
+// PREVENT ALLOW MEDIUM REMOVAL, SPC-4 §6.13 and MMC-6 §6.12
+//  0  OPERATION CODE (1Eh)
+//  1-3 reserved
+//  4  PERSISTENT (1) | PREVENT (0)   (MMC names the two bits of SPC's PREVENT field)
+//     Some drives reject Persistent with 5/24/00.
+//  5  CONTROL
+const preventAllowLayout = struct('PREVENT ALLOW MEDIUM REMOVAL CDB', 6, {
+  opcode: { offset: 0, type: u8 },
+  prevent: { offset: 4, type: u8 },
+  control: { offset: 5, type: u8 },
+});
+
+export interface PreventAllowParams {
+  readonly prevent: boolean;
+  readonly persistent: boolean;
+}
+
+export function preventAllowMediumRemoval(params: Partial<PreventAllowParams>): ScsiRequest {
+  return noData(
+    preventAllowLayout.encode({
+      opcode: OPCODE.PREVENT_ALLOW_MEDIUM_REMOVAL,
+      prevent: flag(params.persistent ?? false, 1) | flag(params.prevent ?? false, 0),
+      control: 0,
+    }),
+  );
+}
+
+export function decodePreventAllowCdb(cdb: Uint8Array): PreventAllowParams {
+  checkCdb('PREVENT ALLOW MEDIUM REMOVAL', cdb, OPCODE.PREVENT_ALLOW_MEDIUM_REMOVAL, 6);
+  const raw = preventAllowLayout.decode(cdb);
+  return { prevent: bit(raw.prevent, 0), persistent: bit(raw.prevent, 1) };
+}
+
+// ---------------------------------------------------------------------------
+// RESERVE(6) / RELEASE(6), SPC-2 §7.21 / §7.16 (obsolete in SPC-4; optional for
+// MMC drives, many answer 5/20/00)
+//  0  OPERATION CODE (16h / 17h)
+//  1-4 reserved (3rdPty and extent fields are obsolete)
+//  5  CONTROL
+const reserveReleaseLayout = struct('RESERVE(6)/RELEASE(6) CDB', 6, {
+  opcode: { offset: 0, type: u8 },
+  control: { offset: 5, type: u8 },
+});
+
+export function reserve6(): ScsiRequest {
+  return noData(reserveReleaseLayout.encode({ opcode: OPCODE.RESERVE_6, control: 0 }));
+}
+
+export function release6(): ScsiRequest {
+  return noData(reserveReleaseLayout.encode({ opcode: OPCODE.RELEASE_6, control: 0 }));
+}
+
+export function decodeReserve6Cdb(cdb: Uint8Array): Record<string, never> {
+  checkCdb('RESERVE(6)', cdb, OPCODE.RESERVE_6, reserveReleaseLayout.size);
+  return {};
+}
+
+export function decodeRelease6Cdb(cdb: Uint8Array): Record<string, never> {
+  checkCdb('RELEASE(6)', cdb, OPCODE.RELEASE_6, reserveReleaseLayout.size);
+  return {};
+}
+
+// ---------------------------------------------------------------------------
+// MODE SENSE(10), SPC-4 §6.12
+//  0  OPERATION CODE (5Ah)
+//  1  LLBAA (4) | DBD (3)
+//  2  PC (7:6) page control | PAGE CODE (5:0); 3Fh = all pages
+//  3  SUBPAGE CODE
+//  4-6 reserved
+//  7-8 ALLOCATION LENGTH (u16)
+//  9  CONTROL
+// MMC devices use no block descriptors (the parser skips any, e.g. QEMU's),
+// so DBD only matters to drives that reject it: it defaults to 0, as libburn
+// sends it.
+const modeSense10Layout = struct('MODE SENSE(10) CDB', 10, {
+  opcode: { offset: 0, type: u8 },
+  flags: { offset: 1, type: u8 },
+  page: { offset: 2, type: u8 },
+  subpage: { offset: 3, type: u8 },
+  allocationLength: { offset: 7, type: 'u16be' },
+  control: { offset: 9, type: u8 },
+});
+
+/** MODE SENSE page control (SPC-4 §6.12.3). */
+export const PageControl = {
+  Current: 0,
+  Changeable: 1,
+  Default: 2,
+  Saved: 3,
+} as const;
+
+export interface ModeSense10Params {
+  readonly pageCode: number;
+  readonly subpageCode: number;
+  readonly pageControl: number;
+  readonly disableBlockDescriptors: boolean;
+  readonly allocationLength: number;
+}
+
+export function modeSense10(
+  params: Partial<ModeSense10Params> & { readonly pageCode: number },
+): ScsiRequest {
+  const subpageCode = params.subpageCode ?? 0;
+  const pageControl = params.pageControl ?? PageControl.Current;
+  const allocationLength = params.allocationLength ?? 256;
+  checkInt('mode page code', params.pageCode, 0, 0x3f);
+  checkInt('mode subpage code', subpageCode, 0, 0xff);
+  checkInt('page control', pageControl, 0, 3);
+  checkInt('MODE SENSE allocation length', allocationLength, 8, 0xffff);
+  return dataIn(
+    modeSense10Layout.encode({
+      opcode: OPCODE.MODE_SENSE_10,
+      flags: flag(params.disableBlockDescriptors ?? false, 3),
+      page: (pageControl << 6) | params.pageCode,
+      subpage: subpageCode,
+      allocationLength,
+      control: 0,
+    }),
+    allocationLength,
+  );
+}
+
+export function decodeModeSense10Cdb(cdb: Uint8Array): ModeSense10Params {
+  checkCdb('MODE SENSE(10)', cdb, OPCODE.MODE_SENSE_10, modeSense10Layout.size);
+  const raw = modeSense10Layout.decode(cdb);
+  return {
+    pageCode: raw.page & 0x3f,
+    subpageCode: raw.subpage,
+    pageControl: raw.page >>> 6,
+    disableBlockDescriptors: bit(raw.flags, 3),
+    allocationLength: raw.allocationLength,
+  };
+}
+
+// ---------------------------------------------------------------------------
+// MODE SELECT(10), SPC-4 §6.10
+//  0  OPERATION CODE (55h)
+//  1  PF (4) = 1: pages follow the standard format | SP (0): save pages
+//  2-6 reserved
+//  7-8 PARAMETER LIST LENGTH (u16)
+//  9  CONTROL
+// The parameter list is an 8-byte header (mode data length reserved = 0) and
+// pages with PS = 0: see encodeModeParameterList(list, { select: true }).
+const modeSelect10Layout = struct('MODE SELECT(10) CDB', 10, {
+  opcode: { offset: 0, type: u8 },
+  flags: { offset: 1, type: u8 },
+  parameterListLength: { offset: 7, type: 'u16be' },
+  control: { offset: 9, type: u8 },
+});
+
+export interface ModeSelect10Cdb {
+  readonly pageFormat: boolean;
+  readonly savePages: boolean;
+  readonly parameterListLength: number;
+}
+
+export function modeSelect10(
+  parameterList: Uint8Array,
+  options: { readonly savePages?: boolean } = {},
+): ScsiRequest {
+  checkInt('MODE SELECT parameter list length', parameterList.length, 8, 0xffff);
+  return dataOut(
+    modeSelect10Layout.encode({
+      opcode: OPCODE.MODE_SELECT_10,
+      flags: 0x10 | flag(options.savePages ?? false, 0),
+      parameterListLength: parameterList.length,
+      control: 0,
+    }),
+    parameterList,
+  );
+}
+
+export function decodeModeSelect10Cdb(cdb: Uint8Array): ModeSelect10Cdb {
+  checkCdb('MODE SELECT(10)', cdb, OPCODE.MODE_SELECT_10, modeSelect10Layout.size);
+  const raw = modeSelect10Layout.decode(cdb);
+  return {
+    pageFormat: bit(raw.flags, 4),
+    savePages: bit(raw.flags, 0),
+    parameterListLength: raw.parameterListLength,
+  };
+}
+
+// ---------------------------------------------------------------------------
+// READ CAPACITY(10), SBC-3 §5.15 and MMC-6 §6.23
+//  0  OPERATION CODE (25h)
+//  1-8 reserved (RelAdr, LBA and PMI are obsolete for MMC)
+//  9  CONTROL
+const readCapacityLayout = struct('READ CAPACITY(10) CDB', 10, {
+  opcode: { offset: 0, type: u8 },
+  control: { offset: 9, type: u8 },
+});
+
+export const READ_CAPACITY_LENGTH = 8;
+
+export function readCapacity10(): ScsiRequest {
+  return dataIn(
+    readCapacityLayout.encode({ opcode: OPCODE.READ_CAPACITY_10, control: 0 }),
+    READ_CAPACITY_LENGTH,
+  );
+}
+
+export function decodeReadCapacity10Cdb(cdb: Uint8Array): Record<string, never> {
+  checkCdb('READ CAPACITY(10)', cdb, OPCODE.READ_CAPACITY_10, readCapacityLayout.size);
+  return {};
+}
+
+/**
+ * READ CAPACITY(10) data, SBC-3 §5.15.2:
+ *  0-3 RETURNED LOGICAL BLOCK ADDRESS (last LBA; MMC-6: of the last recorded block)
+ *  4-7 BLOCK LENGTH IN BYTES (2048 for MMC media)
+ */
+export interface Capacity {
+  readonly lastLba: number;
+  readonly blockLength: number;
+}
+
+const capacityLayout = struct('READ CAPACITY(10) data', READ_CAPACITY_LENGTH, {
+  lastLba: { offset: 0, type: 'u32be' },
+  blockLength: { offset: 4, type: 'u32be' },
+});
+
+export function parseCapacity(data: Uint8Array): Capacity {
+  const raw = capacityLayout.decode(data);
+  return { lastLba: raw.lastLba, blockLength: raw.blockLength };
+}
+
+export function encodeCapacity(value: Capacity): Uint8Array<ArrayBuffer> {
+  return capacityLayout.encode(value);
+}
+
+// ---------------------------------------------------------------------------
+// READ(10) SBC-3 §5.11 / MMC-6 §6.19, WRITE(10) MMC-6 §6.47 (same layout)
+//  0  OPERATION CODE (28h / 2Ah)
+//  1  DPO (4) | FUA (3)
+//  2-5 LOGICAL BLOCK ADDRESS (u32)
+//  6  GROUP NUMBER (bits 4:0; 0)
+//  7-8 TRANSFER LENGTH in blocks (u16; 0 = nothing transferred)
+//  9  CONTROL
+// The LBA is unsigned here: a CD SAO pre-gap write at LBA -150 is sent as its
+// two's complement (lba >>> 0), which is how the CDB carries it.
+const readWrite10Layout = struct('READ/WRITE(10) CDB', 10, {
+  opcode: { offset: 0, type: u8 },
+  flags: { offset: 1, type: u8 },
+  lba: { offset: 2, type: 'u32be' },
+  group: { offset: 6, type: u8 },
+  blocks: { offset: 7, type: 'u16be' },
+  control: { offset: 9, type: u8 },
+});
+
+export interface ReadWrite10Cdb {
+  readonly lba: number;
+  readonly blocks: number;
+  readonly fua: boolean;
+  readonly dpo: boolean;
+}
+
+export interface Read10Params extends ReadWrite10Cdb {
+  /** Bytes per block, for the data-in length: 2048 unless reading CD-DA (2352). */
+  readonly blockSize: number;
+}
+
+function encodeReadWrite10(opcode: number, params: ReadWrite10Cdb): Uint8Array<ArrayBuffer> {
+  checkInt('LBA', params.lba, 0, 0xffffffff);
+  checkInt('block count', params.blocks, 0, 0xffff);
+  return readWrite10Layout.encode({
+    opcode,
+    flags: flag(params.dpo, 4) | flag(params.fua, 3),
+    lba: params.lba,
+    group: 0,
+    blocks: params.blocks,
+    control: 0,
+  });
+}
+
+function decodeReadWrite10(name: string, opcode: number, cdb: Uint8Array): ReadWrite10Cdb {
+  checkCdb(name, cdb, opcode, readWrite10Layout.size);
+  const raw = readWrite10Layout.decode(cdb);
+  return { lba: raw.lba, blocks: raw.blocks, fua: bit(raw.flags, 3), dpo: bit(raw.flags, 4) };
+}
+
+export function read10(
+  params: Partial<Read10Params> & { readonly lba: number; readonly blocks: number },
+): ScsiRequest {
+  const blockSize = params.blockSize ?? BLOCK_SIZE;
+  checkInt('block size', blockSize, 1, 0xffff);
+  const cdb = encodeReadWrite10(OPCODE.READ_10, {
+    lba: params.lba,
+    blocks: params.blocks,
+    fua: params.fua ?? false,
+    dpo: params.dpo ?? false,
+  });
+  return params.blocks === 0 ? noData(cdb) : dataIn(cdb, params.blocks * blockSize);
+}
+
+export function decodeRead10Cdb(cdb: Uint8Array): ReadWrite10Cdb {
+  return decodeReadWrite10('READ(10)', OPCODE.READ_10, cdb);
+}
+
+export interface Write10Params {
+  readonly lba: number;
+  /** Whole blocks; the block count is data.length / blockSize. */
+  readonly data: Uint8Array;
+  readonly blockSize?: number;
+  readonly fua?: boolean;
+}
+
+export function write10(params: Write10Params): ScsiRequest {
+  const blockSize = params.blockSize ?? BLOCK_SIZE;
+  checkInt('block size', blockSize, 1, 0xffff);
+  if (params.data.length % blockSize !== 0) {
+    throw new RangeError(
+      `${params.data.length} bytes is not a whole number of ${blockSize}-byte blocks`,
+    );
+  }
+  const blocks = params.data.length / blockSize;
+  const cdb = encodeReadWrite10(OPCODE.WRITE_10, {
+    lba: params.lba,
+    blocks,
+    fua: params.fua ?? false,
+    dpo: false,
+  });
+  return blocks === 0 ? noData(cdb) : dataOut(cdb, params.data);
+}
+
+export function decodeWrite10Cdb(cdb: Uint8Array): ReadWrite10Cdb {
+  return decodeReadWrite10('WRITE(10)', OPCODE.WRITE_10, cdb);
+}
+
+// ---------------------------------------------------------------------------
+// SYNCHRONIZE CACHE(10), SBC-3 §5.20 and MMC-6 §6.41
+//  0  OPERATION CODE (35h)
+//  1  IMMED (1)  (then poll TEST UNIT READY until it stops answering 2/04/07)
+//  2-5 LOGICAL BLOCK ADDRESS (MMC: 0)
+//  6  GROUP NUMBER
+//  7-8 NUMBER OF BLOCKS (0 = to the end)
+//  9  CONTROL
+const syncCacheLayout = struct('SYNCHRONIZE CACHE(10) CDB', 10, {
+  opcode: { offset: 0, type: u8 },
+  flags: { offset: 1, type: u8 },
+  lba: { offset: 2, type: 'u32be' },
+  group: { offset: 6, type: u8 },
+  blocks: { offset: 7, type: 'u16be' },
+  control: { offset: 9, type: u8 },
+});
+
+export interface SynchronizeCacheParams {
+  readonly immed: boolean;
+  readonly lba: number;
+  readonly blocks: number;
+}
+
+export function synchronizeCache10(params: Partial<SynchronizeCacheParams> = {}): ScsiRequest {
+  const lba = params.lba ?? 0;
+  const blocks = params.blocks ?? 0;
+  checkInt('LBA', lba, 0, 0xffffffff);
+  checkInt('block count', blocks, 0, 0xffff);
+  return noData(
+    syncCacheLayout.encode({
+      opcode: OPCODE.SYNCHRONIZE_CACHE_10,
+      flags: flag(params.immed ?? false, 1),
+      lba,
+      group: 0,
+      blocks,
+      control: 0,
+    }),
+  );
+}
+
+export function decodeSynchronizeCacheCdb(cdb: Uint8Array): SynchronizeCacheParams {
+  checkCdb('SYNCHRONIZE CACHE(10)', cdb, OPCODE.SYNCHRONIZE_CACHE_10, syncCacheLayout.size);
+  const raw = syncCacheLayout.decode(cdb);
+  return { immed: bit(raw.flags, 1), lba: raw.lba, blocks: raw.blocks };
+}
