@@ -9,6 +9,7 @@ const projects = [
   'worker/tsconfig.json',
   'web/tsconfig.json',
   'tsconfig.node.json',
+  'e2e/tsconfig.json',
 ];
 let failed = 0;
 for (const p of projects) {

@@ -1,18 +1,272 @@
 /**
- * The recorder service's public surface. The UI imports this file with
- * `import type` only (eslint enforces it), so nothing here may touch worker
- * globals: it is compiled in both the webworker and the dom realm.
+ * The recorder service's public surface, shared by the UI (through Comlink)
+ * and the CLI (in-process). The UI imports this file with `import type` only
+ * (eslint enforces it), so it holds types and nothing that runs.
+ *
+ * Every call resolves to a Result: errors cross the boundary as values,
+ * `{ hresult, name, message, sense }`, because Comlink passes only
+ * `{name, message}` of a thrown Error.
  */
+import type { ErrorValue } from '../usb-mass-storage/src/errors.ts';
+import type { Sense } from '../usb-mass-storage/src/scsi/sense.ts';
+import type { PortLike } from './usb-port.ts';
+
+export type { ErrorValue, Sense };
+
+export type Result<T> =
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: ErrorValue };
+
+export type RecorderKind = 'virtual' | 'usb';
+
+export interface RecorderSummary {
+  /** Stable across sessions: vendor:product:serial (or bus path), "virtual" for the virtual drive. */
+  readonly id: string;
+  readonly name: string;
+  readonly kind: RecorderKind;
+  readonly vendorId: number;
+  readonly productId: number;
+  readonly serial: string | null;
+}
+
+export interface RecorderIdentity {
+  readonly vendor: string;
+  readonly product: string;
+  readonly revision: string;
+  readonly serial: string | null;
+  readonly vendorId: number;
+  readonly productId: number;
+}
+
+export interface ProfileInfo {
+  readonly code: number;
+  readonly name: string;
+  readonly current: boolean;
+}
+
+export type FieldValue = string | number | boolean;
+
+export interface FeatureInfo {
+  readonly code: number;
+  readonly name: string;
+  readonly current: boolean;
+  readonly persistent: boolean;
+  readonly version: number;
+  /** Decoded fields for display; unknown features give { raw: "hex" }. */
+  readonly fields: Readonly<Record<string, FieldValue>>;
+}
+
+export interface ModePageInfo {
+  readonly code: number;
+  readonly name: string;
+  readonly fields: Readonly<Record<string, FieldValue>>;
+  readonly rawHex: string;
+}
+
+export interface Capabilities {
+  readonly canLoadMedia: boolean;
+  readonly canEject: boolean;
+  readonly canLock: boolean;
+  readonly loadingMechanism: string;
+  readonly reads: readonly string[];
+  readonly writes: readonly string[];
+  readonly testWrite: boolean;
+  readonly bufferUnderrunProtection: boolean;
+  readonly bufferSizeKiB: number | null;
+  readonly maxReadSpeedKBps: number | null;
+  readonly writeSpeedsKBps: readonly number[];
+  /** null until the first acquire has tried RESERVE(6). */
+  readonly reserveSupported: boolean | null;
+}
+
+export interface RecorderInfo {
+  readonly summary: RecorderSummary;
+  readonly identity: RecorderIdentity;
+  readonly profiles: readonly ProfileInfo[];
+  readonly currentProfile: ProfileInfo | null;
+  readonly features: readonly FeatureInfo[];
+  readonly modePages: readonly ModePageInfo[];
+  readonly capabilities: Capabilities;
+  /** Commands the drive rejected as unsupported while we read it (simple bridges). */
+  readonly unsupported: readonly string[];
+}
+
+export type DiscStatus = 'none' | 'blank' | 'appendable' | 'complete' | 'random-access';
+
+export interface TrackInfo {
+  readonly number: number;
+  readonly session: number;
+  readonly start: number;
+  readonly size: number;
+  readonly mode: 'data' | 'audio';
+}
+
+export interface MediaState {
+  readonly present: boolean;
+  readonly trayOpen: boolean | null;
+  readonly profile: ProfileInfo | null;
+  /** IMAPI2's IMAPI_MEDIA_PHYSICAL_TYPE name, e.g. IMAPI_MEDIA_TYPE_DVDPLUSR. */
+  readonly physicalType: string;
+  readonly status: DiscStatus;
+  readonly erasable: boolean;
+  readonly sessions: number;
+  readonly tracks: readonly TrackInfo[];
+  readonly blockSize: number;
+  readonly capacityBlocks: number;
+  readonly freeBlocks: number;
+  readonly nextWritableAddress: number | null;
+}
+
+export interface LockState {
+  /** This session's lock count (IMAPI2's lock count for its owner). */
+  readonly count: number;
+  /** The owner's client name, from any session; '' when free. */
+  readonly owner: string;
+  readonly ownedByMe: boolean;
+  /** Another session owns it: this session sees the drive as busy. */
+  readonly busy: boolean;
+  /** The drive's own PREVENT state (mode page 2Ah Lock State), when it reports one. */
+  readonly trayLocked: boolean | null;
+  /** The drive is locked but no live session owns it (a crashed owner). */
+  readonly stale: boolean;
+  /** IMAPI v1 openExclusive() is in effect. */
+  readonly openedV1: boolean;
+}
+
+/** IDiscRecorder::QueryMediaType. */
+export interface MediaTypeV1 {
+  readonly type: string;
+  readonly blank: boolean;
+  readonly rewritable: boolean;
+  readonly writable: boolean;
+}
+
+/** IDiscRecorder::QueryMediaInfo. */
+export interface MediaInfoV1 {
+  readonly sessions: number;
+  readonly lastTrack: number;
+  readonly startAddress: number;
+  readonly nextWritable: number;
+  readonly freeBlocks: number;
+}
+
+export type RawData =
+  | { readonly direction: 'none' }
+  | { readonly direction: 'in'; readonly length: number }
+  | { readonly direction: 'out'; readonly bytes: Uint8Array };
+
+/** IDiscRecorder2Ex::SendCommand* result: sense comes back as data, not as an error. */
+export interface RawResult {
+  readonly status: 'good' | 'check-condition';
+  readonly data: Uint8Array;
+  readonly transferred: number;
+  readonly sense: Sense | null;
+  readonly senseText: string | null;
+}
+
+export interface TraceEntry {
+  readonly seq: number;
+  readonly recorderId: string;
+  readonly time: number;
+  readonly name: string;
+  readonly cdbHex: string;
+  readonly direction: 'none' | 'in' | 'out';
+  readonly length: number;
+  readonly transferred: number;
+  readonly status: 'good' | 'check-condition' | 'error';
+  readonly sense: Sense | null;
+  readonly senseText: string | null;
+  readonly error: string | null;
+  readonly durationMs: number;
+}
+
+export interface ProgressInfo {
+  readonly action: string;
+  /** 0..1, or null when unknown. */
+  readonly fraction: number | null;
+  readonly elapsedMs: number;
+  readonly remainingMs: number | null;
+}
+
+export type RecorderEvent =
+  | { readonly type: 'recorders'; readonly recorders: readonly RecorderSummary[] }
+  | { readonly type: 'media'; readonly recorderId: string; readonly media: MediaState }
+  | { readonly type: 'lock'; readonly recorderId: string; readonly lock: LockState }
+  | { readonly type: 'tray'; readonly recorderId: string; readonly open: boolean }
+  | { readonly type: 'eject-request'; readonly recorderId: string }
+  | { readonly type: 'trace'; readonly entry: TraceEntry }
+  | { readonly type: 'progress'; readonly recorderId: string; readonly progress: ProgressInfo };
+
 export interface SelfTestResult {
-  /** The 31-byte CBW of a TEST UNIT READY, in hex. */
   readonly cbwHex: string;
-  /** The tag read back by decoding those bytes again. */
   readonly decodedTag: number;
-  /** Whether encode -> decode -> encode gave identical bytes. */
   readonly roundTrip: boolean;
 }
 
+export interface VirtualDriveState {
+  readonly media: string;
+  readonly mediaNames: readonly string[];
+  readonly trayOpen: boolean;
+  readonly prevent: boolean;
+  readonly persistentPrevent: boolean;
+  readonly mountedByOs: boolean;
+  /** PREVENT transitions seen by the drive, oldest first. */
+  readonly preventHistory: readonly boolean[];
+}
+
 export interface WebdiscWorkerApi {
-  /** Proves the UI -> worker -> usb-mass-storage path by running the CBW codec. */
   selfTest(tag: number): Promise<SelfTestResult>;
+
+  listRecorders(): Promise<Result<readonly RecorderSummary[]>>;
+  /** After navigator.usb.requestDevice in the page: pick up newly granted devices. */
+  refreshUsbDevices(): Promise<Result<readonly RecorderSummary[]>>;
+  getInfo(id: string): Promise<Result<RecorderInfo>>;
+  getMedia(id: string): Promise<Result<MediaState>>;
+
+  // IMAPI2 IDiscRecorder2
+  acquireExclusiveAccess(
+    id: string,
+    force: boolean,
+    clientName: string,
+  ): Promise<Result<LockState>>;
+  releaseExclusiveAccess(id: string): Promise<Result<LockState>>;
+  exclusiveAccessOwner(id: string): Promise<Result<string>>;
+  getLockState(id: string): Promise<Result<LockState>>;
+  ejectMedia(id: string): Promise<Result<void>>;
+  closeTray(id: string): Promise<Result<void>>;
+  disableMcn(id: string): Promise<Result<void>>;
+  enableMcn(id: string): Promise<Result<void>>;
+  /** Clears a drive's stale PREVENT when no live session owns it. */
+  unlockTray(id: string): Promise<Result<void>>;
+  // IDiscRecorder2Ex
+  sendCommand(
+    id: string,
+    cdbHex: string,
+    data: RawData,
+    timeoutMs?: number,
+  ): Promise<Result<RawResult>>;
+
+  // IMAPI v1 IDiscRecorder facade
+  openExclusive(id: string): Promise<Result<void>>;
+  close(id: string): Promise<Result<void>>;
+  queryMediaType(id: string): Promise<Result<MediaTypeV1>>;
+  queryMediaInfo(id: string): Promise<Result<MediaInfoV1>>;
+  eject(id: string): Promise<Result<void>>;
+  erase(id: string, full: boolean): Promise<Result<void>>;
+
+  // The virtual recorder's own controls (media picker, eject button).
+  virtualInsertMedia(name: string): Promise<Result<VirtualDriveState>>;
+  virtualPressEjectButton(): Promise<Result<VirtualDriveState>>;
+  virtualState(): Promise<Result<VirtualDriveState>>;
+
+  /** Events pushed to the page (wrap the listener with Comlink.proxy). */
+  subscribe(listener: (event: RecorderEvent) => void): Promise<void>;
+}
+
+/**
+ * What the dedicated worker exposes: the service, plus the page's hand-over
+ * of the shared virtual recorder's port (a SharedWorker; workers cannot start
+ * one themselves). null: this session runs a virtual drive of its own.
+ */
+export interface WorkerApi extends WebdiscWorkerApi {
+  attachVirtualRecorder(port: PortLike | null): void;
 }

@@ -1,8 +1,172 @@
-import { Direction, decodeCbw, encodeCbw, toHex } from '../usb-mass-storage/src/index.ts';
-import type { SelfTestResult, WebdiscWorkerApi } from './api.ts';
+/**
+ * The recorder service: discovery, one Recorder per drive, events to
+ * subscribers, and every result as a value. The same module runs in the
+ * dedicated worker (worker/main.ts, exposed with Comlink) and in Node (the
+ * CLI); what differs is passed in: where devices come from, the
+ * cross-session lock record, and the virtual drive's controls.
+ */
+import { Direction, decodeCbw, encodeCbw } from '../usb-mass-storage/src/bot/wrappers.ts';
+import { WebdiscError, toErrorValue } from '../usb-mass-storage/src/errors.ts';
+import { fromHex, toHex } from '../usb-mass-storage/src/struct.ts';
+import type { UsbDeviceLike } from '../usb-mass-storage/src/usb.ts';
+import type {
+  LockState,
+  MediaInfoV1,
+  MediaState,
+  MediaTypeV1,
+  RawData,
+  RawResult,
+  RecorderEvent,
+  RecorderInfo,
+  RecorderSummary,
+  Result,
+  SelfTestResult,
+  VirtualDriveState,
+  WebdiscWorkerApi,
+} from './api.ts';
+import type { LockCoordinator } from './coordinator.ts';
+import { Recorder, type OsDriverControl } from './recorder.ts';
 
-/** The recorder service; realm-neutral so Node (the CLI) can run it too. */
+/** A drive a source found. `id` must be stable across sessions (the lock record is keyed by it). */
+export interface DiscoveredDevice {
+  readonly summary: RecorderSummary;
+  readonly device: UsbDeviceLike;
+  readonly osDriver?: OsDriverControl | undefined;
+}
+
+/** Where drives come from: the virtual recorder, WebUSB, or node-usb. */
+export interface RecorderSource {
+  list(): Promise<readonly DiscoveredDevice[]>;
+}
+
+/** The virtual recorder's own controls (its media picker and eject button). */
+export interface VirtualControl {
+  insertMedia(name: string): Promise<VirtualDriveState>;
+  pressEjectButton(): Promise<VirtualDriveState>;
+  state(): Promise<VirtualDriveState>;
+}
+
+export interface ServiceOptions {
+  readonly sessionId: string;
+  readonly coordinator: LockCoordinator;
+  readonly sources: readonly RecorderSource[];
+  readonly virtual?: VirtualControl | undefined;
+  readonly mcnIntervalMs?: number | undefined;
+  readonly transport?: ConstructorParameters<typeof Recorder>[0]['transport'];
+}
+
+async function result<T>(body: () => Promise<T>): Promise<Result<T>> {
+  try {
+    return { ok: true, value: await body() };
+  } catch (error) {
+    return { ok: false, error: toErrorValue(error) };
+  }
+}
+
 export class WebdiscService implements WebdiscWorkerApi {
+  #o: ServiceOptions;
+  #recorders = new Map<string, Recorder>();
+  #listeners = new Set<(event: RecorderEvent) => void>();
+  #refreshing: Promise<readonly RecorderSummary[]> | undefined;
+
+  constructor(options: ServiceOptions) {
+    this.#o = options;
+  }
+
+  get sessionId(): string {
+    return this.#o.sessionId;
+  }
+
+  /** Direct access for in-process callers (the CLI, tests). */
+  async recorder(id: string): Promise<Recorder> {
+    if (this.#recorders.size === 0) await this.#refresh();
+    const r = this.#recorders.get(id) ?? (id === '' ? [...this.#recorders.values()][0] : undefined);
+    if (!r) {
+      throw new WebdiscError(
+        'E_IMAPI_RECORDER_REQUIRED',
+        `No recorder "${id}". Known: ${[...this.#recorders.keys()].join(', ') || 'none'}.`,
+      );
+    }
+    return r;
+  }
+
+  #emit(event: RecorderEvent): void {
+    for (const l of [...this.#listeners]) {
+      try {
+        l(event);
+      } catch {
+        // A dead subscriber (a closed page) must not break the others.
+        this.#listeners.delete(l);
+      }
+    }
+  }
+
+  #refresh(): Promise<readonly RecorderSummary[]> {
+    this.#refreshing ??= (async () => {
+      try {
+        const found = new Map<string, DiscoveredDevice>();
+        for (const source of this.#o.sources) {
+          for (const d of await source.list()) found.set(d.summary.id, d);
+        }
+        let changed = false;
+        for (const [id, r] of this.#recorders) {
+          const now = found.get(id);
+          if (!now || now.device !== r.device) {
+            r.markGone();
+            r.dispose();
+            this.#recorders.delete(id);
+            changed = true;
+          }
+        }
+        for (const [id, d] of found) {
+          if (this.#recorders.has(id)) continue;
+          this.#recorders.set(
+            id,
+            new Recorder({
+              summary: d.summary,
+              device: d.device,
+              osDriver: d.osDriver,
+              sessionId: this.#o.sessionId,
+              coordinator: this.#o.coordinator,
+              emit: (e) => this.#emit(e),
+              mcnIntervalMs: this.#o.mcnIntervalMs,
+              transport: this.#o.transport,
+            }),
+          );
+          changed = true;
+        }
+        const list = [...this.#recorders.values()].map((r) => r.summary);
+        if (changed) this.#emit({ type: 'recorders', recorders: list });
+        return list;
+      } finally {
+        this.#refreshing = undefined;
+      }
+    })();
+    return this.#refreshing;
+  }
+
+  /** A device's disconnect event (WebUSB or node-usb): its recorder goes at once. */
+  deviceGone(device: UsbDeviceLike): void {
+    for (const [id, r] of this.#recorders) {
+      if (r.device !== device) continue;
+      r.markGone();
+      r.dispose();
+      this.#recorders.delete(id);
+      this.#emit({
+        type: 'recorders',
+        recorders: [...this.#recorders.values()].map((x) => x.summary),
+      });
+    }
+  }
+
+  dispose(): void {
+    for (const r of this.#recorders.values()) r.dispose();
+    this.#recorders.clear();
+    this.#listeners.clear();
+  }
+
+  // ------------------------------------------------------------------- API
+
   selfTest(tag: number): Promise<SelfTestResult> {
     // TEST UNIT READY: opcode 00h, 6-byte CDB, no data phase (SPC-4 §6.47).
     const bytes = encodeCbw({
@@ -13,11 +177,159 @@ export class WebdiscService implements WebdiscWorkerApi {
       cdb: new Uint8Array(6),
     });
     const decoded = decodeCbw(bytes);
-    const again = encodeCbw(decoded);
     return Promise.resolve({
       cbwHex: toHex(bytes),
       decodedTag: decoded.tag,
-      roundTrip: toHex(again) === toHex(bytes),
+      roundTrip: toHex(encodeCbw(decoded)) === toHex(bytes),
     });
+  }
+
+  listRecorders(): Promise<Result<readonly RecorderSummary[]>> {
+    return result(async () =>
+      this.#recorders.size ? [...this.#recorders.values()].map((r) => r.summary) : this.#refresh(),
+    );
+  }
+
+  refreshUsbDevices(): Promise<Result<readonly RecorderSummary[]>> {
+    return result(() => this.#refresh());
+  }
+
+  getInfo(id: string): Promise<Result<RecorderInfo>> {
+    return result(async () => (await this.recorder(id)).info());
+  }
+
+  getMedia(id: string): Promise<Result<MediaState>> {
+    return result(async () => (await this.recorder(id)).media());
+  }
+
+  acquireExclusiveAccess(
+    id: string,
+    force: boolean,
+    clientName: string,
+  ): Promise<Result<LockState>> {
+    return result(async () => (await this.recorder(id)).acquire(force, clientName));
+  }
+
+  releaseExclusiveAccess(id: string): Promise<Result<LockState>> {
+    return result(async () => (await this.recorder(id)).release());
+  }
+
+  exclusiveAccessOwner(id: string): Promise<Result<string>> {
+    return result(async () => (await this.recorder(id)).owner());
+  }
+
+  getLockState(id: string): Promise<Result<LockState>> {
+    return result(async () => (await this.recorder(id)).lockState());
+  }
+
+  ejectMedia(id: string): Promise<Result<void>> {
+    return result(async () => (await this.recorder(id)).ejectMedia());
+  }
+
+  closeTray(id: string): Promise<Result<void>> {
+    return result(async () => (await this.recorder(id)).closeTray());
+  }
+
+  disableMcn(id: string): Promise<Result<void>> {
+    return result(async () => (await this.recorder(id)).disableMcn());
+  }
+
+  enableMcn(id: string): Promise<Result<void>> {
+    return result(async () => (await this.recorder(id)).enableMcn());
+  }
+
+  unlockTray(id: string): Promise<Result<void>> {
+    return result(async () => (await this.recorder(id)).unlockTray());
+  }
+
+  sendCommand(
+    id: string,
+    cdbHex: string,
+    data: RawData,
+    timeoutMs?: number,
+  ): Promise<Result<RawResult>> {
+    return result(async () => {
+      let cdb: Uint8Array;
+      try {
+        cdb = fromHex(cdbHex);
+      } catch (error) {
+        throw new WebdiscError('E_INVALIDARG', `The CDB is not hex: ${JSON.stringify(cdbHex)}.`, {
+          cause: error,
+        });
+      }
+      if (
+        data.direction === 'in' &&
+        (!Number.isInteger(data.length) || data.length < 1 || data.length > 0xffffff)
+      ) {
+        throw new WebdiscError(
+          'E_INVALIDARG',
+          `A data-in length must be 1..16777215 bytes, not ${data.length}.`,
+        );
+      }
+      return (await this.recorder(id)).sendCommand(cdb, data, timeoutMs);
+    });
+  }
+
+  openExclusive(id: string): Promise<Result<void>> {
+    return result(async () => (await this.recorder(id)).openExclusive());
+  }
+
+  close(id: string): Promise<Result<void>> {
+    return result(async () => (await this.recorder(id)).close());
+  }
+
+  queryMediaType(id: string): Promise<Result<MediaTypeV1>> {
+    return result(async () => (await this.recorder(id)).queryMediaType());
+  }
+
+  queryMediaInfo(id: string): Promise<Result<MediaInfoV1>> {
+    return result(async () => (await this.recorder(id)).queryMediaInfo());
+  }
+
+  eject(id: string): Promise<Result<void>> {
+    return result(async () => (await this.recorder(id)).ejectV1());
+  }
+
+  erase(id: string, full: boolean): Promise<Result<void>> {
+    return result(async () => {
+      const r = await this.recorder(id);
+      const started = Date.now();
+      await r.erase(full, (fraction) => {
+        const elapsedMs = Date.now() - started;
+        this.#emit({
+          type: 'progress',
+          recorderId: id,
+          progress: {
+            action: 'erasing',
+            fraction,
+            elapsedMs,
+            remainingMs: fraction > 0 ? Math.round((elapsedMs / fraction) * (1 - fraction)) : null,
+          },
+        });
+      });
+    });
+  }
+
+  #virtual(): VirtualControl {
+    if (!this.#o.virtual)
+      throw new WebdiscError('E_IMAPI_RECORDER_REQUIRED', 'There is no virtual recorder here.');
+    return this.#o.virtual;
+  }
+
+  virtualInsertMedia(name: string): Promise<Result<VirtualDriveState>> {
+    return result(() => this.#virtual().insertMedia(name));
+  }
+
+  virtualPressEjectButton(): Promise<Result<VirtualDriveState>> {
+    return result(() => this.#virtual().pressEjectButton());
+  }
+
+  virtualState(): Promise<Result<VirtualDriveState>> {
+    return result(() => this.#virtual().state());
+  }
+
+  subscribe(listener: (event: RecorderEvent) => void): Promise<void> {
+    this.#listeners.add(listener);
+    return Promise.resolve();
   }
 }

@@ -1,1 +1,52 @@
-export const VIRTUAL_RECORDER_NAME = 'Virtual recorder';
+/**
+ * The virtual recorder: a simulated USB optical drive (USB Mass Storage
+ * Bulk-Only Transport + SCSI/MMC) that runs in the page, in a worker and in
+ * Node. Start with `createVirtualRecorder({ media: 'dvd+r' })` and hand
+ * `recorder.device` to the host as if it were a WebUSB USBDevice.
+ */
+export {
+  VIRTUAL_RECORDER_NAME,
+  VIRTUAL_VENDOR_ID,
+  VIRTUAL_PRODUCT_ID,
+  VirtualRecorder,
+  createVirtualRecorder,
+  type VirtualRecorderOptions,
+  type VirtualRecorderState,
+  type ImageSource,
+  type InsertImageOptions,
+} from './recorder.ts';
+export * from './media.ts';
+export * from './clock.ts';
+export * from './store.ts';
+export * from './faults.ts';
+export * from './observer.ts';
+export * from './errors.ts';
+export {
+  VirtualUsbDevice,
+  BULK_IN_ENDPOINT,
+  BULK_OUT_ENDPOINT,
+  PACKET_SIZE,
+  INTERFACE_NUMBER,
+  CONFIGURATION_VALUE,
+  DEFAULT_MAX_TRANSFER_BYTES,
+  type BotBehaviour,
+  type DeviceIdentity,
+} from './device.ts';
+export {
+  TIMING,
+  DEFAULT_BUFFER_BYTES,
+  MediaEvent,
+  Opcode,
+  type EjectButtonResult,
+  type EjectRequestPolicy,
+} from './drive.ts';
+export {
+  Disc,
+  DiscStatus,
+  SessionState,
+  type DiscSnapshot,
+  type SessionInfo,
+  type Track,
+} from './disc.ts';
+export { SENSE, type SenseCode } from './sense-codes.ts';
+export { romSector, romDataByte, ROM_README } from './rom-content.ts';

@@ -1,12 +1,96 @@
 import { css } from 'lit';
+import { controls, theme } from '../../styles/theme.ts';
 
-export const styles = css`
-  :host {
-    display: block;
-    font-family: system-ui, sans-serif;
-    color: var(--wd-fg, #1b1b1f);
-  }
-  code {
-    word-break: break-all;
-  }
-`;
+export const styles = [
+  theme,
+  controls,
+  css`
+    :host {
+      display: block;
+      min-height: 100vh;
+      background: var(--wd-bg);
+    }
+    .wrap {
+      max-width: 1440px;
+      margin: 0 auto;
+      padding: 0.75rem;
+      display: grid;
+      gap: 0.75rem;
+    }
+    header {
+      display: flex;
+      flex-wrap: wrap;
+      align-items: center;
+      gap: 0.25rem 0.75rem;
+      padding: 0.25rem 0.25rem 0;
+    }
+    header svg {
+      flex: none;
+    }
+    h1 {
+      font-size: 1.5rem;
+      margin: 0;
+      letter-spacing: 0.01em;
+    }
+    .tagline {
+      margin: 0;
+      color: var(--wd-muted);
+    }
+    .status {
+      margin: 0;
+      min-height: 1.45em;
+      color: var(--wd-muted);
+      padding: 0 0.25rem;
+    }
+    .status.empty {
+      min-height: 0;
+      margin-top: -0.75rem;
+    }
+    main {
+      display: grid;
+      gap: 0.75rem;
+      grid-template-columns: minmax(0, 1fr);
+      align-items: start;
+    }
+    .column {
+      display: grid;
+      gap: 0.75rem;
+      align-content: start;
+      min-width: 0;
+    }
+    @media (min-width: 900px) {
+      .wrap {
+        padding: 1rem 1.25rem;
+      }
+      main {
+        grid-template-columns: minmax(19rem, 26rem) minmax(0, 1fr);
+      }
+      .wide {
+        grid-column: 1 / -1;
+      }
+    }
+    .image {
+      background: var(--wd-accent-soft);
+      border: 1px solid var(--wd-accent);
+    }
+    footer {
+      font-size: 0.88rem;
+      color: var(--wd-muted);
+      padding: 0 0.25rem 1rem;
+      display: flex;
+      flex-wrap: wrap;
+      gap: 0.25rem 1.25rem;
+    }
+    footer p {
+      margin: 0;
+    }
+    footer code {
+      overflow-wrap: anywhere;
+      word-break: break-all;
+    }
+    [role='alert'] {
+      color: var(--wd-danger);
+      font-weight: 600;
+    }
+  `,
+];

@@ -1,62 +1,394 @@
-import { LitElement, html } from 'lit';
-import type { SelfTestResult } from '../../../worker/api.ts';
+import { LitElement, html, nothing, svg, type PropertyValues } from 'lit';
+import type { ErrorValue, RecorderEvent, SelfTestResult } from '../../../worker/api.ts';
+import { ActionArea, RecordersController } from '../../controllers/recorders.ts';
+import { TraceBufferController } from '../../controllers/trace-buffer.ts';
+import { UsbController, defaultUsb, type UsbLike } from '../../controllers/usb.ts';
+import { WorkerEventsController } from '../../controllers/worker-events.ts';
+import type { UiApi } from '../../lib/api.ts';
+import { toErrorValue } from '../../lib/errors.ts';
+import {
+  RecorderAction,
+  WdAcquireEvent,
+  WdCancelEvent,
+  WdClearTraceEvent,
+  WdConnectUsbEvent,
+  WdDismissEvent,
+  WdInsertMediaEvent,
+  WdRecorderActionEvent,
+  WdReloadEvent,
+  WdSelectDriveEvent,
+  WdVirtualEjectButtonEvent,
+} from '../../lib/events.ts';
+import { formatBytes } from '../../lib/format.ts';
+import { usbProblemOf, type UsbProblem } from '../../lib/usb-problems.ts';
+import '../wd-drive-list/wd-drive-list.ts';
+import '../wd-drive-panel/wd-drive-panel.ts';
+import '../wd-lock-panel/wd-lock-panel.ts';
+import '../wd-media-panel/wd-media-panel.ts';
+import '../wd-progress/wd-progress.ts';
+import '../wd-trace-log/wd-trace-log.ts';
+import '../wd-tray-controls/wd-tray-controls.ts';
+import '../wd-update-banner/wd-update-banner.ts';
+import '../wd-usb-notice/wd-usb-notice.ts';
 import { styles } from './wd-app.styles.ts';
 
-export interface SelfTestSource {
-  selfTest(tag: number): Promise<SelfTestResult>;
+/** The worker calls the shell makes; tests may pass a fake with only some of them. */
+export type AppSource = Pick<UiApi, 'selfTest'> & Partial<UiApi>;
+
+/** A file the app was opened with (file_handlers / launchQueue). */
+export interface OpenedFile {
+  readonly name: string;
+  readonly size: number;
 }
 
-/** The application shell. */
+const logo = svg`<svg viewBox="0 0 64 64" width="36" height="36" aria-hidden="true" focusable="false">
+  <rect width="64" height="64" rx="13" fill="#1356c4" />
+  <circle cx="32" cy="32" r="22.5" fill="#e3eaf5" stroke="#7d8aa3" stroke-width="1.5" />
+  <circle cx="32" cy="32" r="7" fill="#c9d3e3" stroke="#7d8aa3" stroke-width="1.2" />
+  <circle cx="32" cy="32" r="3.2" fill="#1356c4" />
+  <circle cx="48.3" cy="48.3" r="6.4" fill="#e53935" stroke="#fff" stroke-width="1.6" />
+</svg>`;
+
+/**
+ * The application shell: the worker self-test line, the drive list, and the
+ * panels for the selected drive. State lives in controllers (recorders,
+ * worker events, USB, trace); panels get plain values and answer with typed
+ * events, which the shell turns into worker calls.
+ */
 export class WdApp extends LitElement {
   static override styles = styles;
   static override properties = {
+    source: { attribute: false },
     result: { state: true },
     error: { state: true },
+    needRefresh: { type: Boolean, attribute: 'need-refresh' },
+    offlineReady: { type: Boolean, attribute: 'offline-ready' },
+    reloading: { state: true },
+    usbProblem: { state: true },
+    openedFiles: { attribute: false },
   };
 
+  /** Injected by main.ts (the Comlink proxy) or by tests (a fake). */
+  declare source: AppSource | undefined;
   declare result: SelfTestResult | undefined;
   declare error: string | undefined;
-  /** Injected by main.ts (the Comlink proxy) or by tests (a fake). */
-  source: SelfTestSource | undefined;
+  /** A new service worker is waiting (virtual:pwa-register's onNeedRefresh). */
+  declare needRefresh: boolean;
+  /** The app is cached for offline use. */
+  declare offlineReady: boolean;
+  declare reloading: boolean;
+  /** Why the last USB connect failed, when it is a case people can fix. */
+  declare usbProblem: UsbProblem | null;
+  declare openedFiles: readonly OpenedFile[];
+  /** Activates the waiting service worker and reloads (set by main.ts). */
+  updateServiceWorker: ((reload?: boolean) => Promise<void>) | undefined;
+  /** navigator.usb, or a fake in tests. */
+  usb: UsbLike | undefined = defaultUsb();
+
+  readonly recorders = new RecordersController(this, () => this.#api());
+  readonly trace = new TraceBufferController(this);
+  readonly events = new WorkerEventsController(
+    this,
+    () => this.#api(),
+    (event) => this.#onWorkerEvent(event),
+  );
+  readonly usbDevices = new UsbController(
+    this,
+    () => this.usb,
+    () => void this.recorders.refreshUsb(),
+  );
+  #started: AppSource | undefined;
 
   constructor() {
     super();
+    this.source = undefined;
     this.result = undefined;
     this.error = undefined;
+    this.needRefresh = false;
+    this.offlineReady = false;
+    this.reloading = false;
+    this.usbProblem = null;
+    this.openedFiles = [];
+    this.updateServiceWorker = undefined;
+    this.#listen();
   }
 
-  override connectedCallback(): void {
-    super.connectedCallback();
-    void this.#load();
+  /** The full API when the source has it (the worker); undefined for a self-test-only fake. */
+  #api(): UiApi | undefined {
+    const s = this.source;
+    return s && typeof s.listRecorders === 'function' ? (s as UiApi) : undefined;
   }
 
-  async #load(): Promise<void> {
-    if (!this.source) return;
-    try {
-      this.result = await this.source.selfTest(0x2a);
-    } catch (error) {
-      this.error = error instanceof Error ? error.message : String(error);
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('source') && this.source && this.source !== this.#started) {
+      this.#started = this.source;
+      void this.#start();
     }
   }
 
+  async #start(): Promise<void> {
+    const source = this.source;
+    if (!source) return;
+    void this.#selfTest(source);
+    if (!this.#api()) return;
+    await this.events.subscribe();
+    await this.recorders.start();
+  }
+
+  async #selfTest(source: AppSource): Promise<void> {
+    try {
+      this.result = await source.selfTest(0x2a);
+      this.error = undefined;
+    } catch (error) {
+      this.error = toErrorValue(error).message;
+    }
+  }
+
+  #onWorkerEvent(event: RecorderEvent): void {
+    if (event.type === 'trace') this.trace.add(event.entry);
+    else this.recorders.handleEvent(event);
+  }
+
+  #listen(): void {
+    const r = this.recorders;
+    this.addEventListener(WdSelectDriveEvent.type, (e) => {
+      this.usbProblem = null;
+      void r.select(e.recorderId);
+    });
+    this.addEventListener(WdConnectUsbEvent.type, () => void this.connectUsb());
+    this.addEventListener(WdInsertMediaEvent.type, (e) => void r.insertVirtualMedia(e.mediaName));
+    this.addEventListener(WdVirtualEjectButtonEvent.type, () => void r.pressVirtualEjectButton());
+    this.addEventListener(
+      WdAcquireEvent.type,
+      (e) => void r.acquire(e.recorderId, e.force, e.clientName),
+    );
+    this.addEventListener(WdRecorderActionEvent.type, (e) => {
+      const id = e.recorderId;
+      switch (e.action) {
+        case RecorderAction.Release:
+          return void r.release(id);
+        case RecorderAction.UnlockTray:
+          return void r.unlockTray(id);
+        case RecorderAction.Eject:
+          return void r.eject(id);
+        case RecorderAction.CloseTray:
+          return void r.closeTray(id);
+        case RecorderAction.Refresh:
+          return void r.refresh(id);
+      }
+    });
+    this.addEventListener(WdCancelEvent.type, (e) => void r.cancel(e.recorderId));
+    this.addEventListener(WdClearTraceEvent.type, () => this.trace.clear());
+    this.addEventListener(WdReloadEvent.type, () => void this.#reload());
+    this.addEventListener(WdDismissEvent.type, (e) => {
+      const from = e.composedPath()[0];
+      if (from instanceof HTMLElement && from.localName === 'wd-update-banner')
+        this.needRefresh = false;
+      else this.usbProblem = null;
+    });
+  }
+
+  async #reload(): Promise<void> {
+    this.reloading = true;
+    try {
+      if (this.updateServiceWorker) await this.updateServiceWorker(true);
+      else location.reload();
+    } catch {
+      location.reload();
+    }
+  }
+
+  /** "Connect a USB drive": the chooser, then the worker picks up the grant. */
+  async connectUsb(): Promise<void> {
+    this.usbProblem = null;
+    this.recorders.status = '';
+    const outcome = await this.usbDevices.request();
+    if (outcome.kind === 'cancelled') {
+      this.recorders.status = 'No drive was chosen.';
+      this.requestUpdate();
+      return;
+    }
+    if (outcome.kind === 'failed') {
+      this.#showUsbError(outcome.error);
+      return;
+    }
+    const result = await this.recorders.refreshUsb();
+    if (!result.ok) {
+      this.#showUsbError(result.error);
+      return;
+    }
+    const d = outcome.device;
+    const found =
+      result.value.find(
+        (r) =>
+          r.kind === 'usb' &&
+          r.vendorId === d.vendorId &&
+          r.productId === d.productId &&
+          (r.serial ?? null) === (d.serialNumber ?? null),
+      ) ??
+      result.value.find(
+        (r) => r.kind === 'usb' && r.vendorId === d.vendorId && r.productId === d.productId,
+      );
+    if (found) {
+      this.recorders.status = `Connected ${found.name}.`;
+      await this.recorders.select(found.id);
+    } else {
+      this.recorders.status = `${d.productName ?? 'The drive'} was granted, but the recorder service did not list it.`;
+      this.requestUpdate();
+    }
+  }
+
+  #showUsbError(error: ErrorValue): void {
+    this.usbProblem = usbProblemOf(error);
+    if (!this.usbProblem) {
+      this.recorders.recordersError = error;
+      this.requestUpdate();
+    }
+  }
+
+  /** The USB problem to explain: the last connect's, or one the selected drive's reads hit. */
+  #currentUsbProblem(): UsbProblem | null {
+    if (this.usbProblem) return this.usbProblem;
+    const r = this.recorders;
+    if (r.selected.kind !== 'usb') return null;
+    for (const e of [r.info().error, r.media().error, r.lock().error, r.recordersError]) {
+      const p = e ? usbProblemOf(e) : null;
+      if (p) return p;
+    }
+    return null;
+  }
+
+  #traceAbout(): string[] {
+    const info = this.recorders.info().value;
+    const lines = [`Browser: ${navigator.userAgent}`];
+    if (info) {
+      const id = info.identity;
+      lines.unshift(`Drive: ${id.vendor} ${id.product} ${id.revision} (${info.summary.id})`);
+    }
+    return lines;
+  }
+
   override render() {
+    const r = this.recorders;
+    const id = r.selectedId;
+    const info = r.info();
+    const media = r.media();
+    const lock = r.lock();
+    const virtual = r.virtual.value;
+    const usbProblem = this.#currentUsbProblem();
+    const listError =
+      r.error(ActionArea.Drives, id) ??
+      r.error(ActionArea.Drives, 'virtual') ??
+      (r.recordersError && !usbProblemOf(r.recordersError) ? r.recordersError : null) ??
+      (r.selected.kind === 'virtual' ? r.virtual.error : null);
+    const trayOpen =
+      media.value?.trayOpen ?? (r.selected.kind === 'virtual' ? (virtual?.trayOpen ?? null) : null);
     return html`
-      <h1>webdisc</h1>
-      <section aria-label="Worker self-test">
+      <div class="wrap">
+        <header>
+          ${logo}
+          <h1>webdisc</h1>
+          <p class="tagline">CD, DVD and Blu-ray recorders over USB</p>
+        </header>
+        <wd-update-banner ?open=${this.needRefresh} ?reloading=${this.reloading}></wd-update-banner>
         ${
-          this.error
-            ? html`<p role="alert">Worker failed: ${this.error}</p>`
-            : this.result
-              ? html`<p>
-                  CBW from the worker: <code data-testid="cbw">${this.result.cbwHex}</code>
-                  (tag ${this.result.decodedTag},
-                  <span data-testid="roundtrip"
-                    >${this.result.roundTrip ? 'round trip ok' : 'round trip FAILED'}</span
-                  >)
-                </p>`
-              : html`<p>Starting the recorder service…</p>`
+          this.openedFiles.length
+            ? html`<section class="panel image" aria-label="Opened disc images">
+                ${this.openedFiles.map(
+                  (f) =>
+                    html`<p>
+                      Opened disc image <strong>${f.name}</strong> (${formatBytes(f.size)}). Writing
+                      images to a disc comes in a later version.
+                    </p>`,
+                )}
+              </section>`
+            : nothing
         }
-      </section>
+        <p class=${r.status ? 'status' : 'status empty'} role="status" data-testid="status">
+          ${r.status}
+        </p>
+        <main>
+          <div class="column">
+            <wd-drive-list
+              .recorders=${r.recorders}
+              selected-id=${id}
+              ?usb-supported=${this.usbDevices.supported}
+              ?connecting=${r.pending.has('refresh-usb')}
+              .virtualState=${virtual}
+              ?virtual-busy=${r.pending.has('insert-media') || r.pending.has('virtual-eject')}
+              ?virtual-loading=${r.virtual.loading}
+              .error=${listError}
+            ></wd-drive-list>
+            ${usbProblem ? html`<wd-usb-notice .problem=${usbProblem}></wd-usb-notice>` : nothing}
+            <wd-lock-panel
+              recorder-id=${id}
+              .lock=${lock.value}
+              .error=${r.error(ActionArea.Lock) ?? lock.error}
+              ?acquiring=${r.pending.has('acquire')}
+              ?releasing=${r.pending.has('release')}
+              ?unlocking=${r.pending.has('unlock-tray')}
+            ></wd-lock-panel>
+            <wd-tray-controls
+              recorder-id=${id}
+              .trayOpen=${trayOpen}
+              .lock=${lock.value}
+              .error=${r.error(ActionArea.Tray)}
+              ?ejecting=${r.pending.has('eject')}
+              ?closing=${r.pending.has('close-tray')}
+              ?eject-requested=${r.ejectRequested()}
+            ></wd-tray-controls>
+          </div>
+          <div class="column">
+            <wd-progress
+              recorder-id=${id}
+              .progress=${r.progress()}
+              ?cancelling=${r.pending.has('cancel')}
+              .error=${r.error(ActionArea.Progress)}
+            ></wd-progress>
+            <wd-media-panel
+              .media=${media.value}
+              ?loading=${media.loading}
+              .error=${media.error}
+            ></wd-media-panel>
+            <wd-drive-panel
+              recorder-id=${id}
+              .info=${info.value}
+              ?loading=${info.loading}
+              .error=${info.error}
+            ></wd-drive-panel>
+          </div>
+          <wd-trace-log
+            class="wide"
+            .entries=${this.trace.entries}
+            .dropped=${this.trace.dropped}
+            .limit=${this.trace.limit}
+            .about=${this.#traceAbout()}
+          ></wd-trace-log>
+        </main>
+        <footer>
+          <section aria-label="Worker self-test">
+            ${
+              this.error
+                ? html`<p role="alert">Worker failed: ${this.error}</p>`
+                : this.result
+                  ? html`<p>
+                      CBW from the worker: <code data-testid="cbw">${this.result.cbwHex}</code>
+                      (tag ${this.result.decodedTag},
+                      <span data-testid="roundtrip"
+                        >${this.result.roundTrip ? 'round trip ok' : 'round trip FAILED'}</span
+                      >)
+                    </p>`
+                  : html`<p>Starting the recorder service…</p>`
+            }
+          </section>
+          ${
+            this.events.error
+              ? html`<p>Live updates are off: ${this.events.error.message}</p>`
+              : nothing
+          }
+          ${this.offlineReady ? html`<p data-testid="offline-ready">Works offline.</p>` : nothing}
+        </footer>
+      </div>
     `;
   }
 }

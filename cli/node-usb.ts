@@ -1,0 +1,107 @@
+/**
+ * Real drives in Node: the npm `usb` package's WebUSB class gives the same
+ * USBDevice shape as Chrome, with no mass-storage restriction. On Linux the
+ * kernel's usb-storage driver usually holds the interface: IMAPI's force
+ * detaches it, and the last release attaches it again.
+ */
+import type { UsbDeviceLike } from '../usb-mass-storage/src/usb.ts';
+import { findMassStorageInterface } from '../usb-mass-storage/src/bot/transport.ts';
+import type { OsDriverControl } from '../worker/recorder.ts';
+import type { DiscoveredDevice, RecorderSource } from '../worker/service.ts';
+
+/** The node-usb device members beyond WebUSB that force needs (usb 3.x). */
+interface NodeUsbDevice extends UsbDeviceLike {
+  readonly bus?: string;
+  readonly address?: number;
+  detachKernelDriver?(interfaceNumber: number): Promise<void>;
+  attachKernelDriver?(interfaceNumber: number): Promise<void>;
+}
+
+interface WebUsbLike {
+  getDevices(): Promise<NodeUsbDevice[]>;
+  addEventListener(type: 'disconnect', listener: (event: { device: NodeUsbDevice }) => void): void;
+}
+
+function hex4(n: number): string {
+  return n.toString(16).padStart(4, '0');
+}
+
+export function recorderId(device: NodeUsbDevice): string {
+  const where = device.serialNumber || `${device.bus ?? '?'}-${device.address ?? '?'}`;
+  return `usb:${hex4(device.vendorId)}:${hex4(device.productId)}:${where}`;
+}
+
+/** Kernel driver control for force (Linux); elsewhere the claim itself says whether the OS holds it. */
+function osDriverFor(device: NodeUsbDevice, interfaceNumber: number): OsDriverControl {
+  return {
+    async isMounted() {
+      // usb 3.x has no isKernelDriverActive: a claim that fails as busy means the OS holds it.
+      try {
+        if (!device.opened) await device.open();
+        await device.claimInterface(interfaceNumber);
+        await device.releaseInterface(interfaceNumber);
+        return false;
+      } catch (error) {
+        return /busy|LIBUSB_ERROR_BUSY|claim/i.test(String((error as Error)?.message));
+      }
+    },
+    async detach() {
+      if (!device.detachKernelDriver)
+        throw new Error('this platform cannot detach the kernel driver');
+      if (!device.opened) await device.open();
+      await device.detachKernelDriver(interfaceNumber);
+    },
+    async reattach() {
+      await device.attachKernelDriver?.(interfaceNumber);
+    },
+  };
+}
+
+export interface NodeUsb {
+  readonly source: RecorderSource;
+  /** Registers the disconnect handler (a device pulled while in use). */
+  onDisconnect(listener: (device: UsbDeviceLike) => void): void;
+}
+
+/** Loads the optional `usb` package; undefined (with the reason) when it is not installed. */
+export async function loadNodeUsb(): Promise<NodeUsb | { readonly unavailable: string }> {
+  let webusb: WebUsbLike;
+  try {
+    const mod = (await import('usb')) as unknown as { WebUSB: new (o: object) => WebUsbLike };
+    webusb = new mod.WebUSB({ allowAllDevices: true, deviceTimeout: 10_000 });
+  } catch (error) {
+    return {
+      unavailable: `the npm "usb" package is not usable here (${(error as Error).message})`,
+    };
+  }
+  const source: RecorderSource = {
+    async list() {
+      const found: DiscoveredDevice[] = [];
+      for (const device of await webusb.getDevices()) {
+        const iface = findMassStorageInterface(device);
+        if (!iface) continue;
+        found.push({
+          summary: {
+            id: recorderId(device),
+            name:
+              [device.manufacturerName, device.productName].filter(Boolean).join(' ') ||
+              'USB drive',
+            kind: 'usb',
+            vendorId: device.vendorId,
+            productId: device.productId,
+            serial: device.serialNumber || null,
+          },
+          device,
+          osDriver: osDriverFor(device, iface.interfaceNumber),
+        });
+      }
+      return found;
+    },
+  };
+  return {
+    source,
+    onDisconnect(listener) {
+      webusb.addEventListener('disconnect', (event) => listener(event.device));
+    },
+  };
+}

@@ -1,0 +1,102 @@
+/**
+ * Helpers for the app e2e tests (e2e/app-*.test.ts): wait for the shell to
+ * settle, collect page errors, CSP violations and off-origin requests, run
+ * axe-core on the whole page, and save screenshots under
+ * test-results/screenshots/ for people to look at.
+ */
+import { mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { BrowserContext, Page } from 'playwright-core';
+
+export const SCREENSHOTS = 'test-results/screenshots';
+
+export const VIEWPORTS = {
+  narrow: { width: 390, height: 844 },
+  wide: { width: 1366, height: 900 },
+} as const;
+
+export function screenshotPath(name: string): string {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  return `${SCREENSHOTS}/${name}.png`;
+}
+
+/** What went wrong in a page that should have gone right. */
+export interface Watch {
+  readonly errors: string[];
+  readonly offOrigin: string[];
+  cspViolations(): Promise<string[]>;
+}
+
+/** Records page errors and requests to anything but `origin`; CSP violations via an init script. */
+export async function watch(context: BrowserContext, page: Page, origin: string): Promise<Watch> {
+  const errors: string[] = [];
+  const offOrigin: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  context.on('request', (r) => {
+    const url = r.url();
+    if (!url.startsWith(origin) && !/^(blob|data|chrome-extension):/.test(url)) offOrigin.push(url);
+  });
+  await context.addInitScript(() => {
+    const w = window as unknown as { __csp: string[] };
+    w.__csp = [];
+    document.addEventListener('securitypolicyviolation', (e) =>
+      w.__csp.push(`${e.violatedDirective} ${e.blockedURI}`),
+    );
+  });
+  return {
+    errors,
+    offOrigin,
+    cspViolations: () => page.evaluate(() => (window as unknown as { __csp: string[] }).__csp),
+  };
+}
+
+/** The self-test line is there (the worker chunk loaded and answered). */
+export async function waitForApp(page: Page): Promise<void> {
+  await page.locator('wd-app [data-testid=cbw]').waitFor({ timeout: 15000 });
+}
+
+/** The drive and media panels finished their first reads (with a value or an error). */
+export async function waitForPanels(page: Page): Promise<void> {
+  // A string, not a function: tsx would wrap a nested arrow in a `__name` helper the page lacks.
+  await page.waitForFunction(
+    `['wd-drive-panel', 'wd-media-panel'].every(
+      (tag) =>
+        document
+          .querySelector('wd-app')
+          ?.shadowRoot?.querySelector(tag)
+          ?.shadowRoot?.querySelector('section')
+          ?.getAttribute('aria-busy') === 'false',
+    )`,
+    undefined,
+    { timeout: 15000 },
+  );
+}
+
+const axeSource = readFileSync(
+  createRequire(import.meta.url).resolve('axe-core/axe.min.js'),
+  'utf8',
+);
+
+/** axe-core over the whole page (shadow roots included); the violations as readable lines. */
+export async function axeViolations(page: Page): Promise<string[]> {
+  // Evaluated through the DevTools protocol, so the page's CSP does not apply to it.
+  if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(axeSource);
+  return page.evaluate(async () => {
+    const axe = (window as unknown as { axe: { run(c: Document): Promise<AxeResults> } }).axe;
+    interface AxeResults {
+      violations: { id: string; help: string; nodes: { target: unknown[] }[] }[];
+    }
+    const results = await axe.run(document);
+    return results.violations.map(
+      (v) => `${v.id}: ${v.help} at ${v.nodes.map((n) => JSON.stringify(n.target)).join(', ')}`,
+    );
+  });
+}
+
+/** Nothing wider than the viewport (no sideways scrolling on a phone). */
+export function horizontalOverflow(page: Page): Promise<number> {
+  return page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+}
+
+/** Matches the lines of a JavaScript stack trace. */
+export const STACK_TRACE = /\bat\s+\S+\s+\(|\bat\s+\S+:\d+:\d+|\.js:\d+:\d+/;

@@ -1,0 +1,100 @@
+import assert from 'node:assert/strict';
+import { existsSync, statSync } from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import type { Browser } from 'playwright-core';
+import {
+  VIEWPORTS,
+  axeViolations,
+  horizontalOverflow,
+  screenshotPath,
+  waitForApp,
+  waitForPanels,
+  watch,
+} from './app-helpers.ts';
+import { launchChromium, serveApp, type Served } from './harness.ts';
+
+describe('app views: screenshots, layout, accessibility (built app)', () => {
+  let served: Served;
+  let browser: Browser;
+  before(async () => {
+    served = await serveApp();
+    browser = await launchChromium();
+  });
+  after(async () => {
+    await browser?.close();
+    await served?.close();
+  });
+
+  for (const size of ['narrow', 'wide'] as const) {
+    for (const scheme of ['light', 'dark'] as const) {
+      it(`main view, ${size}, ${scheme}: fits, no axe violations, screenshot saved`, async () => {
+        const context = await browser.newContext({
+          viewport: VIEWPORTS[size],
+          colorScheme: scheme,
+          serviceWorkers: 'block',
+        });
+        const page = await context.newPage();
+        const w = await watch(context, page, served.url);
+        await page.goto(served.url);
+        await waitForApp(page);
+        await waitForPanels(page);
+        // The media picker is filled once the virtual drive answered (or its error shows).
+        await page.waitForTimeout(300);
+        const file = screenshotPath(`main-${size}-${scheme}`);
+        await page.screenshot({ path: file, fullPage: true });
+        assert.ok(existsSync(file) && statSync(file).size > 10_000, `${file} was not written`);
+        assert.ok((await horizontalOverflow(page)) <= 0, 'the page scrolls sideways');
+        assert.deepEqual(await axeViolations(page), []);
+        assert.deepEqual(w.errors, []);
+        assert.deepEqual(await w.cspViolations(), []);
+        assert.deepEqual(w.offOrigin, []);
+        await context.close();
+      });
+    }
+  }
+
+  it('keyboard: Tab reaches every control, each with a visible focus ring', async () => {
+    const context = await browser.newContext({ viewport: VIEWPORTS.wide, serviceWorkers: 'block' });
+    const page = await context.newPage();
+    await page.goto(served.url);
+    await waitForApp(page);
+    await waitForPanels(page);
+    const seen: string[] = [];
+    for (let i = 0; i < 60; i++) {
+      await page.keyboard.press('Tab');
+      const focused = await page.evaluate(() => {
+        let el: Element | null = document.activeElement;
+        while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
+        if (!el || el === document.body) return null;
+        const name =
+          el.getAttribute('aria-label') ||
+          (el as HTMLInputElement).labels?.[0]?.textContent ||
+          el.textContent ||
+          el.localName;
+        return {
+          name: name.replace(/\s+/g, ' ').trim(),
+          outline: getComputedStyle(el).outlineStyle,
+          focusVisible: el.matches(':focus-visible'),
+        };
+      });
+      if (!focused) break; // wrapped around to the document
+      assert.ok(focused.focusVisible, `${focused.name} is not :focus-visible`);
+      assert.notEqual(focused.outline, 'none', `no focus ring on ${focused.name}`);
+      if (seen.length === 3) await page.screenshot({ path: screenshotPath('focus-wide-light') });
+      seen.push(focused.name);
+    }
+    for (const name of [
+      'Virtual recorder',
+      'Connect a USB drive',
+      'Client name',
+      'Acquire',
+      'Eject',
+      'Filter',
+    ])
+      assert.ok(
+        seen.some((n) => n.startsWith(name)),
+        `${name} not reached by Tab: ${seen.join(' | ')}`,
+      );
+    await context.close();
+  });
+});

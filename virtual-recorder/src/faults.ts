@@ -1,0 +1,205 @@
+/**
+ * Fault injection. Every fault is armed on demand and, unless stated,
+ * fires once and disarms itself. The transport-level faults act in the BOT
+ * engine (device.ts), the medium-level ones in the MMC target (drive.ts).
+ *
+ * | fault                         | what the host sees                                          |
+ * |-------------------------------|-------------------------------------------------------------|
+ * | stallData()                   | next data phase: the pipe STALLs at once, the command is not  |
+ * |                               | run, CSW status 1 with sense B/4B/00 (DATA PHASE ERROR),     |
+ * |                               | residue = full length                                        |
+ * | stallCsw(times = 1)           | the next CSW read STALLs `times` times (clear halt + retry)   |
+ * | phaseError()                  | next command runs, CSW status 2                               |
+ * | badCswSignature()             | next CSW has signature "USBX"                                 |
+ * | badCswTag()                   | next CSW echoes tag + 1                                       |
+ * | noAnswer(at = 'csw')          | the CBW / data / CSW transfer never completes until a reset   |
+ * |                               | (pending transfers then reject with AbortError) or disconnect |
+ * | disconnectAtCommand(n = 1)    | the n-th CBW from now: the device is unplugged instead        |
+ * | disconnectAfterBytes(k)       | unplugged once k more data-phase bytes have moved            |
+ * | writeErrorAt(lba)             | the WRITE covering lba records the blocks before it and fails |
+ * |                               | 3/0C/00 with INFORMATION = lba                               |
+ * | readErrorAt(lba)              | the READ covering lba returns the blocks before it and fails  |
+ * |                               | 3/11/00 with INFORMATION = lba                               |
+ * | lossOfStreaming()             | next WRITE fails 3/0C/09 after its data phase (data dropped) |
+ * | powerCalibrationFailure()     | next WRITE fails 3/73/03 before its data phase               |
+ * | reservationConflict()         | next command: CSW status 1 and empty (NO SENSE) sense, as     |
+ * |                               | BOT reports RESERVATION CONFLICT                             |
+ * | mediaChange(name)             | immediate: the disc is swapped (6/28/00 + GESN new media)     |
+ */
+import type { MediaName } from './media.ts';
+import { VirtualRecorderError } from './errors.ts';
+
+export type NoAnswerPoint = 'cbw' | 'data' | 'csw';
+
+/** The armed faults; consumed by the device and the drive. Internal. */
+export class FaultState {
+  stallData = false;
+  stallCsw = 0;
+  phaseError = false;
+  badCswSignature = false;
+  badCswTag = false;
+  noAnswer: NoAnswerPoint | undefined;
+  disconnectAtCommand: number | undefined;
+  disconnectAfterBytes: number | undefined;
+  writeErrorAt: number | undefined;
+  readErrorAt: number | undefined;
+  lossOfStreaming = false;
+  powerCalibrationFailure = false;
+  reservationConflict = false;
+
+  clear(): void {
+    this.stallData = false;
+    this.stallCsw = 0;
+    this.phaseError = false;
+    this.badCswSignature = false;
+    this.badCswTag = false;
+    this.noAnswer = undefined;
+    this.disconnectAtCommand = undefined;
+    this.disconnectAfterBytes = undefined;
+    this.writeErrorAt = undefined;
+    this.readErrorAt = undefined;
+    this.lossOfStreaming = false;
+    this.powerCalibrationFailure = false;
+    this.reservationConflict = false;
+  }
+
+  /** Names of the faults still armed. */
+  armed(): string[] {
+    const out: string[] = [];
+    if (this.stallData) out.push('stallData');
+    if (this.stallCsw > 0) out.push('stallCsw');
+    if (this.phaseError) out.push('phaseError');
+    if (this.badCswSignature) out.push('badCswSignature');
+    if (this.badCswTag) out.push('badCswTag');
+    if (this.noAnswer) out.push('noAnswer');
+    if (this.disconnectAtCommand !== undefined) out.push('disconnectAtCommand');
+    if (this.disconnectAfterBytes !== undefined) out.push('disconnectAfterBytes');
+    if (this.writeErrorAt !== undefined) out.push('writeErrorAt');
+    if (this.readErrorAt !== undefined) out.push('readErrorAt');
+    if (this.lossOfStreaming) out.push('lossOfStreaming');
+    if (this.powerCalibrationFailure) out.push('powerCalibrationFailure');
+    if (this.reservationConflict) out.push('reservationConflict');
+    return out;
+  }
+}
+
+function nonNegativeInteger(name: string, v: number, min = 0): number {
+  if (!Number.isInteger(v) || v < min) {
+    throw new VirtualRecorderError(
+      'invalid-option',
+      `${name} must be an integer >= ${min}, got ${v}`,
+    );
+  }
+  return v;
+}
+
+/** The public fault-injection API (`recorder.faults`). Each method returns `this` for chaining. */
+export class VirtualFaults {
+  readonly #state: FaultState;
+  readonly #changeMedia: (name: MediaName) => void;
+
+  constructor(state: FaultState, changeMedia: (name: MediaName) => void) {
+    this.#state = state;
+    this.#changeMedia = changeMedia;
+  }
+
+  /** The next data phase STALLs immediately; the command is not run (CSW 1, B/4B/00). */
+  stallData(): this {
+    this.#state.stallData = true;
+    return this;
+  }
+
+  /** The next CSW read STALLs `times` times in a row (each needs a clear halt). */
+  stallCsw(times = 1): this {
+    this.#state.stallCsw = nonNegativeInteger('times', times, 1);
+    return this;
+  }
+
+  /** The next command's CSW reports status 2 (phase error). */
+  phaseError(): this {
+    this.#state.phaseError = true;
+    return this;
+  }
+
+  /** The next CSW carries a wrong signature. */
+  badCswSignature(): this {
+    this.#state.badCswSignature = true;
+    return this;
+  }
+
+  /** The next CSW carries a tag that does not match its CBW. */
+  badCswTag(): this {
+    this.#state.badCswTag = true;
+    return this;
+  }
+
+  /**
+   * The device stops answering at `at`: the next CBW is never taken ('cbw'),
+   * the next data phase never starts ('data'), or the next CSW is never sent
+   * ('csw', the command itself runs). Lasts until a Bulk-Only Mass Storage
+   * Reset, a port reset, close() or a disconnect.
+   */
+  noAnswer(at: NoAnswerPoint = 'csw'): this {
+    this.#state.noAnswer = at;
+    return this;
+  }
+
+  /** The device is unplugged when the n-th CBW from now arrives (n = 1: the next one). */
+  disconnectAtCommand(n = 1): this {
+    this.#state.disconnectAtCommand = nonNegativeInteger('n', n, 1);
+    return this;
+  }
+
+  /** The device is unplugged once `bytes` more data-phase bytes have been transferred. */
+  disconnectAfterBytes(bytes: number): this {
+    this.#state.disconnectAfterBytes = nonNegativeInteger('bytes', bytes);
+    return this;
+  }
+
+  /** The WRITE that reaches `lba` fails there with 3/0C/00, INFORMATION = lba. */
+  writeErrorAt(lba: number): this {
+    this.#state.writeErrorAt = nonNegativeInteger('lba', lba);
+    return this;
+  }
+
+  /** The READ(10) that reaches `lba` fails there with 3/11/00, INFORMATION = lba. */
+  readErrorAt(lba: number): this {
+    this.#state.readErrorAt = nonNegativeInteger('lba', lba);
+    return this;
+  }
+
+  /** The next WRITE fails with 3/0C/09 (loss of streaming / buffer underrun) after its data. */
+  lossOfStreaming(): this {
+    this.#state.lossOfStreaming = true;
+    return this;
+  }
+
+  /** The next WRITE fails with 3/73/03 (power calibration area error) before its data. */
+  powerCalibrationFailure(): this {
+    this.#state.powerCalibrationFailure = true;
+    return this;
+  }
+
+  /** The next command ends in RESERVATION CONFLICT (BOT: status 1, then empty sense). */
+  reservationConflict(): this {
+    this.#state.reservationConflict = true;
+    return this;
+  }
+
+  /** Swaps the disc now, whatever the tray and PREVENT say (a user forcing it, a changer). */
+  mediaChange(name: MediaName): this {
+    this.#changeMedia(name);
+    return this;
+  }
+
+  /** Disarms every pending fault. */
+  clear(): this {
+    this.#state.clear();
+    return this;
+  }
+
+  /** Names of the faults still armed (a test can assert one fired). */
+  get armed(): readonly string[] {
+    return this.#state.armed();
+  }
+}

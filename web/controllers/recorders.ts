@@ -1,0 +1,375 @@
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type {
+  ErrorValue,
+  LockState,
+  MediaState,
+  ProgressInfo,
+  RecorderEvent,
+  RecorderInfo,
+  RecorderSummary,
+  Result,
+  VirtualDriveState,
+} from '../../worker/api.ts';
+import type { UiApi } from '../lib/api.ts';
+import { settle, toErrorValue } from '../lib/errors.ts';
+
+export const VIRTUAL_ID = 'virtual';
+
+/** Shown until (and whether or not) the worker lists the virtual recorder itself. */
+export const VIRTUAL_SUMMARY: RecorderSummary = {
+  id: VIRTUAL_ID,
+  name: 'Virtual recorder',
+  kind: 'virtual',
+  vendorId: 0,
+  productId: 0,
+  serial: null,
+};
+
+/** One value read from the worker: the last good value, the last error, and whether a read runs. */
+export interface Slot<T> {
+  readonly value: T | null;
+  readonly error: ErrorValue | null;
+  readonly loading: boolean;
+}
+
+export const EMPTY_SLOT: Slot<never> = { value: null, error: null, loading: false };
+
+/** Where an action's refusal is shown. */
+export const ActionArea = {
+  Drives: 'drives',
+  Lock: 'lock',
+  Tray: 'tray',
+  Progress: 'progress',
+} as const;
+export type ActionArea = (typeof ActionArea)[keyof typeof ActionArea];
+
+/** Pending actions, for busy buttons. */
+export type ActionName =
+  | 'acquire'
+  | 'release'
+  | 'unlock-tray'
+  | 'eject'
+  | 'close-tray'
+  | 'insert-media'
+  | 'virtual-eject'
+  | 'refresh-usb'
+  | 'refresh'
+  | 'cancel';
+
+/**
+ * The app's model of the recorders: the list, the selected one, and for each
+ * its info, media and lock state, kept live from RecorderEvents. Every call
+ * goes through `settle`, so a failed or missing worker method becomes an
+ * error value on screen and never an exception.
+ */
+export class RecordersController implements ReactiveController {
+  readonly #host: ReactiveControllerHost;
+  readonly #api: () => UiApi | undefined;
+
+  recorders: readonly RecorderSummary[] = [VIRTUAL_SUMMARY];
+  recordersError: ErrorValue | null = null;
+  selectedId: string = VIRTUAL_ID;
+  readonly #info = new Map<string, Slot<RecorderInfo>>();
+  readonly #media = new Map<string, Slot<MediaState>>();
+  readonly #lock = new Map<string, Slot<LockState>>();
+  readonly #progress = new Map<string, ProgressInfo>();
+  readonly #errors = new Map<string, Partial<Record<ActionArea, ErrorValue>>>();
+  /** Recorders whose eject button was pressed while locked (MCN eject request). */
+  readonly #ejectRequests = new Set<string>();
+  virtual: Slot<VirtualDriveState> = EMPTY_SLOT;
+  readonly pending = new Set<ActionName>();
+  /** A short status line for screen readers and sighted people. */
+  status = '';
+
+  constructor(host: ReactiveControllerHost, api: () => UiApi | undefined) {
+    this.#host = host;
+    this.#api = api;
+    host.addController(this);
+  }
+
+  /** The host calls `start` once it has an API. */
+  hostConnected(): void {}
+
+  /** Lists the recorders and reads the selected one. */
+  async start(): Promise<void> {
+    await this.loadRecorders();
+    await this.select(this.selectedId);
+  }
+
+  get selected(): RecorderSummary {
+    return this.recorders.find((r) => r.id === this.selectedId) ?? VIRTUAL_SUMMARY;
+  }
+
+  info(id = this.selectedId): Slot<RecorderInfo> {
+    return this.#info.get(id) ?? EMPTY_SLOT;
+  }
+  media(id = this.selectedId): Slot<MediaState> {
+    return this.#media.get(id) ?? EMPTY_SLOT;
+  }
+  lock(id = this.selectedId): Slot<LockState> {
+    return this.#lock.get(id) ?? EMPTY_SLOT;
+  }
+  progress(id = this.selectedId): ProgressInfo | null {
+    return this.#progress.get(id) ?? null;
+  }
+  error(area: ActionArea, id = this.selectedId): ErrorValue | null {
+    return this.#errors.get(id)?.[area] ?? null;
+  }
+  ejectRequested(id = this.selectedId): boolean {
+    return this.#ejectRequests.has(id);
+  }
+
+  #setError(id: string, area: ActionArea, error: ErrorValue | null): void {
+    const errors = { ...this.#errors.get(id) };
+    if (error) errors[area] = error;
+    else delete errors[area];
+    this.#errors.set(id, errors);
+  }
+
+  #update(): void {
+    this.#host.requestUpdate();
+  }
+
+  async #call<T>(call: (api: UiApi) => Promise<Result<T>>): Promise<Result<T>> {
+    const api = this.#api();
+    if (!api)
+      return { ok: false, error: toErrorValue(new Error('The recorder service is not running.')) };
+    return settle(() => call(api));
+  }
+
+  async #load<T>(
+    map: Map<string, Slot<T>>,
+    id: string,
+    call: (api: UiApi) => Promise<Result<T>>,
+  ): Promise<void> {
+    const before = map.get(id) ?? EMPTY_SLOT;
+    map.set(id, { ...before, loading: true });
+    this.#update();
+    const result = await this.#call(call);
+    map.set(
+      id,
+      result.ok
+        ? { value: result.value, error: null, loading: false }
+        : { value: before.value, error: result.error, loading: false },
+    );
+    this.#update();
+  }
+
+  #setRecorders(list: readonly RecorderSummary[]): void {
+    const virtual = list.find((r) => r.kind === 'virtual');
+    this.recorders = virtual
+      ? [virtual, ...list.filter((r) => r !== virtual)]
+      : [VIRTUAL_SUMMARY, ...list];
+    if (!this.recorders.some((r) => r.id === this.selectedId)) {
+      this.status = 'The selected drive went away; showing the virtual recorder.';
+      void this.select(VIRTUAL_ID);
+    }
+    this.#update();
+  }
+
+  async loadRecorders(): Promise<void> {
+    const result = await this.#call((api) => api.listRecorders());
+    if (result.ok) {
+      this.recordersError = null;
+      this.#setRecorders(result.value);
+    } else {
+      this.recordersError = result.error;
+      this.#update();
+    }
+  }
+
+  /** After a USB grant or a hot-plug: the worker picks up the devices with getDevices(). */
+  async refreshUsb(): Promise<Result<readonly RecorderSummary[]>> {
+    this.pending.add('refresh-usb');
+    this.#update();
+    const result = await this.#call((api) => api.refreshUsbDevices());
+    this.pending.delete('refresh-usb');
+    if (result.ok) {
+      this.recordersError = null;
+      this.#setRecorders(result.value);
+    } else {
+      this.recordersError = result.error;
+    }
+    this.#update();
+    return result;
+  }
+
+  async select(id: string): Promise<void> {
+    this.selectedId = id;
+    this.#update();
+    await this.refresh(id);
+  }
+
+  /** Re-reads a recorder's info, media and lock (and the virtual drive's state). */
+  async refresh(id = this.selectedId): Promise<void> {
+    const reads: Promise<void>[] = [
+      this.#load(this.#info, id, (api) => api.getInfo(id)),
+      this.#load(this.#media, id, (api) => api.getMedia(id)),
+      this.#load(this.#lock, id, (api) => api.getLockState(id)),
+    ];
+    if (id === VIRTUAL_ID) reads.push(this.loadVirtual());
+    await Promise.all(reads);
+  }
+
+  async loadVirtual(): Promise<void> {
+    this.virtual = { ...this.virtual, loading: true };
+    this.#update();
+    const result = await this.#call((api) => api.virtualState());
+    this.virtual = result.ok
+      ? { value: result.value, error: null, loading: false }
+      : { value: this.virtual.value, error: result.error, loading: false };
+    this.#update();
+  }
+
+  /** Runs one action: marks it pending, shows its refusal in `area`, clears the area on success. */
+  async #act<T>(
+    name: ActionName,
+    area: ActionArea,
+    id: string,
+    call: (api: UiApi) => Promise<Result<T>>,
+  ): Promise<Result<T>> {
+    this.pending.add(name);
+    this.#update();
+    const result = await this.#call(call);
+    this.pending.delete(name);
+    this.#setError(id, area, result.ok ? null : result.error);
+    this.#update();
+    return result;
+  }
+
+  #applyLock(id: string, lock: LockState): void {
+    this.#lock.set(id, { value: lock, error: null, loading: false });
+  }
+
+  async acquire(id: string, force: boolean, clientName: string): Promise<void> {
+    const result = await this.#act('acquire', ActionArea.Lock, id, (api) =>
+      api.acquireExclusiveAccess(id, force, clientName),
+    );
+    if (result.ok) {
+      this.#applyLock(id, result.value);
+      this.status = `Exclusive access acquired as “${clientName}” (lock count ${result.value.count}).`;
+      this.#update();
+    }
+  }
+
+  async release(id: string): Promise<void> {
+    const result = await this.#act('release', ActionArea.Lock, id, (api) =>
+      api.releaseExclusiveAccess(id),
+    );
+    if (result.ok) {
+      this.#applyLock(id, result.value);
+      this.status =
+        result.value.count > 0
+          ? `Released once; lock count ${result.value.count}.`
+          : 'Exclusive access released.';
+      this.#update();
+    }
+  }
+
+  async unlockTray(id: string): Promise<void> {
+    const result = await this.#act('unlock-tray', ActionArea.Lock, id, (api) => api.unlockTray(id));
+    if (result.ok) {
+      this.status = 'Tray unlocked.';
+      await this.#load(this.#lock, id, (api) => api.getLockState(id));
+    }
+  }
+
+  async eject(id: string): Promise<void> {
+    const result = await this.#act('eject', ActionArea.Tray, id, (api) => api.ejectMedia(id));
+    if (result.ok) {
+      this.#ejectRequests.delete(id);
+      this.status = 'Tray opened.';
+      await this.#afterTray(id);
+    }
+  }
+
+  async closeTray(id: string): Promise<void> {
+    const result = await this.#act('close-tray', ActionArea.Tray, id, (api) => api.closeTray(id));
+    if (result.ok) {
+      this.status = 'Tray closed.';
+      await this.#afterTray(id);
+    }
+  }
+
+  async #afterTray(id: string): Promise<void> {
+    const reads = [this.#load(this.#media, id, (api) => api.getMedia(id))];
+    if (id === VIRTUAL_ID) reads.push(this.loadVirtual());
+    await Promise.all(reads);
+  }
+
+  async insertVirtualMedia(name: string): Promise<void> {
+    const result = await this.#act('insert-media', ActionArea.Drives, VIRTUAL_ID, (api) =>
+      api.virtualInsertMedia(name),
+    );
+    if (result.ok) {
+      this.virtual = { value: result.value, error: null, loading: false };
+      this.status = `Inserted ${result.value.media} into the virtual recorder.`;
+      await this.#load(this.#media, VIRTUAL_ID, (api) => api.getMedia(VIRTUAL_ID));
+    }
+  }
+
+  async pressVirtualEjectButton(): Promise<void> {
+    const result = await this.#act('virtual-eject', ActionArea.Drives, VIRTUAL_ID, (api) =>
+      api.virtualPressEjectButton(),
+    );
+    if (result.ok) {
+      this.virtual = { value: result.value, error: null, loading: false };
+      await this.#load(this.#media, VIRTUAL_ID, (api) => api.getMedia(VIRTUAL_ID));
+    }
+  }
+
+  async cancel(id: string): Promise<void> {
+    await this.#act('cancel', ActionArea.Progress, id, (api) =>
+      api.cancel
+        ? api.cancel(id)
+        : Promise.resolve<Result<void>>({
+            ok: false,
+            error: {
+              hresult: 0x80004001,
+              name: 'E_NOTIMPL',
+              message: 'This recorder service cannot cancel operations yet.',
+              sense: null,
+            },
+          }),
+    );
+  }
+
+  /** Applies one event from the worker. */
+  handleEvent(event: RecorderEvent): void {
+    switch (event.type) {
+      case 'recorders':
+        this.#setRecorders(event.recorders);
+        return;
+      case 'media':
+        this.#media.set(event.recorderId, { value: event.media, error: null, loading: false });
+        if (event.recorderId === VIRTUAL_ID) void this.loadVirtual();
+        break;
+      case 'lock':
+        this.#applyLock(event.recorderId, event.lock);
+        if (!event.lock.busy) this.#setError(event.recorderId, ActionArea.Tray, null);
+        break;
+      case 'tray': {
+        const media = this.#media.get(event.recorderId);
+        if (media?.value)
+          this.#media.set(event.recorderId, {
+            ...media,
+            value: { ...media.value, trayOpen: event.open },
+          });
+        if (event.open) this.#ejectRequests.delete(event.recorderId);
+        break;
+      }
+      case 'eject-request':
+        this.#ejectRequests.add(event.recorderId);
+        break;
+      case 'progress':
+        this.#progress.set(event.recorderId, event.progress);
+        break;
+      case 'trace':
+        // The app feeds trace entries to its TraceBufferController.
+        return;
+    }
+    this.#update();
+  }
+
+  hostDisconnected(): void {}
+}

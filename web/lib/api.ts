@@ -1,0 +1,33 @@
+/**
+ * The part of the worker API the UI uses. The UI sees the worker only
+ * through these types (`import type`); at run time it is a Comlink proxy
+ * (web/lib/worker-client.ts) or, in tests, a fake (web/test/fake-api.ts).
+ */
+import type { Result, WebdiscWorkerApi } from '../../worker/api.ts';
+
+export type UiApiMethod =
+  | 'selfTest'
+  | 'listRecorders'
+  | 'refreshUsbDevices'
+  | 'getInfo'
+  | 'getMedia'
+  | 'getLockState'
+  | 'acquireExclusiveAccess'
+  | 'releaseExclusiveAccess'
+  | 'ejectMedia'
+  | 'closeTray'
+  | 'unlockTray'
+  | 'virtualInsertMedia'
+  | 'virtualPressEjectButton'
+  | 'virtualState'
+  | 'subscribe';
+
+/**
+ * Cancelling a running operation (erase, burn). Not in worker/api.ts yet; the
+ * UI calls it when present and otherwise reports that it cannot cancel.
+ */
+export interface CancelApi {
+  cancel(id: string): Promise<Result<void>>;
+}
+
+export type UiApi = Pick<WebdiscWorkerApi, UiApiMethod> & Partial<CancelApi>;

@@ -1,0 +1,42 @@
+import { expect } from '@open-wc/testing';
+import { E_FAIL, formatHresult, settle, toErrorValue } from './errors.ts';
+
+describe('errors', () => {
+  it('prints an HRESULT as 8 upper-case hex digits, signed or not', () => {
+    expect(formatHresult(0xc0aa0210 | 0)).to.equal('0xC0AA0210');
+    expect(formatHresult(0xc0aa0210)).to.equal('0xC0AA0210');
+    expect(formatHresult(0x80070057 | 0)).to.equal('0x80070057');
+    expect(formatHresult(0)).to.equal('0x00000000');
+  });
+
+  it('keeps a DOMException name and drops any stack from the message', () => {
+    const e = toErrorValue(new DOMException('Access denied.', 'SecurityError'));
+    expect(e).to.deep.equal({
+      hresult: E_FAIL,
+      name: 'SecurityError',
+      message: 'Access denied.',
+      sense: null,
+    });
+    const withStack = toErrorValue(new Error('boom\n    at foo (x.js:1:2)'));
+    expect(withStack.message).to.equal('boom');
+  });
+
+  it('passes an ErrorValue through', () => {
+    const value = { hresult: 1, name: 'E_X', message: 'm', sense: { key: 5, asc: 0x24, ascq: 0 } };
+    expect(toErrorValue(value)).to.deep.equal(value);
+  });
+
+  it('settle turns a rejection into an error Result and a missing method into E_NOTIMPL', async () => {
+    const rejected = await settle(() => Promise.reject(new Error('worker died')));
+    expect(rejected).to.deep.include({ ok: false });
+    expect(!rejected.ok && rejected.error.message).to.equal('worker died');
+    const missing = await settle(() =>
+      Promise.reject(new TypeError("Cannot read properties of undefined (reading 'apply')")),
+    );
+    expect(!missing.ok && missing.error.name).to.equal('E_NOTIMPL');
+    const good = await settle(() => Promise.resolve({ ok: true as const, value: 3 }));
+    expect(good).to.deep.equal({ ok: true, value: 3 });
+    const garbage = await settle(() => Promise.resolve(undefined as never));
+    expect(garbage.ok).to.equal(false);
+  });
+});

@@ -1,0 +1,123 @@
+/**
+ * The UI's typed events. Each bubbles and is composed so the app shell hears
+ * it from inside any panel's shadow root.
+ */
+
+const init = { bubbles: true, composed: true } as const;
+
+export class WdSelectDriveEvent extends Event {
+  static readonly type = 'wd-select-drive';
+  constructor(readonly recorderId: string) {
+    super(WdSelectDriveEvent.type, init);
+  }
+}
+
+export class WdConnectUsbEvent extends Event {
+  static readonly type = 'wd-connect-usb';
+  constructor() {
+    super(WdConnectUsbEvent.type, init);
+  }
+}
+
+export class WdInsertMediaEvent extends Event {
+  static readonly type = 'wd-insert-media';
+  constructor(readonly mediaName: string) {
+    super(WdInsertMediaEvent.type, init);
+  }
+}
+
+/** The virtual drive's front-panel eject button. */
+export class WdVirtualEjectButtonEvent extends Event {
+  static readonly type = 'wd-virtual-eject-button';
+  constructor() {
+    super(WdVirtualEjectButtonEvent.type, init);
+  }
+}
+
+export class WdAcquireEvent extends Event {
+  static readonly type = 'wd-acquire';
+  constructor(
+    readonly recorderId: string,
+    readonly clientName: string,
+    readonly force: boolean,
+  ) {
+    super(WdAcquireEvent.type, init);
+  }
+}
+
+export const RecorderAction = {
+  Release: 'release',
+  UnlockTray: 'unlock-tray',
+  Eject: 'eject',
+  CloseTray: 'close-tray',
+  Refresh: 'refresh',
+} as const;
+export type RecorderAction = (typeof RecorderAction)[keyof typeof RecorderAction];
+
+/** A button that needs only the recorder: release, unlock tray, eject, close tray, refresh. */
+export class WdRecorderActionEvent extends Event {
+  static readonly type = 'wd-recorder-action';
+  constructor(
+    readonly recorderId: string,
+    readonly action: RecorderAction,
+  ) {
+    super(WdRecorderActionEvent.type, init);
+  }
+}
+
+/** The progress UI's cancel button. */
+export class WdCancelEvent extends Event {
+  static readonly type = 'wd-cancel';
+  constructor(readonly recorderId: string) {
+    super(WdCancelEvent.type, init);
+  }
+}
+
+/** The update banner's Reload button. */
+export class WdReloadEvent extends Event {
+  static readonly type = 'wd-reload';
+  constructor() {
+    super(WdReloadEvent.type, init);
+  }
+}
+
+declare global {
+  interface HTMLElementEventMap {
+    'wd-select-drive': WdSelectDriveEvent;
+    'wd-connect-usb': WdConnectUsbEvent;
+    'wd-insert-media': WdInsertMediaEvent;
+    'wd-virtual-eject-button': WdVirtualEjectButtonEvent;
+    'wd-acquire': WdAcquireEvent;
+    'wd-recorder-action': WdRecorderActionEvent;
+    'wd-cancel': WdCancelEvent;
+    'wd-reload': WdReloadEvent;
+  }
+}
+
+/** A notice's Dismiss button. */
+export class WdDismissEvent extends Event {
+  static readonly type = 'wd-dismiss';
+  constructor() {
+    super(WdDismissEvent.type, init);
+  }
+}
+
+declare global {
+  interface HTMLElementEventMap {
+    'wd-dismiss': WdDismissEvent;
+  }
+}
+
+/** The command trace's Clear button. */
+export class WdClearTraceEvent extends Event {
+  static readonly type = 'wd-clear-trace';
+  constructor() {
+    super(WdClearTraceEvent.type, init);
+  }
+}
+
+declare global {
+  interface HTMLElementEventMap {
+    'wd-clear-trace': WdClearTraceEvent;
+  }
+}

@@ -1,0 +1,62 @@
+/**
+ * Sessions for tests: several WebdiscService instances (one per "session")
+ * sharing one virtual recorder and one in-memory lock record, as tabs share a
+ * drive and the Web Locks registry.
+ */
+import {
+  createVirtualRecorder,
+  type VirtualRecorderOptions,
+  type VirtualRecorder,
+} from '../virtual-recorder/src/index.ts';
+import type { RecorderEvent, Result } from './api.ts';
+import { MemoryCoordinator } from './coordinator.ts';
+import { WebdiscService } from './service.ts';
+import { VIRTUAL_ID, virtualControl, virtualSource } from './virtual-source.ts';
+
+export interface Session {
+  readonly id: string;
+  readonly service: WebdiscService;
+  readonly events: RecorderEvent[];
+}
+
+export interface Bench {
+  readonly drive: VirtualRecorder;
+  readonly coordinator: MemoryCoordinator;
+  session(name: string, options?: { timeoutMs?: number }): Session;
+}
+
+export function bench(options: VirtualRecorderOptions = { media: 'dvd+r' }): Bench {
+  const drive = createVirtualRecorder(options);
+  const coordinator = new MemoryCoordinator();
+  return {
+    drive,
+    coordinator,
+    session(name, o = {}) {
+      const service = new WebdiscService({
+        sessionId: name,
+        coordinator,
+        sources: [virtualSource(drive)],
+        virtual: virtualControl(drive),
+        mcnIntervalMs: 0,
+        transport: o.timeoutMs ? { defaultTimeoutMs: () => o.timeoutMs! } : undefined,
+      });
+      const events: RecorderEvent[] = [];
+      void service.subscribe((e) => events.push(e));
+      return { id: name, service, events };
+    },
+  };
+}
+
+export const V = VIRTUAL_ID;
+
+/** The value of an ok Result; throws with the error's name otherwise. */
+export function ok<T>(r: Result<T>): T {
+  if (!r.ok) throw new Error(`expected ok, got ${r.error.name}: ${r.error.message}`);
+  return r.value;
+}
+
+/** The error name of a failed Result; throws if it succeeded. */
+export function failed<T>(r: Result<T>): string {
+  if (r.ok) throw new Error(`expected a failure, got ${JSON.stringify(r.value)}`);
+  return r.error.name;
+}
