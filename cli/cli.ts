@@ -316,11 +316,14 @@ export class Cli {
       },
       'lock',
     );
+    // Signal listeners do not keep Node's event loop alive: a timer does.
+    const keepAlive = setInterval(() => undefined, 60_000);
     const signal = await new Promise<string>((resolve) => {
       const on = (s: string) => () => resolve(s);
       signals.once('SIGINT', on('SIGINT'));
       signals.once('SIGTERM', on('SIGTERM'));
     });
+    clearInterval(keepAlive);
     const released = await this.service.releaseExclusiveAccess(this.recorderId);
     this.#print(
       released.ok

@@ -1,0 +1,158 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { describe, it } from 'node:test';
+import { main, splitLine } from './cli.ts';
+
+async function run(
+  argv: string[],
+  stdin = '',
+): Promise<{ code: number; out: string[]; err: string[] }> {
+  const out: string[] = [];
+  const err: string[] = [];
+  const code = await main(argv, {
+    out: (l) => out.push(l),
+    err: (l) => err.push(l),
+    stdin: Readable.from([stdin]),
+  });
+  return { code, out, err };
+}
+
+const json = (lines: string[]) => lines.map((l) => JSON.parse(l) as Record<string, unknown>);
+
+describe('webdisc CLI', () => {
+  it('scripts a lock-count sequence in the shell, one JSON result per line', async () => {
+    const { code, out } = await run(
+      ['--json', '--virtual=dvd+r', 'shell'],
+      'acquire "Archive Tool"\nacquire "Archive Tool" force\nowner\nrelease\nrelease\nrelease\nowner\n',
+    );
+    const results = json(out);
+    assert.equal(results.length, 7);
+    assert.deepEqual(
+      results.map((r) => (r.ok ? ((r.lock as { count?: number })?.count ?? r.owner) : r.name)),
+      [1, 2, 'Archive Tool', 1, 0, 'E_FAIL', ''],
+    );
+    assert.equal(results[5]!.hresult, 0x80004005);
+    assert.equal(code, 1, 'a failed line makes the shell exit 1');
+  });
+
+  it('refuses an invalid client name with E_INVALIDARG and leaves the drive free', async () => {
+    const { out } = await run(['--json', '--virtual', 'shell'], 'acquire "no/slashes"\nstate\n');
+    const [bad, state] = json(out);
+    assert.equal(bad!.name, 'E_INVALIDARG');
+    assert.equal((state!.lock as { owner: string }).owner, '');
+  });
+
+  it('runs the IMAPI v1 open/close pair and reports a second open', async () => {
+    const { out } = await run(['--json', '--virtual=cd-rw', 'shell'], 'open\nopen\nclose\nclose\n');
+    assert.deepEqual(
+      json(out).map((r) => (r.ok ? 'ok' : r.name)),
+      ['ok', 'IMAPI_E_ALREADYOPEN', 'ok', 'IMAPI_E_NOTOPENED'],
+    );
+  });
+
+  it('ejects and loads, and reads the media of each virtual medium', async () => {
+    const { out } = await run(
+      ['--json', '--virtual=bd-re', 'shell'],
+      'eject\nmedia\nload\nmedia\n',
+    );
+    const [ejected, open, loaded, media] = json(out);
+    assert.equal(ejected!.ok, true);
+    assert.equal((open!.media as { present: boolean; trayOpen: boolean }).trayOpen, true);
+    assert.equal(loaded!.ok, true);
+    assert.equal((media!.media as { physicalType: string }).physicalType, 'IMAPI_MEDIA_TYPE_BDRE');
+  });
+
+  it('prints media and info for humans', async () => {
+    const media = await run(['--virtual=none', 'media']);
+    assert.equal(media.code, 0);
+    assert.match(media.out.join('\n'), /no disc/);
+    const info = await run(['--virtual=dvd-rom', 'info']);
+    assert.match(info.out.join('\n'), /WEBDISC Virtual recorder/);
+    assert.match(info.out.join('\n'), /\[DVD-ROM\]/);
+  });
+
+  it('sends raw CDBs: data in, data out, and sense back as a failure', async () => {
+    const inquiry = await run(['--json', '--virtual', 'raw', '12 00 00 00 24 00', '--in', '36']);
+    assert.equal(inquiry.code, 0);
+    const data = Buffer.from(json(inquiry.out)[0]!.data as string, 'hex');
+    assert.equal(data.subarray(8, 15).toString('ascii'), 'WEBDISC');
+
+    const dir = await mkdtemp(join(tmpdir(), 'webdisc-'));
+    const file = join(dir, 'block.bin');
+    await writeFile(file, Buffer.alloc(2048, 0x41));
+    const write = await run(
+      ['--json', '--virtual=cd-r', 'shell'],
+      `media\nraw "2a 00 00 00 00 00 00 00 01 00" --out ${file}\n`,
+    );
+    assert.equal(json(write.out)[1]!.ok, true, write.out.join('\n'));
+
+    const empty = await run(
+      ['--json', '--virtual=none', 'shell'],
+      'media\nraw "28 00 00 00 00 00 00 00 01 00" --in 2048\n',
+    );
+    const failure = json(empty.out)[1]!;
+    assert.equal(failure.ok, false);
+    assert.equal(failure.name, 'S_IMAPI_COMMAND_HAS_SENSE_DATA');
+    assert.deepEqual(
+      { key: (failure.sense as { key: number }).key, asc: (failure.sense as { asc: number }).asc },
+      { key: 2, asc: 0x3a },
+    );
+  });
+
+  it('rejects bad input with a clear error and a usage exit code', async () => {
+    assert.equal((await run([])).code, 2);
+    assert.equal((await run(['--virtual', 'frobnicate'])).code, 1);
+    const media = await run(['--virtual=floppy', 'media']);
+    assert.equal(media.code, 1);
+    assert.match(media.err.join('\n'), /E_INVALIDARG: Unknown medium "floppy"/);
+    const raw = await run(['--json', '--virtual', 'raw', 'zz']);
+    assert.equal(json(raw.out)[0]!.name, 'E_INVALIDARG');
+    assert.equal((await run(['--virtual', 'acquire', 'X'])).code, 1, 'acquire is a shell command');
+  });
+
+  it('splits shell lines with quotes', () => {
+    assert.deepEqual(splitLine(`acquire "My App" force`), ['acquire', 'My App', 'force']);
+    assert.deepEqual(splitLine(`raw '12 00' --in 4`), ['raw', '12 00', '--in', '4']);
+  });
+
+  it('`webdisc lock` holds the lock until SIGINT, then releases cleanly (the real binary)', async () => {
+    const child = spawn(
+      process.execPath,
+      ['bin/webdisc.mjs', '--json', '--virtual', 'lock', '--name', 'Nightly Backup'],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    const lines: string[] = [];
+    let buffer = '';
+    const firstLine = new Promise<void>((resolve) => {
+      child.stdout.on('data', (chunk: Buffer) => {
+        buffer += chunk.toString();
+        const parts = buffer.split('\n');
+        buffer = parts.pop() ?? '';
+        lines.push(...parts);
+        if (lines.length >= 1) resolve();
+      });
+    });
+    await firstLine;
+    const held = JSON.parse(lines[0]!) as { ok: boolean; lock: { count: number; owner: string } };
+    assert.equal(held.ok, true);
+    assert.equal(held.lock.owner, 'Nightly Backup');
+    child.kill('SIGINT');
+    const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+    assert.equal(code, 0);
+    const released = JSON.parse(lines[1] ?? buffer) as {
+      ok: boolean;
+      command: string;
+      signal: string;
+      lock: { count: number };
+    };
+    assert.equal(released.command, 'release');
+    assert.equal(released.signal, 'SIGINT');
+    assert.equal(released.lock.count, 0);
+  });
+});
