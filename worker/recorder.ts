@@ -666,6 +666,10 @@ export class Recorder {
         this.#media = undefined;
         this.#o.emit({ type: 'tray', recorderId: this.id, open: event.doorOpen });
         this.#o.coordinator.announce(this.id, 'media', this.#o.sessionId);
+        {
+          const media = await this.media().catch(() => undefined);
+          if (media) this.#o.emit({ type: 'media', recorderId: this.id, media });
+        }
         break;
     }
   }
