@@ -308,6 +308,14 @@ export class Cli {
       this.#print({ ok: false, error: acquired.error }, 'lock');
       return 1;
     }
+    // Listen before telling anyone we hold it, so an early signal is never missed.
+    // Signal listeners do not keep Node's event loop alive: a timer does.
+    const keepAlive = setInterval(() => undefined, 60_000);
+    const signalled = new Promise<string>((resolve) => {
+      const on = (s: string) => () => resolve(s);
+      signals.once('SIGINT', on('SIGINT'));
+      signals.once('SIGTERM', on('SIGTERM'));
+    });
     this.#print(
       {
         ok: true,
@@ -316,13 +324,7 @@ export class Cli {
       },
       'lock',
     );
-    // Signal listeners do not keep Node's event loop alive: a timer does.
-    const keepAlive = setInterval(() => undefined, 60_000);
-    const signal = await new Promise<string>((resolve) => {
-      const on = (s: string) => () => resolve(s);
-      signals.once('SIGINT', on('SIGINT'));
-      signals.once('SIGTERM', on('SIGTERM'));
-    });
+    const signal = await signalled;
     clearInterval(keepAlive);
     const released = await this.service.releaseExclusiveAccess(this.recorderId);
     this.#print(

@@ -10,14 +10,14 @@ import type { OsDriverControl } from '../worker/recorder.ts';
 import type { DiscoveredDevice, RecorderSource } from '../worker/service.ts';
 
 /** The node-usb device members beyond WebUSB that force needs (usb 3.x). */
-interface NodeUsbDevice extends UsbDeviceLike {
+export interface NodeUsbDevice extends UsbDeviceLike {
   readonly bus?: string;
   readonly address?: number;
   detachKernelDriver?(interfaceNumber: number): Promise<void>;
   attachKernelDriver?(interfaceNumber: number): Promise<void>;
 }
 
-interface WebUsbLike {
+export interface WebUsbLike {
   getDevices(): Promise<NodeUsbDevice[]>;
   addEventListener(type: 'disconnect', listener: (event: { device: NodeUsbDevice }) => void): void;
 }
@@ -74,7 +74,16 @@ export async function loadNodeUsb(): Promise<NodeUsb | { readonly unavailable: s
       unavailable: `the npm "usb" package is not usable here (${(error as Error).message})`,
     };
   }
-  const source: RecorderSource = {
+  return {
+    source: nodeUsbSource(webusb),
+    onDisconnect: (listener) =>
+      webusb.addEventListener('disconnect', (event) => listener(event.device)),
+  };
+}
+
+/** Every Bulk-Only mass-storage device node-usb can see, with kernel-driver control for force. */
+export function nodeUsbSource(webusb: Pick<WebUsbLike, 'getDevices'>): RecorderSource {
+  return {
     async list() {
       const found: DiscoveredDevice[] = [];
       for (const device of await webusb.getDevices()) {
@@ -96,12 +105,6 @@ export async function loadNodeUsb(): Promise<NodeUsb | { readonly unavailable: s
         });
       }
       return found;
-    },
-  };
-  return {
-    source,
-    onDisconnect(listener) {
-      webusb.addEventListener('disconnect', (event) => listener(event.device));
     },
   };
 }

@@ -396,6 +396,7 @@ export class MemoryBotDevice implements UsbDeviceLike {
     const view32 = new DataView(cdb.buffer, cdb.byteOffset, cdb.byteLength);
     switch (op) {
       case 0x00: // TEST UNIT READY
+      case 0x1e: // PREVENT ALLOW MEDIUM REMOVAL (accepted; this device has no tray)
         respond(new Uint8Array(0));
         return;
       case 0x03: {
