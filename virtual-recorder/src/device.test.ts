@@ -616,3 +616,18 @@ describe('disconnect and reconnect', T, () => {
     assert.equal(recorder.counters.portResets, 1);
   });
 });
+
+describe('needs-reset state survives close()', T, () => {
+  it('after an invalid CBW, close() and open() do not end the STALL; reset recovery does', async () => {
+    const { recorder, bot } = await readyBot({ media: 'cd-rom' });
+    await recorder.device.transferOut(2, new Uint8Array(7));
+    await recorder.device.close();
+    await bot.open();
+    await recorder.device.clearHalt('in', 1);
+    assert.equal((await within(recorder.device.transferIn(1, 13), 1000)).status, 'stall');
+    await bot.resetRecovery();
+    const r = await bot.exec({ cdb: Cdb.testUnitReady() });
+    assert.equal(r.sense?.key, 6);
+    assert.equal(recorder.device.botState.phase, 'cbw');
+  });
+});

@@ -18,7 +18,11 @@
  *     Hn=Dn (1)          CSW
  *     Hn<Di, Hn<Do (2,3) CSW status 2
  *     Hi>Dn (4), Hi>Di (5)  send what there is, then STALL bulk-in (or pad
- *                        with zeros, `shortDataIn: 'pad'`), residue = H - sent
+ *                        with zeros, `shortDataIn: 'pad'`), residue = H - sent.
+ *                        The transfer that carries the last bytes ends short
+ *                        with status "ok"; the STALL shows on the next bulk-in
+ *                        transfer (normally the CSW read); with no data at all
+ *                        the data transfer itself gets "stall"
  *     Hi=Di (6)          data, CSW
  *     Hi<Di (7)          send H bytes, CSW status 2 (or `truncatedDataIn:
  *                        'truncate'`: status as the command, residue 0)
@@ -62,7 +66,6 @@ import type {
 } from '../../usb-mass-storage/src/usb.ts';
 import {
   CSW_LENGTH,
-  CSW_SIGNATURE,
   decodeCbw,
   encodeCsw,
   type Cbw,
@@ -113,7 +116,7 @@ export interface DeviceContext {
   readonly clock: VirtualClock;
   /** True while the OS "holds" the drive and claiming must fail (see `mountedBlocksClaim`). */
   readonly claimBlocked: () => boolean;
-  /** Called once when the device unplugs itself (fault injection). */
+  /** Called when a fault makes the device unplug itself; must end in `device.unplug()`. */
   readonly onUnplug: (device: VirtualUsbDevice) => void;
 }
 
@@ -364,7 +367,7 @@ export class VirtualUsbDevice implements UsbDeviceLike {
   reset(): Promise<void> {
     const e = this.#guard(true, false);
     if (e) return Promise.reject(e);
-    this.#abortTransfers('AbortError', UsbMessages.TransferCancelled);
+    this.#abortTransfers('AbortError', UsbMessages.TransferCancelled, true);
     this.#inHalted = false;
     this.#outHalted = false;
     this.#c.drive.portReset();
@@ -383,15 +386,23 @@ export class VirtualUsbDevice implements UsbDeviceLike {
     this.#c.observer.emit({ type: 'disconnect' });
   }
 
-  /** Rejects every pending bulk transfer and drops the command in progress. */
-  #abortTransfers(name: 'AbortError' | 'NotFoundError', message: string): void {
+  /**
+   * Rejects every pending bulk transfer and drops the command in progress.
+   * Only a reset (`deviceReset`) ends the "invalid CBW, reset needed" state:
+   * closing or releasing the interface does not reset the device.
+   */
+  #abortTransfers(
+    name: 'AbortError' | 'NotFoundError',
+    message: string,
+    deviceReset = false,
+  ): void {
     this.#gen++;
     this.#running = false;
     const cmd = this.#cmd;
     if (cmd && !cmd.csw) this.#logAborted(cmd);
     cmd?.plan.abort();
     this.#cmd = undefined;
-    this.#phase = 'cbw';
+    if (deviceReset || this.#phase !== 'needs-reset') this.#phase = 'cbw';
     const waiters = [...this.#inWaiters, ...this.#outWaiters, ...this.#parked];
     this.#inWaiters = [];
     this.#outWaiters = [];
@@ -525,7 +536,7 @@ export class VirtualUsbDevice implements UsbDeviceLike {
   }
 
   #bulkOnlyReset(): void {
-    this.#abortTransfers('AbortError', UsbMessages.TransferCancelled);
+    this.#abortTransfers('AbortError', UsbMessages.TransferCancelled, true);
     this.#c.drive.busReset();
     this.#c.observer.counters.bulkResets++;
     this.#c.observer.emit({ type: 'bulk-reset' });
@@ -810,9 +821,10 @@ export class VirtualUsbDevice implements UsbDeviceLike {
     const hostLeft = cmd.cbw.dataTransferLength - cmd.moved;
     const take = Math.min(w.data.length, hostLeft);
     const relevant = Math.max(0, Math.min(take, (sink?.length ?? 0) - cmd.relevant));
+    const budget = this.#c.faults.disconnectAfterBytes ?? 0;
     if (!this.#dataBudget(take)) {
-      const k = this.#c.faults.disconnectAfterBytes ?? 0;
-      const part = Math.min(relevant, k);
+      // The bytes before the cut reached the device; the transfer as a whole fails.
+      const part = Math.min(relevant, budget);
       if (sink && part > 0) await sink.write(w.data.subarray(0, part));
       if (gen !== this.#gen) return;
       this.#outWaiters.unshift(w);
@@ -937,7 +949,7 @@ export class VirtualUsbDevice implements UsbDeviceLike {
     const csw = encodeCsw({ tag, residue: Math.max(0, residue), status });
     if (faults.badCswSignature) {
       faults.badCswSignature = false;
-      new DataView(csw.buffer).setUint32(0, CSW_SIGNATURE ^ 0x0d000000, true); // "USBX"
+      csw[3] = 0x58; // "USBX" instead of "USBS"
     }
     this.#c.observer.command({
       seq: cmd.seq,

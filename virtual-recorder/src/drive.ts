@@ -19,10 +19,8 @@
  * any other command (SPC-4 §5.12 autosense model without ACA).
  */
 import { encodeFixedSense, type Sense } from '../../usb-mass-storage/src/scsi/sense.ts';
-import { toHex } from '../../usb-mass-storage/src/struct.ts';
 import type { VirtualClock } from './clock.ts';
 import { Disc } from './disc.ts';
-import { VirtualRecorderError } from './errors.ts';
 import type { FaultState } from './faults.ts';
 import { MEDIA, ONE_X, mediaInfo, type MediaInfo, type MediaName } from './media.ts';
 import type { Observer, PreventCause } from './observer.ts';
@@ -1440,14 +1438,4 @@ function bytesIn(bytes: Uint8Array, allocation: number): DataInPhase | undefined
     length,
     read: (offset, n) => Promise.resolve(bytes.subarray(offset, offset + n)),
   };
-}
-
-/** For logs: the CDB as hex. */
-export function cdbHex(cdb: Uint8Array): string {
-  return toHex(cdb);
-}
-
-/** A VirtualRecorderError for the recorder API when there is no disc to act on. */
-export function noDisc(): VirtualRecorderError {
-  return new VirtualRecorderError('no-medium', 'there is no disc in the virtual recorder');
 }

@@ -50,3 +50,12 @@ export {
 } from './disc.ts';
 export { SENSE, type SenseCode } from './sense-codes.ts';
 export { romSector, romDataByte, ROM_README } from './rom-content.ts';
+export {
+  RawBot,
+  Cdb,
+  readyBot,
+  within,
+  stillPending,
+  type RawCommand,
+  type RawResult,
+} from './raw-bot.ts';

@@ -256,9 +256,7 @@ export class VirtualRecorder {
       observer: this.#observer,
       clock: this.clock,
       claimBlocked: () => this.#mountedBlocksClaim && this.#mountedByOs,
-      onUnplug: (device) => {
-        if (device === this.#device) this.disconnect();
-      },
+      onUnplug: (device) => device.unplug(),
     });
   }
 
