@@ -185,7 +185,99 @@ export interface ProgressInfo {
   readonly fraction: number | null;
   readonly elapsedMs: number;
   readonly remainingMs: number | null;
+  /** Burns add these (IDiscFormat2DataEventArgs). */
+  readonly startLba?: number;
+  readonly sectorCount?: number;
+  readonly lastWrittenLba?: number | null;
+  /** Drive buffer fill 0..1 (READ BUFFER CAPACITY), when known. */
+  readonly bufferFill?: number | null;
 }
+
+/** IMAPI_FORMAT2_DATA_WRITE_ACTION, in words. */
+export type BurnAction =
+  | 'validating'
+  | 'formatting'
+  | 'calibrating'
+  | 'writing'
+  | 'finalizing'
+  | 'verifying'
+  | 'completed';
+
+export type VerifyMode = 'none' | 'quick' | 'full';
+
+export interface BurnOptions {
+  /** Who holds the lock while the burn runs (the same rules as acquireExclusiveAccess). */
+  readonly clientName: string;
+  /** Close the disc (no more sessions); default false leaves it appendable where the medium allows. */
+  readonly close?: boolean;
+  readonly verify?: VerifyMode;
+  /** Requested write speed in kB/s; adjusted to one the drive offers. */
+  readonly speedKBps?: number;
+  /** Test write: the drive goes through the motions with the laser off. */
+  readonly simulate?: boolean;
+  /** CD: track-at-once (default) or session-at-once. */
+  readonly writeType?: 'tao' | 'sao';
+  /** Random-writable media (DVD+RW, BD-RE) only: where to start; default 0. */
+  readonly startLba?: number;
+  /** Sectors per WRITE(10); default 128 (256 KiB). */
+  readonly chunkSectors?: number;
+}
+
+export interface BurnProgress {
+  readonly action: BurnAction;
+  readonly fraction: number | null;
+  readonly elapsedMs: number;
+  readonly remainingMs: number | null;
+  readonly startLba: number;
+  readonly sectorCount: number;
+  readonly lastWrittenLba: number | null;
+  readonly bufferFill: number | null;
+}
+
+export interface BurnReport {
+  readonly startLba: number;
+  readonly sectorCount: number;
+  readonly lastWrittenLba: number | null;
+  readonly durationMs: number;
+  readonly verify: VerifyMode;
+  /** SHA-256 of the image, when a full verification proved the disc holds exactly it. */
+  readonly sha256: string | null;
+  readonly simulated: boolean;
+  readonly writeType: 'tao' | 'sao' | 'dao' | 'incremental' | 'random';
+  readonly speedKBps: number | null;
+  readonly closed: boolean;
+  /** The disc as the drive reports it afterwards. */
+  readonly disc: MediaState;
+}
+
+/** A failed or cancelled burn or erase: the error, plus where it stopped and the disc's state. */
+export interface OperationFailure extends ErrorValue {
+  readonly lastWrittenLba: number | null;
+  readonly firstBadLba: number | null;
+  readonly disc: MediaState | null;
+}
+
+export interface EraseOptions {
+  readonly clientName: string;
+  /** Full BLANK (or full format) instead of quick. */
+  readonly full?: boolean;
+}
+
+export interface EraseReport {
+  readonly method: 'blank-minimal' | 'blank-full' | 'format';
+  readonly durationMs: number;
+  readonly disc: MediaState;
+}
+
+/** Where a burn reads its image from, as it crosses to the worker (structured clone / transfer). */
+export type BurnSource =
+  | { readonly kind: 'blob'; readonly blob: Blob }
+  | { readonly kind: 'bytes'; readonly bytes: Uint8Array }
+  | {
+      readonly kind: 'stream';
+      readonly stream: ReadableStream<Uint8Array>;
+      readonly size?: number;
+    };
 
 export type RecorderEvent =
   | { readonly type: 'recorders'; readonly recorders: readonly RecorderSummary[] }
@@ -252,6 +344,14 @@ export interface WebdiscWorkerApi {
   queryMediaInfo(id: string): Promise<Result<MediaInfoV1>>;
   eject(id: string): Promise<Result<void>>;
   erase(id: string, full: boolean): Promise<Result<void>>;
+
+  // IMAPI2 IDiscFormat2Erase / IDiscFormat2Data: they take the lock themselves.
+  eraseMedia(id: string, options: EraseOptions): Promise<Result<EraseReport>>;
+  burnImage(id: string, source: BurnSource, options: BurnOptions): Promise<Result<BurnReport>>;
+  /** Cancels the running erase or burn (it then fails with E_IMAPI_REQUEST_CANCELLED). */
+  cancelOperation(id: string): Promise<Result<void>>;
+  /** READ(10): `count` sectors from `lba`. */
+  readSectors(id: string, lba: number, count: number): Promise<Result<Uint8Array>>;
 
   // The virtual recorder's own controls (media picker, eject button).
   virtualInsertMedia(name: string): Promise<Result<VirtualDriveState>>;

@@ -14,14 +14,10 @@ import { ScsiDrive, commandError, isUnitAttention } from '../usb-mass-storage/sr
 import { DeviceGoneError, ScsiCommandError, WebdiscError } from '../usb-mass-storage/src/errors.ts';
 import type { ScsiRequest } from '../usb-mass-storage/src/scsi/command.ts';
 import {
-  BlankType,
   DiscStatus as MmcDiscStatus,
   EventClassMask,
-  FormatType,
   MediaEventCode,
   TrackAddressType,
-  blank,
-  formatUnit,
   getConfiguration,
   getEventStatusNotification,
   parseDiscInformation,
@@ -38,6 +34,7 @@ import {
   loadMedium,
   parseCapacity,
   preventAllowMediumRemoval,
+  read10,
   readCapacity10,
   release6,
   reserve6,
@@ -45,8 +42,14 @@ import {
 import { toHex } from '../usb-mass-storage/src/struct.ts';
 import type { UsbDeviceLike } from '../usb-mass-storage/src/usb.ts';
 import type {
+  BurnOptions,
+  BurnProgress,
+  BurnReport,
   DiscStatus,
+  EraseOptions,
+  EraseReport,
   LockState,
+  ProgressInfo,
   MediaInfoV1,
   MediaState,
   MediaTypeV1,
@@ -60,6 +63,9 @@ import type {
 import { clientNameProblem } from './client-name.ts';
 import type { LockCoordinator, LockLease } from './coordinator.ts';
 import { readRecorderInfo, physicalTypeOf, profileInfo } from './identity.ts';
+import { BurnError, burnImage } from './recording/burn.ts';
+import { eraseMedium } from './recording/erase.ts';
+import type { ImageSource } from './recording/source.ts';
 
 /** What the OS does with the drive: IMAPI's force dismounts it. */
 export interface OsDriverControl {
@@ -122,6 +128,8 @@ export class Recorder {
   /** Whether this session has PREVENT asserted on the drive now. */
   #preventAsserted = false;
 
+  /** The running erase or burn, to cancel it. */
+  #operation: AbortController | undefined;
   #info: RecorderInfo | undefined;
   #media: MediaState | undefined;
   #mcnEnabled = true;
@@ -909,47 +917,171 @@ export class Recorder {
     await this.ejectMedia();
   }
 
-  /** IDiscRecorder::Erase: BLANK for CD-RW/DVD-RW, FORMAT UNIT for DVD+RW/BD-RE. */
+  /** IDiscRecorder::Erase (v1): needs OpenExclusive; the tray stays locked throughout. */
   async erase(full: boolean, onProgress?: (fraction: number) => void): Promise<void> {
     this.#requireV1();
-    const m = await this.media();
-    await this.#serial(async () => {
+    await this.#runOperation(async (signal) => {
       const { drive } = await this.#connect();
+      await eraseMedium(
+        {
+          drive,
+          signal,
+          media: () => this.#freshMedia(),
+          progress: (f) => f !== null && onProgress?.(f),
+        },
+        full,
+      );
+    });
+  }
+
+  // ------------------------------------------------ erase, burn, read (IMAPI2)
+
+  /** True while an erase or a burn runs on this recorder in this session. */
+  get operationRunning(): boolean {
+    return this.#operation !== undefined;
+  }
+
+  #assertNoOperation(): void {
+    if (this.#operation) {
+      throw err(
+        'E_IMAPI_DF2DATA_WRITE_IN_PROGRESS',
+        'An erase or a burn is running on this recorder.',
+      );
+    }
+  }
+
+  async #freshMedia(): Promise<MediaState> {
+    this.#media = undefined;
+    this.#media = await this.#readMedia();
+    return this.#media;
+  }
+
+  /**
+   * Runs an erase or burn body with the tray held for its duration, then
+   * gives everything back, whatever happened (IMAPI2: the tray is never left
+   * locked, and the lock count returns to what it was).
+   */
+  async #runOperation<T>(body: (signal: AbortController['signal']) => Promise<T>): Promise<T> {
+    this.#assertNoOperation();
+    const controller = new AbortController();
+    this.#operation = controller;
+    try {
       await this.#hold('internal');
       try {
-        const code = m.profile?.code ?? 0;
-        if (code === 0x0a || code === 0x13 || code === 0x14) {
-          await drive.run(blank({ type: full ? BlankType.Full : BlankType.Minimal, immed: true }));
-        } else if (code === 0x1a || code === 0x43) {
-          // DVD+RW: type 26h over the whole disc; BD-RE: 30h with spare areas (MMC-6 §6.5.4.2).
-          const bd = code === 0x43;
-          await drive.run(
-            formatUnit({
-              fov: true,
-              dcrt: false,
-              tryOut: false,
-              immed: true,
-              numberOfBlocks: bd ? 0 : 0xffffffff,
-              formatType: bd ? FormatType.BdReWithSpare : FormatType.DvdPlusRw,
-              formatSubtype: bd ? (full ? 2 : 3) : 0,
-              typeDependent: bd ? 0 : 0,
-            }),
-          );
-        } else {
-          throw err(
-            'E_IMAPI_RECORDER_MEDIA_INCOMPATIBLE',
-            `${m.profile?.name ?? 'This medium'} cannot be erased (only CD-RW, DVD-RW, DVD+RW and BD-RE can).`,
-          );
-        }
-        await drive.waitReady({
-          notReadyBudgetMs: 3 * 60 * 60_000,
-          onProgress: (f) => onProgress?.(f),
-        });
+        return await body(controller.signal);
       } finally {
-        await this.#unhold('internal');
+        if (!this.#gone) await this.#unhold('internal').catch(() => undefined);
       }
+    } finally {
+      this.#operation = undefined;
       this.#media = undefined;
-      this.#o.coordinator.announce(this.id, 'media', this.#o.sessionId);
-    });
+      if (!this.#gone) this.#o.coordinator.announce(this.id, 'media', this.#o.sessionId);
+    }
+  }
+
+  /** Takes the lock with the caller's name for the operation, as IDiscFormat2Data::Write does. */
+  async #withLock<T>(clientName: string, body: () => Promise<T>): Promise<T> {
+    const problem = clientNameProblem(clientName);
+    if (problem) throw err('E_INVALIDARG', problem);
+    await this.#assertNotLockedByOther();
+    this.#assertNoOperation();
+    await this.acquire(false, clientName);
+    try {
+      return await body();
+    } finally {
+      if (!this.#gone && this.#count > 0) await this.release().catch(() => undefined);
+    }
+  }
+
+  /** IDiscFormat2Erase::EraseMedia. */
+  eraseMedia(options: EraseOptions, onProgress?: (p: ProgressInfo) => void): Promise<EraseReport> {
+    return this.#withLock(options.clientName, () =>
+      this.#runOperation(async (signal) => {
+        const { drive } = await this.#connect();
+        return eraseMedium(
+          {
+            drive,
+            signal,
+            media: () => this.#freshMedia(),
+            progress: (fraction, elapsedMs) =>
+              onProgress?.({
+                action: 'erasing',
+                fraction,
+                elapsedMs,
+                remainingMs:
+                  fraction && fraction > 0 && fraction < 1
+                    ? Math.round((elapsedMs / fraction) * (1 - fraction))
+                    : null,
+              }),
+          },
+          options.full ?? false,
+        );
+      }),
+    );
+  }
+
+  /** IDiscFormat2Data::Write. Failures carry where it stopped and the disc's state afterwards. */
+  async burn(
+    source: ImageSource,
+    options: BurnOptions,
+    onProgress?: (p: BurnProgress) => void,
+  ): Promise<BurnReport> {
+    try {
+      return await this.#withLock(options.clientName, () =>
+        this.#runOperation(async (signal) => {
+          const { drive } = await this.#connect();
+          return burnImage(
+            {
+              drive,
+              signal,
+              media: () => this.#freshMedia(),
+              info: () => this.info(),
+              progress: (p) => onProgress?.(p),
+            },
+            source,
+            options,
+          );
+        }),
+      );
+    } catch (error) {
+      const failure =
+        error instanceof BurnError
+          ? error
+          : error instanceof WebdiscError
+            ? new BurnError(error, null)
+            : error;
+      if (failure instanceof BurnError && !this.#gone) {
+        failure.disc = await this.#freshMedia().catch(() => null);
+      }
+      throw failure;
+    }
+  }
+
+  /** Cancels the running erase or burn. */
+  cancelOperation(): void {
+    if (!this.#operation) throw err('E_FAIL', 'No erase or burn is running on this recorder.');
+    this.#operation.abort();
+  }
+
+  /** READ(10) of `count` sectors at `lba`. */
+  async readSectors(lba: number, count: number): Promise<Uint8Array> {
+    if (
+      !Number.isInteger(lba) ||
+      lba < 0 ||
+      !Number.isInteger(count) ||
+      count < 1 ||
+      count > 0xffff
+    ) {
+      throw err(
+        'E_INVALIDARG',
+        `Read ${count} sectors at LBA ${lba}: LBA must be >= 0 and count 1..65535.`,
+      );
+    }
+    const holder = await this.#o.coordinator.holder(this.id);
+    if (holder && holder.sessionId !== this.#o.sessionId) {
+      throw err('E_IMAPI_RECORDER_LOCKED', `The recorder is locked by "${holder.clientName}".`);
+    }
+    const { drive } = await this.#connect();
+    return (await drive.run(read10({ lba, blocks: count }))).data.slice();
   }
 }

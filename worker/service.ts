@@ -10,7 +10,13 @@ import { WebdiscError, toErrorValue } from '../usb-mass-storage/src/errors.ts';
 import { fromHex, toHex } from '../usb-mass-storage/src/struct.ts';
 import type { UsbDeviceLike } from '../usb-mass-storage/src/usb.ts';
 import type {
+  BurnOptions,
+  BurnReport,
+  BurnSource,
+  EraseOptions,
+  EraseReport,
   LockState,
+  OperationFailure,
   MediaInfoV1,
   MediaState,
   MediaTypeV1,
@@ -26,6 +32,7 @@ import type {
 } from './api.ts';
 import type { LockCoordinator } from './coordinator.ts';
 import { Recorder, type OsDriverControl } from './recorder.ts';
+import { blobSource, bytesSource, streamSource, type ImageSource } from './recording/source.ts';
 
 /** A drive a source found. `id` must be stable across sessions (the lock record is keyed by it). */
 export interface DiscoveredDevice {
@@ -53,6 +60,30 @@ export interface ServiceOptions {
   readonly virtual?: VirtualControl | undefined;
   readonly mcnIntervalMs?: number | undefined;
   readonly transport?: ConstructorParameters<typeof Recorder>[0]['transport'];
+}
+
+function toImageSource(source: BurnSource): ImageSource {
+  switch (source.kind) {
+    case 'blob':
+      return blobSource(source.blob);
+    case 'bytes':
+      return bytesSource(source.bytes);
+    case 'stream':
+      return streamSource(source.stream, source.size);
+  }
+}
+
+/** A burn's failure as a value: the error, where it stopped, and the disc afterwards. */
+function operationFailure(error: unknown): OperationFailure {
+  const base = toErrorValue(error);
+  const e = error as { lastWrittenLba?: unknown; disc?: unknown; cause?: unknown };
+  const cause = e.cause as { firstBadLba?: unknown } | undefined;
+  return {
+    ...base,
+    lastWrittenLba: typeof e.lastWrittenLba === 'number' ? e.lastWrittenLba : null,
+    firstBadLba: typeof cause?.firstBadLba === 'number' ? cause.firstBadLba : null,
+    disc: (e.disc as MediaState | null | undefined) ?? null,
+  };
 }
 
 async function result<T>(body: () => Promise<T>): Promise<Result<T>> {
@@ -308,6 +339,43 @@ export class WebdiscService implements WebdiscWorkerApi {
         });
       });
     });
+  }
+
+  eraseMedia(id: string, options: EraseOptions): Promise<Result<EraseReport>> {
+    return result(async () =>
+      (await this.recorder(id)).eraseMedia(options, (progress) =>
+        this.#emit({ type: 'progress', recorderId: id, progress }),
+      ),
+    );
+  }
+
+  async burnImage(
+    id: string,
+    source: BurnSource,
+    options: BurnOptions,
+  ): Promise<Result<BurnReport>> {
+    return this.burn(id, toImageSource(source), options);
+  }
+
+  /** In-process callers (the CLI) hand over any ImageSource, e.g. a file read in Node. */
+  async burn(id: string, source: ImageSource, options: BurnOptions): Promise<Result<BurnReport>> {
+    try {
+      const recorder = await this.recorder(id);
+      const report = await recorder.burn(source, options, (p) =>
+        this.#emit({ type: 'progress', recorderId: id, progress: p }),
+      );
+      return { ok: true, value: report };
+    } catch (error) {
+      return { ok: false, error: operationFailure(error) };
+    }
+  }
+
+  cancelOperation(id: string): Promise<Result<void>> {
+    return result(async () => (await this.recorder(id)).cancelOperation());
+  }
+
+  readSectors(id: string, lba: number, count: number): Promise<Result<Uint8Array>> {
+    return result(async () => (await this.recorder(id)).readSectors(lba, count));
   }
 
   #virtual(): VirtualControl {

@@ -60,3 +60,17 @@ export function failed<T>(r: Result<T>): string {
   if (r.ok) throw new Error(`expected a failure, got ${JSON.stringify(r.value)}`);
   return r.error.name;
 }
+
+/** A deterministic pseudo-random disc image of `sectors` 2048-byte sectors. */
+export function image(sectors: number, seed: number): Uint8Array {
+  const out = new Uint8Array(sectors * 2048);
+  let x = seed * 2654435761;
+  for (let i = 0; i < out.length; i += 4) {
+    x = (Math.imul(x, 1664525) + 1013904223) | 0;
+    out[i] = x & 0xff;
+    out[i + 1] = (x >>> 8) & 0xff;
+    out[i + 2] = (x >>> 16) & 0xff;
+    out[i + 3] = (x >>> 24) & 0xff;
+  }
+  return out;
+}

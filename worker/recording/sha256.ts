@@ -48,7 +48,7 @@ export class Sha256 {
   digest(): Uint8Array {
     if (this.#done) throw new Error('Sha256: digest twice');
     const bits = this.#bytes * 8;
-    const pad = new Uint8Array(((this.#blockLength < 56 ? 56 : 120) - this.#blockLength) + 8);
+    const pad = new Uint8Array((this.#blockLength < 56 ? 56 : 120) - this.#blockLength + 8);
     pad[0] = 0x80;
     const view = new DataView(pad.buffer);
     view.setUint32(pad.length - 8, Math.floor(bits / 0x100000000));
@@ -76,7 +76,14 @@ export class Sha256 {
       w[i] = (w[i - 16]! + s0 + w[i - 7]! + s1) | 0;
     }
     const h = this.#h;
-    let a = h[0]!, b = h[1]!, c = h[2]!, d = h[3]!, e = h[4]!, f = h[5]!, g = h[6]!, hh = h[7]!;
+    let a = h[0]!,
+      b = h[1]!,
+      c = h[2]!,
+      d = h[3]!,
+      e = h[4]!,
+      f = h[5]!,
+      g = h[6]!,
+      hh = h[7]!;
     for (let i = 0; i < 64; i++) {
       const S1 = ((e >>> 6) | (e << 26)) ^ ((e >>> 11) | (e << 21)) ^ ((e >>> 25) | (e << 7));
       const ch = (e & f) ^ (~e & g);

@@ -1,0 +1,66 @@
+/**
+ * Erasing (the model is IMAPI2's IDiscFormat2Erase): BLANK for CD-RW and
+ * DVD-RW (quick = minimal, full = whole disc), FORMAT UNIT for DVD+RW (26h)
+ * and BD-RE (30h). Both are sent with IMMED; progress then comes from the
+ * progress indicator in the NOT READY sense while TEST UNIT READY is polled.
+ */
+import type { ScsiDrive } from '../../usb-mass-storage/src/drive.ts';
+import { WebdiscError } from '../../usb-mass-storage/src/errors.ts';
+import { BlankType, FormatType, blank, formatUnit } from '../../usb-mass-storage/src/scsi/mmc.ts';
+import type { AbortSignalLike } from '../../usb-mass-storage/src/timers.ts';
+import type { EraseReport, MediaState } from '../api.ts';
+
+export interface EraseContext {
+  readonly drive: ScsiDrive;
+  readonly signal: AbortSignalLike;
+  media(): Promise<MediaState>;
+  progress(fraction: number | null, elapsedMs: number): void;
+}
+
+/** A full blank of a CD-RW at 1x can take over an hour; a BD-RE certification longer. */
+const ERASE_BUDGET_MS = 3 * 60 * 60_000;
+
+export async function eraseMedium(ctx: EraseContext, full: boolean): Promise<EraseReport> {
+  const started = Date.now();
+  const media = await ctx.media();
+  if (!media.present)
+    throw new WebdiscError('E_IMAPI_RECORDER_MEDIA_NO_MEDIA', 'There is no disc in the drive.');
+  const code = media.profile?.code ?? 0;
+  let method: EraseReport['method'];
+  ctx.progress(0, 0);
+  if (code === 0x0a || code === 0x13 || code === 0x14) {
+    method = full ? 'blank-full' : 'blank-minimal';
+    await ctx.drive.run(blank({ type: full ? BlankType.Full : BlankType.Minimal, immed: true }), {
+      signal: ctx.signal,
+    });
+  } else if (code === 0x1a || code === 0x43) {
+    method = 'format';
+    const bd = code === 0x43;
+    await ctx.drive.run(
+      formatUnit({
+        fov: true,
+        dcrt: false,
+        tryOut: false,
+        immed: true,
+        numberOfBlocks: bd ? 0 : 0xffffffff,
+        formatType: bd ? FormatType.BdReWithSpare : FormatType.DvdPlusRw,
+        // BD-RE: full certification (2) or quick certification (3), MMC-6 §6.5.4.2.14.
+        formatSubtype: bd ? (full ? 2 : 3) : 0,
+        typeDependent: 0,
+      }),
+      { signal: ctx.signal },
+    );
+  } else {
+    throw new WebdiscError(
+      'E_IMAPI_RECORDER_MEDIA_INCOMPATIBLE',
+      `${media.profile?.name ?? 'This medium'} cannot be erased: only CD-RW, DVD-RW, DVD+RW and BD-RE can.`,
+    );
+  }
+  await ctx.drive.waitReady({
+    signal: ctx.signal,
+    notReadyBudgetMs: ERASE_BUDGET_MS,
+    onProgress: (f) => ctx.progress(f, Date.now() - started),
+  });
+  ctx.progress(1, Date.now() - started);
+  return { method, durationMs: Date.now() - started, disc: await ctx.media() };
+}
