@@ -9,5 +9,7 @@ const code = await main(process.argv.slice(2), {
   out: (line) => process.stdout.write(line + '\n'),
   err: (line) => process.stderr.write(line + '\n'),
   stdin: process.stdin,
+  tty: process.stderr.isTTY === true,
+  progress: (line) => process.stderr.write('\r\x1b[2K' + line),
 });
 process.exitCode = code;

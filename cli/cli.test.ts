@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtemp, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -105,13 +106,61 @@ describe('webdisc CLI', () => {
 
   it('rejects bad input with a clear error and a usage exit code', async () => {
     assert.equal((await run([])).code, 2);
-    assert.equal((await run(['--virtual', 'frobnicate'])).code, 1);
+    assert.equal((await run(['--virtual', 'frobnicate'])).code, 2, 'an unknown command is a usage error');
     const media = await run(['--virtual=floppy', 'media']);
     assert.equal(media.code, 1);
     assert.match(media.err.join('\n'), /E_INVALIDARG: Unknown medium "floppy"/);
     const raw = await run(['--json', '--virtual', 'raw', 'zz']);
     assert.equal(json(raw.out)[0]!.name, 'E_INVALIDARG');
-    assert.equal((await run(['--virtual', 'acquire', 'X'])).code, 1, 'acquire is a shell command');
+    assert.equal((await run(['--virtual', 'acquire', 'X'])).code, 2, 'acquire is a shell command');
+  });
+
+  it('burns an image file with verification, reads it back, and prints JSON progress lines', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'webdisc-'));
+    const iso = join(dir, 'image.iso');
+    const back = join(dir, 'back.bin');
+    const bytes = Buffer.alloc(300 * 2048);
+    for (let i = 0; i < bytes.length; i++) bytes[i] = (i * 7 + (i >> 11)) & 0xff;
+    await writeFile(iso, bytes);
+    const { code, out } = await run(
+      ['--json', '--virtual=bd-r', 'shell'],
+      `burn ${iso} --verify=full --close --name "Archive 2026"\nread 0 300 ${back}\nmedia\n`,
+    );
+    assert.equal(code, 0, out.join('\n'));
+    const lines = json(out);
+    const progress = lines
+      .filter((l) => 'progress' in l)
+      .map((l) => (l.progress as { action: string }).action);
+    assert.ok(
+      progress.includes('writing') &&
+        progress.includes('verifying') &&
+        progress.at(-1) === 'completed',
+    );
+    const burn = lines.find((l) => l.command === 'burn')!.burn as {
+      sha256: string;
+      sectorCount: number;
+    };
+    assert.equal(burn.sectorCount, 300);
+    assert.equal(burn.sha256, createHash('sha256').update(bytes).digest('hex'));
+    assert.ok((await readFile(back)).equals(bytes));
+    const media = lines.find((l) => l.command === 'media')!.media as { status: string };
+    assert.equal(media.status, 'complete');
+  });
+
+  it('erases a rewritable disc and refuses a write-once one', async () => {
+    const rw = await run(['--json', '--virtual=dvd-rw', 'erase', '--full']);
+    assert.equal(rw.code, 0);
+    assert.equal((json(rw.out).at(-1)!.erase as { method: string }).method, 'blank-full');
+    const r = await run(['--json', '--virtual=dvd-r', 'erase']);
+    assert.equal(r.code, 1);
+    assert.equal(json(r.out).at(-1)!.name, 'E_IMAPI_RECORDER_MEDIA_INCOMPATIBLE');
+  });
+
+  it('reports burn failures with the failing LBA, and bad arguments as usage errors', async () => {
+    const missing = await run(['--json', '--virtual=cd-r', 'burn', '/nonexistent/image.iso']);
+    assert.equal(json(missing.out)[0]!.name, 'E_INVALIDARG');
+    assert.equal((await run(['--virtual=cd-r', 'burn', 'x.iso', '--verify=sometimes'])).code, 2);
+    assert.equal((await run(['--virtual=cd-r', 'read', '0'])).code, 2);
   });
 
   it('splits shell lines with quotes', () => {

@@ -3,10 +3,11 @@
  * One-shot commands, `lock` (held until SIGINT/SIGTERM) and `shell` (one
  * command per line from stdin, one result per line).
  */
-import { readFile } from 'node:fs/promises';
+import { open, readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { WebdiscError, toErrorValue } from '../usb-mass-storage/src/errors.ts';
-import type { ErrorValue, RawData, Result } from '../worker/api.ts';
+import type { ErrorValue, RawData, RecorderEvent, Result } from '../worker/api.ts';
+import { fileSource } from './file-source.ts';
 import { MemoryCoordinator } from '../worker/coordinator.ts';
 import { WebdiscService, type RecorderSource, type VirtualControl } from '../worker/service.ts';
 import { errorText, infoText, listText, lockText, mediaText, rawText } from './format.ts';
@@ -23,6 +24,12 @@ commands:
   media                         disc type, status, sessions and tracks, free space
   eject | load                  open / close the tray
   raw HEX [--in N | --out FILE] send a CDB: no data, N bytes in, or FILE's bytes out
+  erase [--full] [--name NAME]  blank a CD-RW/DVD-RW, format a DVD+RW/BD-RE
+  burn IMAGE [--verify=none|quick|full] [--close] [--speed N] [--simulate]
+       [--name NAME] [--start LBA] [--sao]
+                                write an image; leaves the disc appendable
+                                unless --close
+  read LBA COUNT FILE           read COUNT sectors from LBA into FILE
   lock --name NAME [--force]    hold exclusive access until Ctrl+C / SIGTERM
   unlock-tray                   clear a PREVENT left by a session that died
   shell                         read commands from stdin, one per line; adds
@@ -31,7 +38,8 @@ commands:
 
 options:
   --json          one JSON object per result: {"ok": true, ...} or
-                  {"ok": false, "hresult", "name", "message", "sense"}
+                  {"ok": false, "hresult", "name", "message", "sense"};
+                  erase and burn also print {"progress": {...}} lines
   --virtual=MEDIA use the virtual recorder with MEDIA in it (cd-rom, cd-r,
                   cd-rw, dvd-rom, dvd-r, dvd-rw, dvd+r, dvd+rw, dvd+r-dl,
                   bd-r, bd-re, none); the default drive when --device is absent
@@ -42,6 +50,9 @@ export interface CliIo {
   readonly out: (line: string) => void;
   readonly err: (line: string) => void;
   readonly stdin?: NodeJS.ReadableStream;
+  /** A terminal: progress is drawn as a bar with `progress` (a line that overwrites the last). */
+  readonly tty?: boolean;
+  readonly progress?: (line: string) => void;
 }
 
 interface Options {
@@ -157,6 +168,8 @@ export class Cli {
     try {
       outcome = await this.#dispatch(command, args, shell);
     } catch (error) {
+      // A one-shot command with bad arguments exits 2 with the usage; the shell reports and goes on.
+      if (error instanceof UsageError && !shell) throw error;
       const value = (error as { value?: ErrorValue }).value;
       outcome = {
         ok: false,
@@ -200,6 +213,12 @@ export class Cli {
         return ok('tray unlocked');
       case 'raw':
         return this.#raw(args);
+      case 'erase':
+        return this.#erase(args);
+      case 'burn':
+        return this.#burn(args);
+      case 'read':
+        return this.#read(args);
       case 'acquire':
       case 'release':
       case 'owner':
@@ -292,6 +311,129 @@ export class Cli {
     } as Outcome;
   }
 
+  /** Shows erase/burn progress: a bar on a terminal, JSON lines with --json, nothing otherwise. */
+  #watchProgress(): () => void {
+    let last = '';
+    const tty = this.#io.tty === true;
+    const listener = (e: RecorderEvent) => {
+      if (e.type !== 'progress') return;
+      const p = e.progress;
+      if (this.#json) {
+        this.#io.out(JSON.stringify({ progress: p }));
+      } else if (tty) {
+        const pct = p.fraction === null ? '' : `${Math.floor(p.fraction * 100)}%`;
+        const width = 30;
+        const filled = p.fraction === null ? 0 : Math.round(p.fraction * width);
+        const eta = p.remainingMs === null ? '' : ` ${Math.ceil(p.remainingMs / 1000)}s left`;
+        const line = `${p.action.padEnd(11)} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${pct}${eta}`;
+        if (line !== last) this.#io.progress?.(line);
+        last = line;
+      }
+    };
+    void this.service.subscribe(listener);
+    return () => {
+      this.service.unsubscribe(listener);
+      if (tty && last) this.#io.progress?.('');
+    };
+  }
+
+  async #erase(args: readonly string[]): Promise<Outcome> {
+    const flags = parseFlags(args, ['full'], ['name']);
+    const stop = this.#watchProgress();
+    try {
+      const r = unwrap(
+        await this.service.eraseMedia(this.recorderId, {
+          clientName: flags.values.name ?? CLI_CLIENT,
+          full: flags.switches.has('full'),
+        }),
+      );
+      return {
+        ok: true,
+        text: `erased (${r.method}) in ${(r.durationMs / 1000).toFixed(1)} s`,
+        json: { erase: r },
+      };
+    } finally {
+      stop();
+    }
+  }
+
+  async #burn(args: readonly string[]): Promise<Outcome> {
+    const flags = parseFlags(
+      args,
+      ['close', 'simulate', 'sao'],
+      ['verify', 'speed', 'name', 'start'],
+    );
+    const [path] = flags.positional;
+    if (!path || flags.positional.length > 1) throw new UsageError('burn IMAGE [options]');
+    const verify = flags.values.verify ?? 'none';
+    if (verify !== 'none' && verify !== 'quick' && verify !== 'full') {
+      throw new UsageError('--verify must be none, quick or full');
+    }
+    const speed = flags.values.speed === undefined ? undefined : Number(flags.values.speed);
+    if (speed !== undefined && (!Number.isFinite(speed) || speed <= 0))
+      throw new UsageError('--speed needs kB/s > 0');
+    const start = flags.values.start === undefined ? undefined : Number(flags.values.start);
+    if (start !== undefined && (!Number.isInteger(start) || start < 0))
+      throw new UsageError('--start needs an LBA');
+    const source = await fileSource(path);
+    const stop = this.#watchProgress();
+    try {
+      const r = await this.service.burn(this.recorderId, source, {
+        clientName: flags.values.name ?? CLI_CLIENT,
+        verify,
+        close: flags.switches.has('close'),
+        simulate: flags.switches.has('simulate'),
+        ...(flags.switches.has('sao') ? { writeType: 'sao' as const } : {}),
+        ...(speed !== undefined ? { speedKBps: speed } : {}),
+        ...(start !== undefined ? { startLba: start } : {}),
+      });
+      if (!r.ok) return { ok: false, error: r.error };
+      const b = r.value;
+      const text =
+        `${b.simulated ? 'simulated ' : ''}burn of ${b.sectorCount} sectors at LBA ${b.startLba} ` +
+        `(${b.writeType}) in ${(b.durationMs / 1000).toFixed(1)} s; disc now ${b.disc.status}` +
+        (b.sha256
+          ? `; verified, SHA-256 ${b.sha256}`
+          : b.verify === 'quick'
+            ? '; quick verify passed'
+            : '');
+      return { ok: true, text, json: { burn: b } };
+    } finally {
+      stop();
+    }
+  }
+
+  async #read(args: readonly string[]): Promise<Outcome> {
+    const [lbaText, countText, file, ...rest] = args;
+    const lba = Number(lbaText);
+    const count = Number(countText);
+    if (
+      !file ||
+      rest.length ||
+      !Number.isInteger(lba) ||
+      lba < 0 ||
+      !Number.isInteger(count) ||
+      count < 1
+    ) {
+      throw new UsageError('read LBA COUNT FILE');
+    }
+    const out = await open(file, 'w');
+    try {
+      for (let at = 0; at < count; at += 512) {
+        const n = Math.min(512, count - at);
+        const data = unwrap(await this.service.readSectors(this.recorderId, lba + at, n));
+        await out.write(data);
+      }
+    } finally {
+      await out.close();
+    }
+    return {
+      ok: true,
+      text: `read ${count} sectors from LBA ${lba} into ${file}`,
+      json: { lba, count, file },
+    };
+  }
+
   /** `lock --name NAME [--force]`: hold until SIGINT/SIGTERM, then release cleanly. */
   async lock(args: readonly string[], signals: NodeJS.EventEmitter = process): Promise<number> {
     let name: string | undefined;
@@ -363,6 +505,36 @@ export class Cli {
     }
     this.service.dispose();
   }
+}
+
+const CLI_CLIENT = 'webdisc CLI';
+
+/** `--flag`, `--key=value` / `--key value`, and positional words. */
+function parseFlags(
+  args: readonly string[],
+  switches: readonly string[],
+  valued: readonly string[],
+): { switches: Set<string>; values: Record<string, string>; positional: string[] } {
+  const out = {
+    switches: new Set<string>(),
+    values: {} as Record<string, string>,
+    positional: [] as string[],
+  };
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (!a.startsWith('--')) {
+      out.positional.push(a);
+      continue;
+    }
+    const [key = '', inline] = a.slice(2).split(/=(.*)/s, 2);
+    if (switches.includes(key) && inline === undefined) out.switches.add(key);
+    else if (valued.includes(key)) {
+      const v = inline ?? args[++i];
+      if (v === undefined) throw new UsageError(`--${key} needs a value`);
+      out.values[key] = v;
+    } else throw new UsageError(`unknown option --${key}`);
+  }
+  return out;
 }
 
 function usageValue(message: string): ErrorValue {

@@ -400,4 +400,8 @@ export class WebdiscService implements WebdiscWorkerApi {
     this.#listeners.add(listener);
     return Promise.resolve();
   }
+
+  unsubscribe(listener: (event: RecorderEvent) => void): void {
+    this.#listeners.delete(listener);
+  }
 }
