@@ -4,10 +4,12 @@
  * the sections whose name starts with an argument.
  */
 import { botBench } from './bot.bench.ts';
+import { burnBench } from './burn.bench.ts';
 import type { Figure } from './report.ts';
 
 const sections: Record<string, () => Promise<Figure[]>> = {
   bot: botBench,
+  burn: burnBench,
 };
 
 const only = process.argv.slice(2);
