@@ -106,7 +106,11 @@ describe('webdisc CLI', () => {
 
   it('rejects bad input with a clear error and a usage exit code', async () => {
     assert.equal((await run([])).code, 2);
-    assert.equal((await run(['--virtual', 'frobnicate'])).code, 2, 'an unknown command is a usage error');
+    assert.equal(
+      (await run(['--virtual', 'frobnicate'])).code,
+      2,
+      'an unknown command is a usage error',
+    );
     const media = await run(['--virtual=floppy', 'media']);
     assert.equal(media.code, 1);
     assert.match(media.err.join('\n'), /E_INVALIDARG: Unknown medium "floppy"/);

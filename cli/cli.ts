@@ -192,7 +192,9 @@ export class Cli {
     switch (command) {
       case 'list': {
         const list = unwrap(await s.refreshUsbDevices());
-        return ok(listText(list), { recorders: list });
+        const problems = s.sourceProblems;
+        const note = problems.map((p) => `(USB drives not listed: ${p})`).join('\n');
+        return ok([listText(list), note].filter(Boolean).join('\n'), { recorders: list, problems });
       }
       case 'info': {
         const info = unwrap(await s.getInfo(id));

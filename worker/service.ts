@@ -99,6 +99,7 @@ export class WebdiscService implements WebdiscWorkerApi {
   #recorders = new Map<string, Recorder>();
   #listeners = new Set<(event: RecorderEvent) => void>();
   #refreshing: Promise<readonly RecorderSummary[]> | undefined;
+  #sourceProblems: string[] = [];
 
   constructor(options: ServiceOptions) {
     this.#o = options;
@@ -113,9 +114,10 @@ export class WebdiscService implements WebdiscWorkerApi {
     if (this.#recorders.size === 0) await this.#refresh();
     const r = this.#recorders.get(id) ?? (id === '' ? [...this.#recorders.values()][0] : undefined);
     if (!r) {
+      const problems = this.#sourceProblems.length ? ` (${this.#sourceProblems.join('; ')})` : '';
       throw new WebdiscError(
         'E_IMAPI_RECORDER_REQUIRED',
-        `No recorder "${id}". Known: ${[...this.#recorders.keys()].join(', ') || 'none'}.`,
+        `No recorder "${id}". Known: ${[...this.#recorders.keys()].join(', ') || 'none'}${problems}.`,
       );
     }
     return r;
@@ -136,9 +138,16 @@ export class WebdiscService implements WebdiscWorkerApi {
     this.#refreshing ??= (async () => {
       try {
         const found = new Map<string, DiscoveredDevice>();
+        const problems: string[] = [];
         for (const source of this.#o.sources) {
-          for (const d of await source.list()) found.set(d.summary.id, d);
+          // One source failing (no USB access here) must not hide the others.
+          try {
+            for (const d of await source.list()) found.set(d.summary.id, d);
+          } catch (error) {
+            problems.push(error instanceof Error ? error.message : String(error));
+          }
         }
+        this.#sourceProblems = problems;
         let changed = false;
         for (const [id, r] of this.#recorders) {
           const now = found.get(id);
@@ -174,6 +183,11 @@ export class WebdiscService implements WebdiscWorkerApi {
       }
     })();
     return this.#refreshing;
+  }
+
+  /** Why a source could not list its drives at the last look (e.g. no USB access). */
+  get sourceProblems(): readonly string[] {
+    return this.#sourceProblems;
   }
 
   /** A device's disconnect event (WebUSB or node-usb): its recorder goes at once. */
