@@ -23,7 +23,7 @@
  */
 import type { MediaInfo } from './media.ts';
 import { check, SENSE } from './sense-codes.ts';
-import type { SectorStore } from './store.ts';
+import { DiscardSectorStore, type SectorStore } from './store.ts';
 
 export interface Track {
   readonly number: number;
@@ -127,6 +127,21 @@ export class Disc {
     if (options.finalize ?? true) disc.finalized = true;
     else disc.#openNextSession(blocks);
     return disc;
+  }
+
+  /**
+   * A copy of this disc's recorded state over a store that keeps nothing:
+   * what the drive writes to while page 05h TEST WRITE is set (MMC-6 §7.5.4),
+   * so a simulated WRITE, RESERVE TRACK or CLOSE passes every check a real
+   * one would and moves its own NWA, while this disc stays as it was.
+   */
+  simulation(): Disc {
+    const copy = new Disc(this.media, new DiscardSectorStore(), this.capacity);
+    copy.tracks = this.tracks.map((t) => ({ ...t }));
+    copy.closedSessions = this.closedSessions;
+    copy.finalized = this.finalized;
+    copy.formatted = this.formatted;
+    return copy;
   }
 
   get sequential(): boolean {
@@ -391,6 +406,19 @@ export class Disc {
     }
     const number = (this.tracks[this.tracks.length - 1]?.number ?? 0) + 1;
     this.tracks.push(track(number, this.closedSessions + 1, start, undefined, 0, false));
+  }
+
+  /**
+   * Session at Once (MMC-6 §4.5.4.3): the tracks of an accepted cue sheet
+   * replace the empty invisible track of a blank disc, each with its fixed
+   * size (INDEX 01 to the next pre-gap or the lead-out). They fill as the
+   * host writes; CLOSE SESSION (closeSession) then writes the lead-out.
+   */
+  layoutSao(tracks: readonly { start: number; end: number }[]): void {
+    if (this.status !== DiscStatus.Empty || !this.sequential) {
+      throw check(SENSE.CommandSequenceError);
+    }
+    this.tracks = tracks.map((t, i) => track(i + 1, 1, t.start, t.end - t.start, 0, false));
   }
 
   /** BLANK types 0 and 1 (MMC-6 §6.2): the disc is blank again. */

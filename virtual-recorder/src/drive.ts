@@ -20,13 +20,14 @@
  */
 import { encodeFixedSense, type Sense } from '../../usb-mass-storage/src/scsi/sense.ts';
 import type { VirtualClock } from './clock.ts';
-import { Disc } from './disc.ts';
+import { Disc, DiscStatus } from './disc.ts';
 import type { FaultState } from './faults.ts';
 import { MEDIA, ONE_X, mediaInfo, type MediaInfo, type MediaName } from './media.ts';
 import type { Observer, PreventCause } from './observer.ts';
 import {
   CAPABILITIES_PAGE,
   PAGE_05_LENGTH,
+  MAX_CUE_SHEET_BYTES,
   WRITE_PARAMETERS_PAGE,
   bufferCapacity,
   capabilitiesPage,
@@ -52,6 +53,7 @@ import {
   type Identity,
 } from './responses.ts';
 import { romSector } from './rom-content.ts';
+import { SaoWriter, parseCuePlan } from './sao.ts';
 import { CheckCondition, SENSE, check, type SenseCode } from './sense-codes.ts';
 import { GeneratedSectorStore, SECTOR_SIZE, type SectorStoreFactory } from './store.ts';
 
@@ -160,6 +162,7 @@ export const Opcode = {
   ModeSense10: 0x5a,
   CloseTrackSession: 0x5b,
   ReadBufferCapacity: 0x5c,
+  SendCueSheet: 0x5d,
   Blank: 0xa1,
   SetCdSpeed: 0xbb,
   MechanismStatus: 0xbd,
@@ -208,6 +211,18 @@ function isDvdMinus(media: MediaInfo): boolean {
   return media.name === 'dvd-r' || media.name === 'dvd-rw';
 }
 
+/**
+ * Whether the drive can simulate writing on `media` (page 05h TEST WRITE,
+ * MMC-6 §7.5.4): recordable CD and DVD-R/-RW only; DVD+R/+RW and BD have no
+ * test write. With no medium the bit is left changeable: the drive can test
+ * write, and WRITE(10) checks the medium it finds.
+ */
+function canTestWrite(media: MediaInfo | undefined): boolean {
+  if (media === undefined) return true;
+  if (media.kind !== 'write-once' && media.kind !== 'erasable') return false;
+  return media.family === 'cd' || isDvdMinus(media);
+}
+
 export class MmcDrive {
   readonly #o: DriveOptions;
   readonly #commands = new Map<number, CommandSpec>();
@@ -226,6 +241,17 @@ export class MmcDrive {
   #uaWhenReady = false;
   #busy: BusyOperation | undefined;
   #page05: Uint8Array = defaultWriteParameters();
+  /**
+   * While TEST WRITE is set: the disc the simulated WRITE / RESERVE TRACK /
+   * CLOSE commands act on (`Disc.simulation()`), made on first use. Dropped
+   * when page 05h is selected again, when a simulated session is closed, on
+   * BLANK, a media change and a power cycle.
+   */
+  #simulation: Disc | undefined;
+  /** CD SAO: the accepted cue sheet and its write pointer (sao.ts), until the session is closed. */
+  #sao: SaoWriter | undefined;
+  /** The cue sheet was sent with TEST WRITE set: a new page 05h ends that simulated session. */
+  #saoSimulated = false;
   #writeSpeedRequest = 0xffff;
   #readSpeedRequest = 0xffff;
   #bufferFill = 0;
@@ -322,8 +348,12 @@ export class MmcDrive {
   /** Puts `disc` (or nothing) in the drive with the tray closed: media change semantics. */
   loadDisc(disc: Disc | undefined): void {
     const had = this.#disc !== undefined && !this.#trayOpen;
-    void this.#disc?.store.close?.();
+    // The old disc is gone for good: its store may release what it holds. A store that
+    // cannot (an OPFS store that never opened) has nothing left to lose.
+    void this.#disc?.store.close?.().catch(() => undefined);
     this.#disc = disc;
+    this.#simulation = undefined;
+    this.#sao = undefined;
     this.#trayOpen = false;
     this.#busy = undefined;
     this.#bufferFill = 0;
@@ -354,6 +384,8 @@ export class MmcDrive {
     this.#resetState('port-reset', true, true);
     this.#reserved = false;
     this.#page05 = defaultWriteParameters();
+    this.#simulation = undefined;
+    this.#sao = undefined;
   }
 
   #resetState(cause: PreventCause, unitAttention: boolean, clearPrevent: boolean): void {
@@ -739,6 +771,10 @@ export class MmcDrive {
       spec('READ BUFFER CAPACITY', 10, { duringBusy: true }, (c) => this.#readBufferCapacity(c)),
     );
     add(
+      O.SendCueSheet,
+      spec('SEND CUE SHEET', 10, { medium: true }, (c) => this.#sendCueSheet(c)),
+    );
+    add(
       O.Blank,
       spec('BLANK', 12, { medium: true }, (c) => this.#blank(c)),
     );
@@ -867,6 +903,8 @@ export class MmcDrive {
     }
     this.#o.observer.counters.sectorsRead += blocks;
     const store = disc.store;
+    /** First block the store could not give back (see #storeFailed). */
+    let failedAt: number | undefined;
     const data: DataInPhase | undefined =
       blocks === 0
         ? undefined
@@ -876,12 +914,27 @@ export class MmcDrive {
             read: async (offset, length) => {
               const first = Math.floor(offset / SECTOR_SIZE);
               const last = Math.ceil((offset + length) / SECTOR_SIZE);
-              const sectors = await store.read(lba + first, last - first);
+              if (failedAt !== undefined) return new Uint8Array(length);
+              let sectors: Uint8Array;
+              try {
+                sectors = await store.read(lba + first, last - first);
+              } catch (error) {
+                failedAt = lba + first;
+                this.#storeFailed('read', failedAt, error);
+                return new Uint8Array(length);
+              }
               const skip = offset - first * SECTOR_SIZE;
               return sectors.subarray(skip, skip + length);
             },
           };
-    return this.#plan(Opcode.Read10, 'READ(10)', data, () => outcome);
+    return this.#plan(Opcode.Read10, 'READ(10)', data, () =>
+      failedAt === undefined
+        ? outcome
+        : {
+            status: 'check-condition',
+            sense: check(SENSE.UnrecoveredReadError, { information: failedAt }).sense,
+          },
+    );
   }
 
   /**
@@ -1076,7 +1129,7 @@ export class MmcDrive {
     if (subpage !== 0 && !(page === 0x3f && subpage === 0xff)) throw check(SENSE.InvalidFieldInCdb);
     const page05 =
       pc === 1
-        ? writeParametersChangeable()
+        ? writeParametersChangeable(this.#testWriteAllowed())
         : pc === 2
           ? defaultWriteParameters()
           : this.#page05.slice();
@@ -1139,13 +1192,18 @@ export class MmcDrive {
       }
       at += 2 + pageLength;
     }
-    if (next05) this.#page05 = next05;
+    if (next05) {
+      this.#page05 = next05;
+      // A new write setup starts a new simulation (the host re-selects page 05h per burn).
+      this.#simulation = undefined;
+      if (this.#saoSimulated) this.#sao = undefined;
+    }
   }
 
   /** Page 05h checks (MMC-6 §7.5): changeable bits only; write type 0-2; Mode 1 data; data track modes. */
   #validatePage05(page: Uint8Array): Uint8Array {
     if (page.length !== 2 + PAGE_05_LENGTH) throw check(SENSE.InvalidFieldInParameterList);
-    const mask = writeParametersChangeable();
+    const mask = writeParametersChangeable(this.#testWriteAllowed());
     const next = this.#page05.slice();
     for (let i = 2; i < page.length; i++) {
       const v = page[i] ?? 0;
@@ -1173,22 +1231,123 @@ export class MmcDrive {
   }
 
   /**
+   * The sector store failed (an OPFS store out of quota, say). A drive whose
+   * medium cannot take or give back data reports MEDIUM ERROR with the
+   * failing LBA in INFORMATION (MMC-6 annex F: 3/0C/00 WRITE ERROR, 3/11/00
+   * UNRECOVERED READ ERROR); the store's own error goes to the observer
+   * (`store-error` event) for whoever can say more (a UI: "storage full").
+   */
+  #storeFailed(operation: 'read' | 'write', lba: number, error: unknown): void {
+    const e = error instanceof Error ? error : new Error(String(error));
+    const hresultName = (e as { hresultName?: unknown }).hresultName;
+    this.#o.observer.emit({
+      type: 'store-error',
+      operation,
+      lba,
+      name: e.name,
+      message: e.message,
+      ...(typeof hresultName === 'string' ? { hresultName } : {}),
+    });
+  }
+
+  /** Page 05h TEST WRITE (byte 2 bit 4, MMC-6 §7.5.4). */
+  get testWrite(): boolean {
+    return ((this.#page05[2] ?? 0) & 0x10) !== 0;
+  }
+
+  /**
+   * TEST WRITE is changeable with the medium now loaded (none counts as yes),
+   * and always while it is set, so a host can clear a bit left over from a
+   * medium that had test write.
+   */
+  #testWriteAllowed(): boolean {
+    return (
+      this.testWrite || canTestWrite(this.#disc && !this.#trayOpen ? this.#disc.media : undefined)
+    );
+  }
+
+  /**
+   * The disc a writing command acts on: `disc` itself, or with TEST WRITE set
+   * the simulation copy (made from `disc` on first use). A medium without test
+   * write refuses a simulated WRITE with 5/64/00 ILLEGAL MODE FOR THIS TRACK
+   * rather than record what the host meant to simulate (the bit is left over
+   * from a medium that had it, or was set with no disc in: MODE SELECT refuses
+   * it while such a medium is loaded).
+   */
+  #writeTarget(disc: Disc, refuse = true): Disc {
+    if (!this.testWrite) return disc;
+    if (!canTestWrite(disc.media)) {
+      if (refuse) throw check(SENSE.IllegalModeForThisTrack);
+      return disc;
+    }
+    this.#simulation ??= disc.simulation();
+    return this.#simulation;
+  }
+
+  /**
    * WRITE(10) (MMC-6 §6.44): b2-5 LBA, b7-8 TRANSFER LENGTH. Address rules are
-   * the disc's (disc.ts). Page 05h write type SAO (CD, no cue sheet was sent)
-   * and DAO into a non-reserved DVD-R track are command sequence errors. With
-   * the clock on, a WRITE whose data does not fit in the free buffer gets
-   * 2/04/08 LONG WRITE IN PROGRESS, and the data phase is paced by the buffer.
+   * the disc's (disc.ts), or in CD SAO the cue sheet's (sao.ts: the LBA is
+   * then signed, so a sent pre-gap starts at -150 = FFFFFF6Ah). Page 05h
+   * write type SAO on CD without an accepted cue sheet, and DAO into a
+   * non-reserved DVD-R track, are command sequence errors. With the clock on,
+   * a WRITE whose data does not fit in the free buffer gets 2/04/08 LONG
+   * WRITE IN PROGRESS, and the data phase is paced by the buffer. With TEST
+   * WRITE set every check, the buffer and the faults apply as usual but the
+   * blocks go to the simulation copy of the disc: nothing is recorded.
    */
   #write10(cdb: Uint8Array): CommandPlan {
-    const disc = this.#checkWritable();
-    const lba = get32(cdb, 2);
+    const real = this.#checkWritable();
     const count = get16(cdb, 7);
-    const target = disc.checkWrite(lba, count);
     const writeType = (this.#page05[2] ?? 0) & 0x0f;
-    if (disc.media.family === 'cd' && writeType === 2) throw check(SENSE.CommandSequenceError);
-    if (isDvdMinus(disc.media) && writeType === 2 && !target?.reserved) {
-      throw check(SENSE.CommandSequenceError);
+    const sao = real.media.family === 'cd' && writeType === 2;
+    let lba: number;
+    /** Stores `sectors` blocks of `part` from `first` on the disc written to, unless aborted meanwhile. */
+    let store: (
+      first: number,
+      part: Uint8Array,
+      sectors: number,
+      aborted: () => boolean,
+    ) => Promise<void>;
+    if (sao) {
+      if (real.media.kind === 'rom') throw check(SENSE.CannotWriteIncompatibleFormat);
+      const writer = this.#sao;
+      if (!writer) throw check(SENSE.CommandSequenceError); // no cue sheet was sent
+      const disc = this.#writeTarget(real);
+      lba = get32(cdb, 2) | 0;
+      writer.check(lba, count);
+      store = async (first, part, sectors, aborted) => {
+        if (!writer.started && disc.status === DiscStatus.Empty) disc.layoutSao(writer.plan.tracks);
+        // Pre-gap blocks before LBA 0 are not user data: taken and dropped.
+        const skip = Math.max(0, Math.min(sectors, -first));
+        if (sectors > skip) {
+          await disc.store.write(first + skip, part.subarray(skip * SECTOR_SIZE));
+        }
+        if (aborted()) return;
+        for (let i = skip; i < sectors; i++) {
+          const n = writer.trackAt(first + i);
+          if (n !== undefined) disc.commitWrite(disc.trackByNumber(n), 1);
+        }
+        writer.advance(sectors);
+      };
+    } else {
+      lba = get32(cdb, 2);
+      if (this.testWrite && !canTestWrite(real.media)) {
+        real.checkWrite(lba, count); // the medium's own refusals first
+        throw check(SENSE.IllegalModeForThisTrack);
+      }
+      const disc = this.#writeTarget(real);
+      const target = disc.checkWrite(lba, count);
+      if (real.media.family === 'cd' && writeType === 2) throw check(SENSE.CommandSequenceError);
+      if (isDvdMinus(real.media) && writeType === 2 && !target?.reserved) {
+        throw check(SENSE.CommandSequenceError);
+      }
+      store = async (first, part, sectors, aborted) => {
+        await disc.store.write(first, part);
+        if (aborted()) return;
+        disc.commitWrite(target, sectors);
+      };
     }
+    const simulated = this.testWrite;
     if (count === 0) return this.#good(Opcode.Write10);
     const bytes = count * SECTOR_SIZE;
     if (this.#o.clock.mode !== 'off') {
@@ -1211,6 +1370,8 @@ export class MmcDrive {
 
     let aborted = false;
     let next = lba; // next LBA to record
+    /** First block the store did not take (see #storeFailed): the rest of the data is dropped. */
+    let failedAt: number | undefined;
     const carry = new Uint8Array(SECTOR_SIZE);
     let carried = 0;
     const counters = this.#o.observer.counters;
@@ -1222,17 +1383,23 @@ export class MmcDrive {
       const part = data.subarray(0, sectors * SECTOR_SIZE);
       await this.#acceptIntoBuffer(part.length, () => aborted);
       if (aborted) return;
-      await disc.store.write(next, part);
+      try {
+        await store(next, part, sectors, () => aborted);
+      } catch (error) {
+        failedAt = next;
+        this.#storeFailed('write', next, error);
+        return;
+      }
       if (aborted) return;
-      disc.commitWrite(target, sectors);
-      counters.sectorsWritten += sectors;
+      if (simulated) counters.sectorsSimulated += sectors;
+      else counters.sectorsWritten += sectors;
       next += sectors;
     };
     const data: DataOutPhase = {
       direction: 'out',
       length: bytes,
       write: async (chunk) => {
-        if (lossOfStreaming || aborted) return;
+        if (lossOfStreaming || aborted || failedAt !== undefined) return;
         let at = 0;
         if (carried > 0) {
           const n = Math.min(SECTOR_SIZE - carried, chunk.length);
@@ -1264,11 +1431,12 @@ export class MmcDrive {
             processed: 0,
           };
         }
-        if (errorAt !== undefined) {
+        const stopped = failedAt ?? errorAt;
+        if (stopped !== undefined) {
           return {
             status: 'check-condition',
-            sense: check(SENSE.WriteError, { information: errorAt }).sense,
-            processed: (errorAt - lba) * SECTOR_SIZE,
+            sense: check(SENSE.WriteError, { information: stopped }).sense,
+            processed: (stopped - lba) * SECTOR_SIZE,
           };
         }
         return GOOD;
@@ -1279,13 +1447,75 @@ export class MmcDrive {
     );
   }
 
-  /** SYNCHRONIZE CACHE (MMC-6 §6.41): b1 IMMED(1). Waits until the write buffer is empty. */
+  /**
+   * SYNCHRONIZE CACHE (MMC-6 §6.41): b1 IMMED(1). Waits until the write buffer
+   * is empty. In CD SAO, once every block of the cue sheet has arrived, it
+   * also writes the lead-out and closes the session (MMC-6 §4.5.4.3: the
+   * host sends no CLOSE TRACK/SESSION in SAO).
+   */
   #synchronizeCache(cdb: Uint8Array): CommandPlan {
     const immed = ((cdb[1] ?? 0) & 0x02) !== 0;
-    const ms = this.#drainTime();
+    let ms = this.#drainTime();
+    const disc = this.#disc;
+    if (disc && this.#sao?.complete) ms += this.#closeSaoSession(disc);
     return this.#plan(Opcode.SynchronizeCache, 'SYNCHRONIZE CACHE', undefined, () =>
       this.#operation(SENSE.OperationInProgress, ms, immed),
     );
+  }
+
+  /** Page 05h MULTI-SESSION (byte 3 bits 7:6) = 11b: the next session is allowed (MMC-6 §7.5.4.4). */
+  #nextSessionAllowed(): boolean {
+    return (this.#page05[3] ?? 0) >> 6 === 3;
+  }
+
+  /** Closes the SAO session on the disc written to; returns the time it takes. */
+  #closeSaoSession(real: Disc): number {
+    const disc = this.#writeTarget(real, false);
+    const finalize = !this.#nextSessionAllowed();
+    disc.closeSession(finalize);
+    this.#sao = undefined;
+    if (this.testWrite) this.#simulation = undefined; // the simulated session is over
+    return finalize ? TIMING.finalizeMs : TIMING.closeSessionMs;
+  }
+
+  /**
+   * SEND CUE SHEET (MMC-6 §6.33): b6-8 CUE SHEET SIZE (bytes, u24), then the
+   * cue sheet as data out. CD-R/RW only (5/30/05 otherwise), page 05h write
+   * type SAO on a blank disc with no SAO session under way (5/2C/00
+   * otherwise). The size must be whole 8-byte entries and at most feature
+   * 002Eh's MAXIMUM CUE SHEET LENGTH (5/24/00); zero sends nothing and is not
+   * an error. The entries are checked by sao.ts (5/26/00); an accepted cue
+   * sheet replaces one sent before.
+   */
+  #sendCueSheet(cdb: Uint8Array): CommandPlan {
+    const size = ((cdb[6] ?? 0) << 16) | get16(cdb, 7);
+    const real = this.#checkWritable();
+    if (real.media.family !== 'cd' || real.media.kind === 'rom') {
+      throw check(SENSE.CannotWriteIncompatibleFormat);
+    }
+    if (((this.#page05[2] ?? 0) & 0x0f) !== 2) throw check(SENSE.CommandSequenceError);
+    const disc = this.#writeTarget(real, false);
+    if (disc.status !== DiscStatus.Empty || this.#sao?.started) {
+      throw check(SENSE.CommandSequenceError);
+    }
+    if (size === 0) return this.#good(Opcode.SendCueSheet);
+    if (size % 8 !== 0 || size > MAX_CUE_SHEET_BYTES) throw check(SENSE.InvalidFieldInCdb);
+    const sheet = new Uint8Array(size);
+    let received = 0;
+    const data: DataOutPhase = {
+      direction: 'out',
+      length: size,
+      write: (chunk) => {
+        sheet.set(chunk.subarray(0, size - received), received);
+        received += Math.min(chunk.length, size - received);
+        return Promise.resolve();
+      },
+    };
+    return this.#plan(Opcode.SendCueSheet, 'SEND CUE SHEET', data, () => {
+      if (received < size) return; // the transport reports the short data phase
+      this.#sao = new SaoWriter(parseCuePlan(sheet, disc.capacity));
+      this.#saoSimulated = this.testWrite;
+    });
   }
 
   /** RESERVE TRACK (MMC-6 §6.31): b1 ARSV(0) (address form, unsupported: 5/24/00), b5-8 RESERVATION SIZE. */
@@ -1293,7 +1523,8 @@ export class MmcDrive {
     if ((cdb[1] ?? 0) & 0x01) throw check(SENSE.InvalidFieldInCdb);
     const disc = this.#checkWritable();
     if (disc.media.kind === 'rom') throw check(SENSE.CannotWriteIncompatibleFormat);
-    disc.reserveTrack(get32(cdb, 5));
+    // With TEST WRITE the reservation is simulated too (DVD-R DAO test runs reserve first).
+    this.#writeTarget(disc, false).reserveTrack(get32(cdb, 5));
     return this.#good(Opcode.ReserveTrack);
   }
 
@@ -1303,30 +1534,42 @@ export class MmcDrive {
    * DVD-R/RW: finalizes unless page 05h MULTI-SESSION is 11b; DVD+R/BD-R: stays
    * appendable); 101b/110b finalize DVD+R, DVD+R DL and BD-R. DVD+RW/BD-RE
    * accept 000b-011b and have nothing to do. The buffer is flushed first.
+   * With TEST WRITE the close acts on the simulation copy (the real disc is
+   * untouched) and a simulated session close ends the simulation. During a
+   * CD SAO session, CLOSE SESSION closes it once every cued block has
+   * arrived; CLOSE TRACK, or CLOSE SESSION before that, is 5/2C/00 (the cue
+   * sheet fixed the layout, MMC-6 §4.5.4.3).
    */
   #closeTrackSession(cdb: Uint8Array): CommandPlan {
     const immed = ((cdb[1] ?? 0) & 0x01) !== 0;
     const fn = (cdb[2] ?? 0) & 0x07;
     const trackNumber = get16(cdb, 4);
-    const disc = this.#checkWritable();
-    const m = disc.media;
+    const real = this.#checkWritable();
+    const m = real.media;
     let ms = this.#drainTime();
     if (m.kind === 'rom') throw check(SENSE.CannotWriteIncompatibleFormat);
-    if (m.kind === 'formattable') {
+    const disc = this.#writeTarget(real, false);
+    const simulating = disc !== real;
+    const sao = this.#sao?.started ? this.#sao : undefined;
+    if (sao && (fn === 1 || fn === 2)) {
+      if (fn === 1 || !sao.complete) throw check(SENSE.CommandSequenceError);
+      ms += this.#closeSaoSession(real);
+    } else if (m.kind === 'formattable') {
       if (fn > 3) throw check(SENSE.InvalidFieldInCdb);
     } else if (fn === 1) {
       disc.closeTrack(trackNumber);
       ms += TIMING.closeTrackMs;
     } else if (fn === 2) {
-      const nextSessionAllowed = (this.#page05[3] ?? 0) >> 6 === 3;
-      const finalize = (m.family === 'cd' || isDvdMinus(m)) && !nextSessionAllowed;
+      const finalize = (m.family === 'cd' || isDvdMinus(m)) && !this.#nextSessionAllowed();
       disc.closeSession(finalize);
+      if (simulating) this.#simulation = undefined;
       ms += finalize ? TIMING.finalizeMs : TIMING.closeSessionMs;
     } else if (
       (fn === 5 || fn === 6) &&
       (m.name === 'dvd+r' || m.name === 'dvd+r-dl' || m.name === 'bd-r')
     ) {
       disc.closeSession(true);
+      if (simulating) this.#simulation = undefined;
       ms += TIMING.finalizeMs;
     } else {
       throw check(SENSE.InvalidFieldInCdb);
@@ -1350,6 +1593,8 @@ export class MmcDrive {
     const ms = type === 0 ? fullMs : TIMING.minimalBlankMs;
     return this.#plan(Opcode.Blank, 'BLANK', undefined, async () => {
       await disc.blank();
+      this.#simulation = undefined;
+      this.#sao = undefined;
       await this.#operation(SENSE.OperationInProgress, ms, immed);
     });
   }

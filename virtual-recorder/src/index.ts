@@ -49,6 +49,7 @@ export {
   type Track,
 } from './disc.ts';
 export { SENSE, type SenseCode } from './sense-codes.ts';
+export { CueDataForm, MIN_TRACK_BLOCKS, type CuePlan, type CueTrack } from './sao.ts';
 export { romSector, romDataByte, ROM_README } from './rom-content.ts';
 export {
   RawBot,

@@ -560,7 +560,9 @@ describe('MODE SENSE(10) / MODE SELECT(10)', T, () => {
     assert.deepEqual([cur[0], cur[1], cur[2], cur[3], cur[4]], [0x05, 0x32, 0x41, 0x04, 0x08]);
     assert.equal(be16(cur, 14), 150);
     const mask = await page05(bot, 1);
-    assert.equal(mask[2], 0x6f);
+    assert.equal(mask[2], 0x7f); // BUFE, LS_V, TEST WRITE, write type
+    const plus = await readyBot({ media: 'dvd+r' });
+    assert.equal((await page05(plus.bot, 1))[2], 0x6f); // DVD+R has no test write
     const def = await page05(bot, 2);
     assert.deepEqual(def, cur);
     expectSense(await bot.exec({ cdb: Cdb.modeSense10(0x05, 3), dataIn: 1024 }), 5, 0x39, 0);
@@ -633,7 +635,6 @@ describe('MODE SENSE(10) / MODE SELECT(10)', T, () => {
       list((p) => (p[2] = 0x43)), // raw write type
       list((p) => (p[4] = 0x0a)), // Mode 2 data block type
       list((p) => (p[3] = 0x00)), // audio track mode
-      list((p) => (p[2] = 0x51)), // TEST WRITE (not changeable)
       list((p) => (p[6] = 0x01)), // a reserved byte
       list((_, l) => (l[7] = 8)), // block descriptor length
       list((p) => (p[3] = 0x24)), // FP with packet size 0

@@ -65,7 +65,17 @@ export type RecorderEvent =
   | { readonly type: 'media'; readonly name: MediaName }
   | { readonly type: 'eject-request' }
   | { readonly type: 'prevent'; readonly transition: PreventTransition }
-  | { readonly type: 'mount'; readonly mounted: boolean };
+  | { readonly type: 'mount'; readonly mounted: boolean }
+  /** The sector store rejected a read or write; the command failed with MEDIUM ERROR at `lba`. */
+  | {
+      readonly type: 'store-error';
+      readonly operation: 'read' | 'write';
+      readonly lba: number;
+      /** The store's error: its name ("OpfsQuotaError"), message and, if typed, HRESULT name. */
+      readonly name: string;
+      readonly message: string;
+      readonly hresultName?: string;
+    };
 
 export type RecorderListener = (event: RecorderEvent) => void;
 
@@ -82,6 +92,8 @@ export interface RecorderCounters {
   bytesOut: number;
   sectorsRead: number;
   sectorsWritten: number;
+  /** Sectors WRITE(10) took while page 05h TEST WRITE was set: received, not recorded. */
+  sectorsSimulated: number;
   /** Commands per opcode, keyed by two lower-case hex digits ("1e"). */
   byOpcode: Record<string, number>;
 }
@@ -100,6 +112,7 @@ function emptyCounters(): RecorderCounters {
     bytesOut: 0,
     sectorsRead: 0,
     sectorsWritten: 0,
+    sectorsSimulated: 0,
     byOpcode: {},
   };
 }

@@ -360,6 +360,17 @@ export const Cdb = {
     0,
     0,
   ],
+  sendCueSheet: (size: number) => [
+    0x5d,
+    0,
+    0,
+    0,
+    0,
+    0,
+    (size >>> 16) & 0xff,
+    ...be16(size & 0xffff),
+    0,
+  ],
   mechanismStatus: (allocation = 8) => [0xbd, 0, 0, 0, 0, 0, 0, 0, ...be16(allocation), 0, 0],
   readFormatCapacities: (allocation = 252) => [0x23, 0, 0, 0, 0, 0, 0, ...be16(allocation), 0],
 } as const;

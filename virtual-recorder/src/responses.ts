@@ -382,6 +382,9 @@ function data(length: number, fill: (b: Uint8Array) => void): Uint8Array {
   return b;
 }
 
+/** Feature 002Eh MAXIMUM CUE SHEET LENGTH: the longest SEND CUE SHEET the drive takes (480 entries). */
+export const MAX_CUE_SHEET_BYTES = 0x000f00;
+
 /** BD class support bitmap (2 bytes, versions 15..8 then 7..0) with versions 1 and 2 of class 0. */
 const BD_CLASS0_V12 = [0x00, 0x06] as const;
 
@@ -524,7 +527,7 @@ export function features(
     false,
     has(Feature.CdTrackAtOnce),
     data(4, (b) => {
-      b[0] = 0x40 | 0x02;
+      b[0] = 0x40 | 0x04 | 0x02;
       put16(b, 2, 0x0100);
     }),
   );
@@ -536,8 +539,8 @@ export function features(
     false,
     has(Feature.CdMastering),
     data(4, (b) => {
-      b[0] = 0x40 | 0x20 | 0x02;
-      put24(b, 1, 0x000f00);
+      b[0] = 0x40 | 0x20 | 0x04 | 0x02;
+      put24(b, 1, MAX_CUE_SHEET_BYTES);
     }),
   );
   // 002Fh DVD-R/-RW Write: 4 BUF(6) RDL(3) TEST WRITE(2) DVD-RW SL(1).
@@ -546,7 +549,7 @@ export function features(
     1,
     false,
     has(Feature.DvdRWrite),
-    data(4, (b) => (b[0] = 0x40 | 0x02)),
+    data(4, (b) => (b[0] = 0x40 | 0x04 | 0x02)),
   );
   // 003Bh DVD+R Dual Layer: 4 WRITE(0).
   add(
@@ -676,12 +679,17 @@ export function defaultWriteParameters(): Uint8Array<ArrayBuffer> {
   return b;
 }
 
-/** Which bits of page 05h MODE SELECT may change (the PC = 01b "changeable" view). */
-export function writeParametersChangeable(): Uint8Array<ArrayBuffer> {
+/**
+ * Which bits of page 05h MODE SELECT may change (the PC = 01b "changeable"
+ * view). TEST WRITE (byte 2 bit 4) is changeable only where the medium has a
+ * test write: CD-R/RW and DVD-R/RW (MMC-6 §7.5.4; DVD+R/+RW and BD have
+ * none), so `testWrite` says whether the loaded medium can simulate.
+ */
+export function writeParametersChangeable(testWrite = false): Uint8Array<ArrayBuffer> {
   const b = new Uint8Array(2 + PAGE_05_LENGTH);
   b[0] = WRITE_PARAMETERS_PAGE;
   b[1] = PAGE_05_LENGTH;
-  b[2] = 0x6f; // BUFE, LS_V, write type (TEST WRITE is not supported)
+  b[2] = 0x6f | (testWrite ? 0x10 : 0); // BUFE, LS_V, write type; TEST WRITE where the medium has it
   b[3] = 0xff;
   b[4] = 0x0f;
   b[5] = 0xff;
@@ -719,7 +727,7 @@ export function capabilitiesPage(ctx: CapabilitiesContext, changeable: boolean):
   b[1] = b.length - 2;
   if (changeable) return b; // nothing in page 2Ah is changeable
   b[2] = 0x1f;
-  b[3] = 0x13;
+  b[3] = 0x17; // CD-R, CD-RW, DVD-R write and TEST WRITE (bit 2)
   b[4] = 0xc0;
   b[6] = 0x20 | 0x08 | (ctx.locked ? 0x02 : 0) | 0x01;
   put16(b, 8, ctx.maxReadSpeed);

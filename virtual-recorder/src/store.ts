@@ -11,9 +11,10 @@
  *   pressed CD-ROM/DVD-ROM media).
  *
  * An Origin Private File System store belongs in the worker realm (it needs
- * `FileSystemSyncAccessHandle`, which only dedicated workers have): the worker
- * implements this interface and passes a factory as `storeFactory`. The
- * interface is promise-based so such a store fits without change.
+ * `FileSystemSyncAccessHandle`, which only dedicated workers have): it is
+ * worker/opfs-store.ts, whose `createOpfsStoreFactory()` goes in
+ * `storeFactory`. The interface is promise-based so such a store fits
+ * without change.
  */
 export const SECTOR_SIZE = 2048;
 

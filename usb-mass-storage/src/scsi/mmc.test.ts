@@ -14,6 +14,14 @@ import {
   CloseFunction,
   closeTrackSession,
   ConfigurationRequestType,
+  CD_PREGAP_SECTORS,
+  CUE_LEAD_OUT_TNO,
+  CueAdr,
+  CueControl,
+  CueDataForm,
+  cueEntryLba,
+  type CueSheetEntry,
+  dataTrackCueSheet,
   decodeBlankCdb,
   decodeCloseTrackSessionCdb,
   decodeFormatUnitCdb,
@@ -25,11 +33,13 @@ import {
   decodeReadTocCdb,
   decodeReadTrackInformationCdb,
   decodeReserveTrackCdb,
+  decodeSendCueSheetCdb,
   decodeSetCdSpeedCdb,
   type DiscInformation,
   DiscStatus,
   encodeAtip,
   encodeBufferCapacity,
+  encodeCueSheet,
   encodeDiscInformation,
   encodeEventStatus,
   encodeFormatParameterList,
@@ -51,9 +61,11 @@ import {
   type MechanismStatus,
   MediaEventCode,
   mechanismStatus,
+  MIN_CD_TRACK_SECTORS,
   NotificationClass,
   parseAtip,
   parseBufferCapacity,
+  parseCueSheet,
   parseDiscInformation,
   parseEventStatus,
   parseFormatParameterList,
@@ -67,6 +79,7 @@ import {
   readTocPmaAtip,
   readTrackInformation,
   reserveTrack,
+  sendCueSheet,
   SessionState,
   type SessionInfo,
   setCdSpeed,
@@ -417,6 +430,13 @@ describe('MMC CDB decoders', () => {
         assert.deepEqual(decodeMechanismStatusCdb(mechanismStatus(p).cdb), p),
       ),
     );
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 0x1fff }), (entries) => {
+        const request = sendCueSheet(new Uint8Array(entries * 8));
+        assert.deepEqual(decodeSendCueSheetCdb(request.cdb), { cueSheetSize: entries * 8 });
+        assert.deepEqual([request.direction, request.length], ['out', entries * 8]);
+      }),
+    );
   });
 
   it('reject short CDBs and other opcodes; random bytes give a value or a DecodeError', () => {
@@ -436,8 +456,9 @@ describe('MMC CDB decoders', () => {
       decodeFormatUnitCdb,
       decodeSetCdSpeedCdb,
       decodeMechanismStatusCdb,
+      decodeSendCueSheetCdb,
     ];
-    const ops = [0x43, 0x46, 0x4a, 0x51, 0x52, 0x53, 0x5b, 0x5c, 0xa1, 0x04, 0xbb, 0xbd];
+    const ops = [0x43, 0x46, 0x4a, 0x51, 0x52, 0x53, 0x5b, 0x5c, 0xa1, 0x04, 0xbb, 0xbd, 0x5d];
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 16 }), fc.constantFrom(...ops), (bytes, op) => {
         const cdb = bytes.length > 0 ? Uint8Array.of(op, ...bytes.subarray(1)) : bytes;
@@ -1074,5 +1095,131 @@ describe('MECHANISM STATUS response', () => {
     padded.set(bytes);
     assert.deepEqual(parseMechanismStatus(padded), status);
     fuzzParser(parseMechanismStatus, bytes);
+  });
+});
+
+describe('SEND CUE SHEET (MMC-6 §6.33)', () => {
+  it('CDB byte-exact: size in bytes 6-8, the cue sheet as data out', () => {
+    const sheet = new Uint8Array(32);
+    const request = sendCueSheet(sheet);
+    assert.equal(cdbHex(request), '5d 00 00 00 00 00 00 00 20 00');
+    assert.deepEqual([request.direction, request.length], ['out', 32]);
+    assert.equal(request.data, sheet);
+    assert.equal(cdbHex(sendCueSheet(new Uint8Array(0xfffff8))), '5d 00 00 00 00 00 ff ff f8 00');
+    assert.deepEqual(decodeSendCueSheetCdb(fromHex('5d0000000000012340 00')), {
+      cueSheetSize: 0x012340,
+    });
+  });
+
+  it('rejects empty, partial-entry and oversized cue sheets', () => {
+    assert.throws(() => sendCueSheet(new Uint8Array(0)), RangeError);
+    assert.throws(() => sendCueSheet(new Uint8Array(12)), RangeError);
+    assert.throws(() => sendCueSheet(new Uint8Array(0x1000000)), RangeError);
+    assert.throws(() => decodeSendCueSheetCdb(fromHex('5d00000000000000')), DecodeError);
+    assert.throws(() => decodeSendCueSheetCdb(setCdSpeed().cdb), DecodeError);
+  });
+
+  it('one Mode 1 data track: lead-in, pre-gap, INDEX 01 at 00:02:00, lead-out (byte-exact)', () => {
+    const sheet = dataTrackCueSheet({ sectors: 1000 });
+    assert.equal(
+      toHex(sheet, ' '),
+      [
+        '41 00 00 14 00 00 00 00', // lead-in, drive-generated, at the pre-gap
+        '41 01 00 14 00 00 00 00', // track 1 pre-gap (INDEX 00), 150 generated blocks
+        '41 01 01 10 00 00 02 00', // track 1 INDEX 01: LBA 0, Mode 1 from the host
+        '41 aa 01 14 00 00 0f 19', // lead-out at LBA 1000 = 00:15:25
+      ].join(' '),
+    );
+    const entries = parseCueSheet(sheet);
+    assert.deepEqual(
+      entries.map((e) => [e.tno, e.index, cueEntryLba(e)]),
+      [
+        [0, 0, -150],
+        [1, 0, -150],
+        [1, 1, 0],
+        [CUE_LEAD_OUT_TNO, 1, 1000],
+      ],
+    );
+    assert.deepEqual(encodeCueSheet(entries), sheet);
+    const copy = parseCueSheet(dataTrackCueSheet({ sectors: 300, copyPermitted: true }));
+    assert.ok(copy.every((e) => e.ctl === (CueControl.Data | CueControl.CopyPermitted)));
+    assert.ok(copy.every((e) => e.adr === CueAdr.Position));
+  });
+
+  it('boundaries: 300 blocks minimum, the last MSF, a later start', () => {
+    assert.throws(() => dataTrackCueSheet({ sectors: MIN_CD_TRACK_SECTORS - 1 }), RangeError);
+    assert.throws(() => dataTrackCueSheet({ sectors: 1.5e3 + 0.5 }), RangeError);
+    const longest = parseCueSheet(dataTrackCueSheet({ sectors: 404849 }));
+    assert.deepEqual(
+      [longest[3]!.min, longest[3]!.sec, longest[3]!.frame],
+      [89, 59, 74], // LBA 404849 = 89:59:74: from 90:00:00 on, times are lead-in (negative)
+    );
+    assert.throws(() => dataTrackCueSheet({ sectors: 404850 }), RangeError);
+    assert.throws(() => dataTrackCueSheet({ sectors: 300, startLba: 404849 - 299 }), RangeError);
+    const later = parseCueSheet(dataTrackCueSheet({ sectors: 300, startLba: 11400 }));
+    assert.deepEqual(
+      later.map((e) => cueEntryLba(e)),
+      [11400 - CD_PREGAP_SECTORS, 11400 - CD_PREGAP_SECTORS, 11400, 11700],
+    );
+    assert.deepEqual(
+      later.map((e) => e.dataForm),
+      [
+        CueDataForm.Mode1Generated,
+        CueDataForm.Mode1Generated,
+        CueDataForm.Mode1,
+        CueDataForm.Mode1Generated,
+      ],
+    );
+  });
+
+  it('entries round-trip byte for byte, ADR 2/3 text entries included', () => {
+    const entry = rec<CueSheetEntry>({
+      ctl: nibble,
+      adr: nibble,
+      tno: byte,
+      index: byte,
+      dataForm: byte,
+      scms: byte,
+      min: byte,
+      sec: byte,
+      frame: byte,
+    });
+    fc.assert(
+      fc.property(fc.array(entry, { maxLength: 20 }), (entries) => {
+        const bytes = encodeCueSheet(entries);
+        assert.equal(bytes.length, entries.length * 8);
+        assert.deepEqual(parseCueSheet(bytes), entries);
+      }),
+    );
+    fc.assert(
+      fc.property(
+        fc.uint8Array({ maxLength: 20 }).map((b) => b.slice(0, b.length - (b.length % 8))),
+        (b) => assert.deepEqual(encodeCueSheet(parseCueSheet(b)), b),
+      ),
+    );
+    const bad = {
+      ctl: 4,
+      adr: 1,
+      tno: 1,
+      index: 1,
+      dataForm: 0x10,
+      scms: 0,
+      min: 0,
+      sec: 2,
+      frame: 0,
+    };
+    assert.throws(() => encodeCueSheet([{ ...bad, ctl: 16 }]), RangeError);
+    assert.throws(() => encodeCueSheet([{ ...bad, adr: -1 }]), RangeError);
+    assert.throws(() => encodeCueSheet([{ ...bad, frame: 256 }]), RangeError);
+  });
+
+  it('truncated and random input: entries or a DecodeError', () => {
+    const sheet = dataTrackCueSheet({ sectors: 500 });
+    for (let n = 0; n <= sheet.length; n++) {
+      const part = sheet.subarray(0, n);
+      if (n % 8 === 0) assert.equal(parseCueSheet(part).length, n / 8);
+      else assert.throws(() => parseCueSheet(part), DecodeError);
+    }
+    fuzzParser(parseCueSheet, sheet);
   });
 });

@@ -187,7 +187,9 @@ export function defaultTimeoutMs(cdb: Uint8Array, data?: Uint8Array): number {
       return COMMAND_TIMEOUT_MS.format;
     case OPCODE.RESERVE_TRACK:
     case OPCODE.SEND_OPC_INFORMATION:
-      // May run optimum power calibration first.
+    case OPCODE.SEND_CUE_SHEET:
+      // May run optimum power calibration first (a drive may calibrate when it
+      // takes the cue sheet, before the first WRITE of a SAO session).
       return COMMAND_TIMEOUT_MS.medium;
     default:
       // READ/WRITE, READ CAPACITY, READ TOC, disc/track information, SET CD SPEED and

@@ -64,6 +64,9 @@ describe('sense table: extras and opcode-specific rows', () => {
       [4, 0x44, 0x00, SensePolicy.Fail, 'E_FAIL'],
       [4, 0x09, 0x01, SensePolicy.Fail, 'E_FAIL'],
       [5, 0x30, 0x10, SensePolicy.Fail, 'E_IMAPI_RECORDER_MEDIA_NOT_FORMATTED'],
+      [5, 0x1a, 0x00, SensePolicy.Fail, 'E_INVALIDARG'],
+      [5, 0x25, 0x00, SensePolicy.Fail, 'E_INVALIDARG'],
+      [5, 0x39, 0x00, SensePolicy.Fail, 'E_INVALIDARG'],
       [6, 0x2a, 0x01, SensePolicy.Refresh, 'E_IMAPI_UNEXPECTED_RESPONSE_FROM_DEVICE'],
       [6, 0x3a, 0x00, SensePolicy.Refresh, 'E_IMAPI_RECORDER_MEDIA_NO_MEDIA'],
       [6, 0x5a, 0x01, SensePolicy.Refresh, 'E_IMAPI_UNEXPECTED_RESPONSE_FROM_DEVICE'],
@@ -102,6 +105,23 @@ describe('sense table: extras and opcode-specific rows', () => {
       'E_IMAPI_RECORDER_INVALID_MODE_PARAMETERS',
     );
     assert.equal(lookupSense(invalidField, OPCODE.INQUIRY).hresultName, 'E_INVALIDARG');
+    // Saved pages the drive does not keep (SPC-4 §6.12.3): absent for MODE SENSE, bad for MODE SELECT.
+    const noSaved = triple(5, 0x39, 0x00);
+    assert.deepEqual(
+      [
+        lookupSense(noSaved, OPCODE.MODE_SENSE_10).policy,
+        lookupSense(noSaved, OPCODE.MODE_SENSE_10).hresultName,
+      ],
+      [SensePolicy.Unsupported, 'E_IMAPI_RECORDER_NO_SUCH_MODE_PAGE'],
+    );
+    assert.equal(
+      lookupSense(noSaved, OPCODE.MODE_SELECT_10).hresultName,
+      'E_IMAPI_RECORDER_INVALID_MODE_PARAMETERS',
+    );
+    assert.equal(
+      lookupSense(triple(5, 0x1a, 0x00), OPCODE.MODE_SELECT_10).hresultName,
+      'E_IMAPI_RECORDER_INVALID_MODE_PARAMETERS',
+    );
     const noOpcode = triple(5, 0x20, 0x00);
     assert.equal(
       lookupSense(noOpcode, OPCODE.GET_CONFIGURATION).hresultName,

@@ -149,6 +149,9 @@ export const SENSE_TABLE: readonly SenseRow[] = [
     'E_IMAPI_RECORDER_GET_CONFIGURATION_NOT_SUPPORTED',
     [OPCODE.GET_CONFIGURATION],
   ),
+  // A parameter list (MODE SELECT, FORMAT UNIT, SEND CUE SHEET) cut inside a field.
+  row('5/1A/00', 'PARAMETER LIST LENGTH ERROR', Fail, 'E_INVALIDARG'),
+  row('5/1A/00', 'PARAMETER LIST LENGTH ERROR (mode parameters)', Fail, BAD_MODE, MODE_SELECT),
   row('5/21/00', 'LOGICAL BLOCK ADDRESS OUT OF RANGE', Fail, 'E_INVALIDARG'),
   row('5/21/02', 'INVALID ADDRESS FOR WRITE', Fail, 'E_INVALIDARG'),
   row('5/24/00', 'INVALID FIELD IN CDB', Fail, 'E_INVALIDARG'),
@@ -161,9 +164,22 @@ export const SENSE_TABLE: readonly SenseRow[] = [
     MODE_SENSE,
   ),
   row('5/24/00', 'INVALID FIELD IN CDB (mode parameters)', Fail, BAD_MODE, MODE_SELECT),
+  // Addressed a LUN the device does not have: a host configuration error.
+  row('5/25/00', 'LOGICAL UNIT NOT SUPPORTED', Fail, 'E_INVALIDARG'),
   row('5/26/xx', 'INVALID FIELD IN PARAMETER LIST', Fail, 'E_INVALIDARG'),
   row('5/26/xx', 'INVALID FIELD IN PARAMETER LIST (mode parameters)', Fail, BAD_MODE, MODE_SELECT),
   row('5/2C/00', 'COMMAND SEQUENCE ERROR', Fail, 'E_FAIL'),
+  // MODE SENSE of saved values (PC 11b) or MODE SELECT with SP=1 on a drive
+  // that keeps no saved pages (SPC-4 §6.12.3): the saved page is absent.
+  row('5/39/00', 'SAVING PARAMETERS NOT SUPPORTED', Fail, 'E_INVALIDARG'),
+  row(
+    '5/39/00',
+    'SAVING PARAMETERS NOT SUPPORTED (no saved mode pages)',
+    Unsupported,
+    'E_IMAPI_RECORDER_NO_SUCH_MODE_PAGE',
+    MODE_SENSE,
+  ),
+  row('5/39/00', 'SAVING PARAMETERS NOT SUPPORTED (mode parameters)', Fail, BAD_MODE, MODE_SELECT),
   row('5/30/10', 'MEDIUM NOT FORMATTED', Fail, 'E_IMAPI_RECORDER_MEDIA_NOT_FORMATTED'),
   row('5/30/xx', 'INCOMPATIBLE MEDIUM INSTALLED', Fail, INCOMPATIBLE),
   // The only PREVENT webdisc sets is the exclusive owner's tray lock (IMAPI:
