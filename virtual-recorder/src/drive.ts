@@ -1458,6 +1458,7 @@ export class MmcDrive {
     let ms = this.#drainTime();
     const disc = this.#disc;
     if (disc && this.#sao?.complete) ms += this.#closeSaoSession(disc);
+    else if (disc) ms += this.#closeDaoDisc(disc);
     return this.#plan(Opcode.SynchronizeCache, 'SYNCHRONIZE CACHE', undefined, () =>
       this.#operation(SENSE.OperationInProgress, ms, immed),
     );
@@ -1466,6 +1467,29 @@ export class MmcDrive {
   /** Page 05h MULTI-SESSION (byte 3 bits 7:6) = 11b: the next session is allowed (MMC-6 §7.5.4.4). */
   #nextSessionAllowed(): boolean {
     return (this.#page05[3] ?? 0) >> 6 === 3;
+  }
+
+  /**
+   * DVD-R Disc-at-Once (MMC-6 §4.5.3.4, write type 2 into a reserved track):
+   * once the reserved track is written to its end, SYNCHRONIZE CACHE makes
+   * the drive write the lead-out and finalize the disc; the host sends no
+   * CLOSE TRACK/SESSION. Returns the time it takes (0 when nothing closes).
+   */
+  #closeDaoDisc(real: Disc): number {
+    if (!isDvdMinus(real.media) || ((this.#page05[2] ?? 0) & 0x0f) !== 2) return 0;
+    const disc = this.#writeTarget(real, false);
+    const open = disc.openSession;
+    const reserved = disc.tracks.find((t) => t.session === open && t.reserved);
+    if (
+      !reserved ||
+      reserved.size === undefined ||
+      reserved.recorded < reserved.size ||
+      disc.finalized
+    )
+      return 0;
+    disc.closeSession(true);
+    if (this.testWrite) this.#simulation = undefined;
+    return TIMING.finalizeMs;
   }
 
   /** Closes the SAO session on the disc written to; returns the time it takes. */

@@ -22,6 +22,9 @@ import {
   readBufferCapacity,
   readTrackInformation,
   reserveTrack,
+  sendCueSheet,
+  dataTrackCueSheet,
+  MIN_CD_TRACK_SECTORS,
   setCdSpeed,
   INVISIBLE_TRACK,
 } from '../../usb-mass-storage/src/scsi/mmc.ts';
@@ -269,16 +272,19 @@ export async function burnImage(
 
   // -- write parameters (page 05h: CD and DVD-R/-RW only) ------------------
   let writeType: BurnReport['writeType'] = family === 'random' ? 'random' : 'incremental';
+  /** CD session-at-once: the cue sheet fixes the track length; it is at least 4 s (300 blocks). */
+  let saoSectors = 0;
   if (family === 'cd' || family === 'dvd-minus') {
     const dao =
       family === 'dvd-minus' && close && media.status === 'blank' && source.size !== undefined;
-    if (family === 'cd' && options.writeType === 'sao') {
+    const sao = family === 'cd' && options.writeType === 'sao';
+    if (sao && (media.status !== 'blank' || source.size === undefined)) {
       throw fail(
-        'E_IMAPI_DF2DATA_RECORDER_NOT_SUPPORTED',
-        'CD session-at-once needs a cue sheet (SEND CUE SHEET); use track-at-once.',
+        'E_IMAPI_DF2DATA_INVALID_MEDIA_STATE',
+        'Session-at-once needs a blank CD and an image of known size (the cue sheet is sent first).',
       );
     }
-    writeType = family === 'cd' ? 'tao' : dao ? 'dao' : 'incremental';
+    writeType = family === 'cd' ? (sao ? 'sao' : 'tao') : dao ? 'dao' : 'incremental';
     const sense = await drive.run(modeSense10({ pageCode: ModePageCode.WriteParameters }), {
       signal,
     });
@@ -297,7 +303,11 @@ export async function burnImage(
       bufe: info.capabilities.bufferUnderrunProtection,
       testWrite: simulate,
       writeType:
-        family === 'cd' ? WriteType.TrackAtOnce : dao ? WriteType.SessionAtOnce : WriteType.Packet,
+        sao || dao
+          ? WriteType.SessionAtOnce
+          : family === 'cd'
+            ? WriteType.TrackAtOnce
+            : WriteType.Packet,
       // Next session allowed unless the caller closes the disc (MMC-6 §7.5.4.4).
       multiSession: close ? MultiSession.Closed : MultiSession.Open,
       trackMode: 4,
@@ -316,6 +326,11 @@ export async function burnImage(
     );
     await drive.run(modeSelect10(select), { signal });
     if (dao) await drive.run(reserveTrack({ size: sectorCount }), { signal });
+    if (sao) {
+      // MMC-6 §6.33: the cue sheet describes the whole session before any data.
+      saoSectors = Math.max(MIN_CD_TRACK_SECTORS, sectorCount);
+      await drive.run(sendCueSheet(dataTrackCueSheet({ sectors: saoSectors })), { signal });
+    }
   }
 
   // -- writing -------------------------------------------------------------
@@ -357,12 +372,20 @@ export async function burnImage(
       report('writing', sectorCount ? (lba - startLba) / sectorCount : null);
     }
     sectorCount = lba - startLba;
+    if (writeType === 'sao' && lba - startLba < saoSectors) {
+      // The cue sheet promised a 300-block minimum track: fill it with zeros.
+      const pad = new Uint8Array((saoSectors - (lba - startLba)) * SECTOR);
+      await drive.run(write10({ lba, data: pad }), { signal });
+      lba += pad.length / SECTOR;
+      lastWritten = lba - 1;
+    }
 
     // -- finalizing --------------------------------------------------------
     report('finalizing', null, true);
     await drive.run(synchronizeCache10({ immed: true }), { signal });
     await drive.waitReady({ signal, onProgress: (f) => report('finalizing', f) });
-    if (family !== 'random') {
+    // SAO and DAO sessions close themselves on SYNCHRONIZE CACHE (MMC-6 §4.5.6).
+    if (family !== 'random' && writeType !== 'sao') {
       const track = await invisibleOrLastTrack(drive, signal);
       if (writeType !== 'dao' && track !== undefined) {
         await drive.run(
