@@ -57,19 +57,9 @@ export async function waitForApp(page: Page): Promise<void> {
 
 /** The drive and media panels finished their first reads (with a value or an error). */
 export async function waitForPanels(page: Page): Promise<void> {
-  // A string, not a function: tsx would wrap a nested arrow in a `__name` helper the page lacks.
-  await page.waitForFunction(
-    `['wd-drive-panel', 'wd-media-panel'].every(
-      (tag) =>
-        document
-          .querySelector('wd-app')
-          ?.shadowRoot?.querySelector(tag)
-          ?.shadowRoot?.querySelector('section')
-          ?.getAttribute('aria-busy') === 'false',
-    )`,
-    undefined,
-    { timeout: 15000 },
-  );
+  const settled = (tag: string) =>
+    page.locator(`wd-app ${tag} section[aria-busy=false]`).first().waitFor({ timeout: 15000 });
+  await Promise.all([settled('wd-drive-panel'), settled('wd-media-panel')]);
 }
 
 const axeSource = readFileSync(
@@ -96,6 +86,39 @@ export async function axeViolations(page: Page): Promise<string[]> {
 /** Nothing wider than the viewport (no sideways scrolling on a phone). */
 export function horizontalOverflow(page: Page): Promise<number> {
   return page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+}
+
+/**
+ * Polls `check` from Node until it is true. Not page.waitForFunction: that
+ * evaluates its predicate with eval in the page, which the app's CSP forbids.
+ */
+export async function eventually(
+  check: () => Promise<boolean>,
+  what: string,
+  timeoutMs = 10000,
+): Promise<void> {
+  const end = Date.now() + timeoutMs;
+  for (;;) {
+    if (await check()) return;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** All text in the page, shadow roots included (innerText stops at a shadow root). */
+export function deepText(page: Page): Promise<string> {
+  // A string: tsx would wrap the inner arrow in a `__name` helper the page does not have.
+  return page.evaluate(`(() => {
+    const out = [];
+    const walk = (node) => {
+      if (node.nodeType === Node.TEXT_NODE) out.push(node.textContent);
+      if (node.localName === 'style' || node.localName === 'script') return;
+      if (node.shadowRoot) walk(node.shadowRoot);
+      for (const child of node.childNodes) walk(child);
+    };
+    walk(document.body);
+    return out.join(' ').replace(/\\s+/g, ' ');
+  })()`);
 }
 
 /** Matches the lines of a JavaScript stack trace. */

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
-import { screenshotPath, waitForApp, watch } from './app-helpers.ts';
+import { eventually, screenshotPath, waitForApp, waitForPanels, watch } from './app-helpers.ts';
 import { launchChromium, serveApp, type Served } from './harness.ts';
 
 const PNG = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
@@ -64,9 +65,11 @@ describe('installable, offline PWA (built app)', () => {
     await page.goto(served.url);
     await waitForApp(page);
     // The service worker (clientsClaim) takes control of this first page once it has precached.
-    await page.waitForFunction(() => navigator.serviceWorker.controller !== null, undefined, {
-      timeout: 20000,
-    });
+    await eventually(
+      () => page.evaluate(() => navigator.serviceWorker.controller !== null),
+      'the service worker to control the page',
+      20000,
+    );
     const cached = await page.evaluate(async () => {
       const urls: string[] = [];
       for (const name of await caches.keys()) {
@@ -95,10 +98,77 @@ describe('installable, offline PWA (built app)', () => {
     await page.getByRole('radio', { name: /Virtual recorder/ }).waitFor();
     for (const tag of ['wd-lock-panel', 'wd-media-panel', 'wd-drive-panel', 'wd-trace-log'])
       await page.locator(`${tag} h2`).first().waitFor();
+    // The virtual recorder still answers: its identity and the medium are read through the worker.
+    await waitForPanels(page);
+    assert.equal(
+      await page.locator('wd-drive-panel [data-testid=vendor]').textContent(),
+      'WEBDISC',
+    );
+    assert.ok(
+      (
+        (await page.locator('wd-media-panel [data-testid=media-summary]').textContent()) ?? ''
+      ).trim(),
+    );
     await page.screenshot({ path: screenshotPath('offline-wide-light'), fullPage: true });
     assert.deepEqual(w.errors, []);
     assert.deepEqual(await w.cspViolations(), []);
     assert.deepEqual(w.offOrigin, []);
+    await context.close();
+  });
+
+  it('shows "Update available" when a new version is deployed; Reload switches to it', async () => {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    const w = await watch(context, page, served.url);
+    await page.goto(served.url);
+    await waitForApp(page);
+    await eventually(
+      () => page.evaluate(() => navigator.serviceWorker.controller !== null),
+      'the service worker to control the page',
+      20000,
+    );
+    const firstWorker = await page.evaluate(() => navigator.serviceWorker.controller?.scriptURL);
+
+    // "Deploy" a new version: the same sw.js with one precache revision changed
+    // (same length, so the preview server's cached file size still holds).
+    const sw = 'dist/sw.js';
+    const original = readFileSync(sw, 'utf8');
+    const match = /revision:"([0-9a-f])/.exec(original);
+    assert.ok(match, 'no precache revision in sw.js');
+    const flipped = match[1] === '0' ? '1' : '0';
+    const at = match.index + 'revision:"'.length;
+    writeFileSync(sw, original.slice(0, at) + flipped + original.slice(at + 1));
+    try {
+      await page.evaluate(async () => {
+        await (await navigator.serviceWorker.getRegistration())?.update();
+      });
+      const banner = page.locator('wd-update-banner [data-testid=update-banner]');
+      await banner.waitFor({ timeout: 20000 });
+      assert.match(await banner.innerText(), /Update available/);
+      await page.screenshot({ path: screenshotPath('update-available-wide-light') });
+
+      const reloaded = page.waitForEvent('load', { timeout: 20000 });
+      await page.getByRole('button', { name: 'Reload', exact: true }).click();
+      await reloaded;
+      await waitForApp(page);
+      await eventually(
+        () =>
+          page.evaluate(async () => {
+            const reg = await navigator.serviceWorker.getRegistration();
+            return !reg?.waiting && navigator.serviceWorker.controller !== null;
+          }),
+        'the new service worker to take over',
+        20000,
+      );
+      assert.equal(await banner.count(), 0);
+      assert.equal(
+        await page.evaluate(() => navigator.serviceWorker.controller?.scriptURL),
+        firstWorker,
+      );
+    } finally {
+      writeFileSync(sw, original);
+    }
+    assert.deepEqual(w.errors, []);
     await context.close();
   });
 });

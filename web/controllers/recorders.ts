@@ -304,7 +304,7 @@ export class RecordersController implements ReactiveController {
     if (result.ok) {
       this.virtual = { value: result.value, error: null, loading: false };
       this.status = `Inserted ${result.value.media} into the virtual recorder.`;
-      await this.#load(this.#media, VIRTUAL_ID, (api) => api.getMedia(VIRTUAL_ID));
+      await this.#mediaChanged(VIRTUAL_ID);
     }
   }
 
@@ -314,24 +314,26 @@ export class RecordersController implements ReactiveController {
     );
     if (result.ok) {
       this.virtual = { value: result.value, error: null, loading: false };
-      await this.#load(this.#media, VIRTUAL_ID, (api) => api.getMedia(VIRTUAL_ID));
+      await this.#mediaChanged(VIRTUAL_ID);
     }
   }
 
+  /** A new medium changes the current profile (and its features): re-read media and info. */
+  async #mediaChanged(id: string, readMedia = true): Promise<void> {
+    const reads = [this.#load(this.#info, id, (api) => api.getInfo(id))];
+    if (readMedia) reads.push(this.#load(this.#media, id, (api) => api.getMedia(id)));
+    await Promise.all(reads);
+  }
+
+  /** Cancels the running erase or burn; it then ends with E_IMAPI_REQUEST_CANCELLED. */
   async cancel(id: string): Promise<void> {
-    await this.#act('cancel', ActionArea.Progress, id, (api) =>
-      api.cancel
-        ? api.cancel(id)
-        : Promise.resolve<Result<void>>({
-            ok: false,
-            error: {
-              hresult: 0x80004001,
-              name: 'E_NOTIMPL',
-              message: 'This recorder service cannot cancel operations yet.',
-              sense: null,
-            },
-          }),
+    const result = await this.#act('cancel', ActionArea.Progress, id, (api) =>
+      api.cancelOperation(id),
     );
+    if (result.ok) {
+      this.status = 'Cancelling…';
+      this.#update();
+    }
   }
 
   /** Applies one event from the worker. */
@@ -340,10 +342,18 @@ export class RecordersController implements ReactiveController {
       case 'recorders':
         this.#setRecorders(event.recorders);
         return;
-      case 'media':
+      case 'media': {
+        const before = this.#media.get(event.recorderId)?.value;
         this.#media.set(event.recorderId, { value: event.media, error: null, loading: false });
         if (event.recorderId === VIRTUAL_ID) void this.loadVirtual();
+        if (
+          this.#info.has(event.recorderId) &&
+          (before?.present !== event.media.present ||
+            before?.profile?.code !== event.media.profile?.code)
+        )
+          void this.#mediaChanged(event.recorderId, false);
         break;
+      }
       case 'lock':
         this.#applyLock(event.recorderId, event.lock);
         if (!event.lock.busy) this.#setError(event.recorderId, ActionArea.Tray, null);

@@ -3,7 +3,7 @@
  * through these types (`import type`); at run time it is a Comlink proxy
  * (web/lib/worker-client.ts) or, in tests, a fake (web/test/fake-api.ts).
  */
-import type { Result, WebdiscWorkerApi } from '../../worker/api.ts';
+import type { WebdiscWorkerApi } from '../../worker/api.ts';
 
 export type UiApiMethod =
   | 'selfTest'
@@ -20,14 +20,7 @@ export type UiApiMethod =
   | 'virtualInsertMedia'
   | 'virtualPressEjectButton'
   | 'virtualState'
+  | 'cancelOperation'
   | 'subscribe';
 
-/**
- * Cancelling a running operation (erase, burn). Not in worker/api.ts yet; the
- * UI calls it when present and otherwise reports that it cannot cancel.
- */
-export interface CancelApi {
-  cancel(id: string): Promise<Result<void>>;
-}
-
-export type UiApi = Pick<WebdiscWorkerApi, UiApiMethod> & Partial<CancelApi>;
+export type UiApi = Pick<WebdiscWorkerApi, UiApiMethod>;

@@ -14,9 +14,22 @@ export interface PwaHooks {
  */
 export function registerServiceWorker(hooks: PwaHooks): (reload?: boolean) => Promise<void> {
   if (!('serviceWorker' in navigator)) return () => Promise.resolve(location.reload());
-  return registerSW({
+  let reloading = false;
+  const reload = () => {
+    if (reloading) return;
+    reloading = true;
+    location.reload();
+  };
+  const update = registerSW({
     immediate: true,
     onNeedRefresh: hooks.onNeedRefresh,
     onOfflineReady: hooks.onOfflineReady,
+    onNeedReload: reload,
   });
+  return async () => {
+    // workbox-window reloads only when the page had a controller when it
+    // registered; a first-visit tab (claimed later) must reload on its own.
+    navigator.serviceWorker.addEventListener('controllerchange', reload, { once: true });
+    await update(true);
+  };
 }

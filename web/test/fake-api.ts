@@ -213,6 +213,17 @@ export class FakeApi implements UiApi {
     return ok(this.virtual());
   }
 
+  cancelOperation(id: string) {
+    const failed = this.#record('cancelOperation', id);
+    if (failed) return failed;
+    this.emit({
+      type: 'progress',
+      recorderId: id,
+      progress: { action: 'cancelled', fraction: 1, elapsedMs: 0, remainingMs: 0 },
+    });
+    return ok<void>(undefined);
+  }
+
   virtualState() {
     return this.#record('virtualState') ?? ok(this.virtual());
   }

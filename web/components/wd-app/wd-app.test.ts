@@ -176,7 +176,24 @@ describe('wd-app', () => {
     const progress = panel(el, 'wd-progress');
     await waitForText(progress, 'Erasing (quick)');
     button(progress, 'Cancel').click();
-    await waitForText(progress, 'E_NOTIMPL');
+    await waitUntil(() => api.called('cancelOperation').length === 1);
+    expect(api.called('cancelOperation')).to.deep.equal([['virtual']]);
+    await waitForText(el, 'Cancelling…');
+
+    api.failures.cancelOperation = {
+      hresult: 0xc0aa0002 | 0,
+      name: 'E_IMAPI_REQUEST_CANCELLED',
+      message: 'Nothing to cancel.',
+      sense: null,
+    };
+    api.emit({
+      type: 'progress',
+      recorderId: 'virtual',
+      progress: { action: 'writing', fraction: 0.1, elapsedMs: 1000, remainingMs: 9000 },
+    });
+    await waitForText(progress, 'writing');
+    button(progress, 'Cancel').click();
+    await waitForText(progress, 'Nothing to cancel.');
   });
 
   it('explains SecurityError and then NetworkError from "Connect a USB drive", never a stack', async () => {
@@ -245,6 +262,13 @@ describe('wd-app', () => {
     await el.updateComplete;
     button(banner, 'Later').click();
     await waitUntil(() => !el.needRefresh);
+  });
+
+  it('names a disc image the installed app was opened with', async () => {
+    const api = new FakeApi();
+    const el = await renderApp(api);
+    el.openedFiles = [{ name: 'backup.iso', size: 700_000_000 }];
+    await waitForText(el, 'Opened disc image backup.iso (700 MB)');
   });
 
   it('is accessible in light and dark, with a disc and tracks loaded', async () => {

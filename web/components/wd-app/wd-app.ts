@@ -353,6 +353,13 @@ export class WdApp extends LitElement {
             <wd-drive-panel
               recorder-id=${id}
               .info=${info.value}
+              .currentProfileCode=${
+                media.value
+                  ? media.value.present
+                    ? (media.value.profile?.code ?? null)
+                    : null
+                  : undefined
+              }
               ?loading=${info.loading}
               .error=${info.error}
             ></wd-drive-panel>

@@ -43,5 +43,8 @@ export const styles = [
     select {
       flex: 1 1 10rem;
     }
+    .virtual .row + .row {
+      margin-top: 0.5rem;
+    }
   `,
 ];

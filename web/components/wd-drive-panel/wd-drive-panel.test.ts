@@ -29,6 +29,19 @@ describe('wd-drive-panel', () => {
     await expect(el).to.be.accessible();
   });
 
+  it('highlights the current profile of the medium in the drive when it is given', async () => {
+    const el = await fixture<WdDrivePanel>(
+      html`<wd-drive-panel .info=${sampleInfo()} .currentProfileCode=${0x09}></wd-drive-panel>`,
+    );
+    const current = $$(el, '[data-testid=profiles] li[aria-current=true]');
+    expect(current.map((li) => li.textContent!.trim())).to.deep.equal(['CD-R (current)']);
+    expect($(el, '[data-testid=current-profile]').textContent).to.equal('CD-R');
+    el.currentProfileCode = null;
+    await el.updateComplete;
+    expect($$(el, '[data-testid=profiles] li[aria-current=true]')).to.have.length(0);
+    expect($(el, '[data-testid=current-profile]').textContent).to.equal('none');
+  });
+
   it('opens a feature to show its decoded fields', async () => {
     const el = await fixture<WdDrivePanel>(
       html`<wd-drive-panel recorder-id="virtual" .info=${sampleInfo()}></wd-drive-panel>`,

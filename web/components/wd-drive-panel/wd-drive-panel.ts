@@ -5,6 +5,7 @@ import type {
   FeatureInfo,
   FieldValue,
   ModePageInfo,
+  ProfileInfo,
   RecorderInfo,
 } from '../../../worker/api.ts';
 import { RecorderAction, WdRecorderActionEvent } from '../../lib/events.ts';
@@ -26,12 +27,18 @@ export class WdDrivePanel extends LitElement {
     info: { attribute: false },
     loading: { type: Boolean },
     error: { attribute: false },
+    currentProfileCode: { attribute: false },
   };
 
   declare recorderId: string;
   declare info: RecorderInfo | null;
   declare loading: boolean;
   declare error: ErrorValue | null;
+  /**
+   * The current profile from the live media state (null: no medium); when
+   * undefined the drive info's own `current` flags are used.
+   */
+  declare currentProfileCode: number | null | undefined;
 
   constructor() {
     super();
@@ -39,6 +46,13 @@ export class WdDrivePanel extends LitElement {
     this.info = null;
     this.loading = false;
     this.error = null;
+    this.currentProfileCode = undefined;
+  }
+
+  #profiles(info: RecorderInfo): readonly ProfileInfo[] {
+    const code = this.currentProfileCode;
+    if (code === undefined) return info.profiles;
+    return info.profiles.map((p) => ({ ...p, current: p.code === code }));
   }
 
   #fields(fields: Readonly<Record<string, FieldValue>>) {
@@ -147,6 +161,8 @@ export class WdDrivePanel extends LitElement {
 
   #body(info: RecorderInfo) {
     const id = info.identity;
+    const profiles = this.#profiles(info);
+    const current = profiles.find((p) => p.current) ?? null;
     return html`
       <div class="grid">
         <div>
@@ -167,7 +183,7 @@ export class WdDrivePanel extends LitElement {
           ${
             info.profiles.length
               ? html`<ul class="profiles" aria-labelledby="profiles-h" data-testid="profiles">
-                  ${info.profiles.map(
+                  ${profiles.map(
                     (p) =>
                       html`<li
                         class=${p.current ? 'current' : ''}
@@ -181,7 +197,7 @@ export class WdDrivePanel extends LitElement {
           }
           <p>
             Current profile:
-            <strong data-testid="current-profile">${info.currentProfile?.name ?? 'none'}</strong>
+            <strong data-testid="current-profile">${current?.name ?? 'none'}</strong>
           </p>
         </div>
         <div>${this.#capabilities(info.capabilities)}</div>

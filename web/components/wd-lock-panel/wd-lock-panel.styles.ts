@@ -26,6 +26,9 @@ export const styles = [
       color: var(--wd-muted);
       margin: 0;
     }
+    .chars {
+      white-space: nowrap;
+    }
     .field-error {
       font-size: 0.9rem;
       color: var(--wd-danger);

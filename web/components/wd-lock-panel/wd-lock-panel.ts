@@ -143,7 +143,7 @@ export class WdLockPanel extends LitElement {
             />
             <p id="client-name-help" class="help">
               Shown to everyone who asks who holds the drive. 1 to 63 characters: letters A–Z,
-              digits, spaces and . , : ; - _
+              digits, spaces and <code class="chars">. , : ; - _</code>
             </p>
             ${
               problem

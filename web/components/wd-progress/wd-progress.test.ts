@@ -32,6 +32,26 @@ describe('wd-progress', () => {
     expect((await event).recorderId).to.equal('virtual');
   });
 
+  it('adds sectors written and the drive buffer for a burn', async () => {
+    const el = await fixture<WdProgress>(
+      html`<wd-progress
+        .progress=${{
+          action: 'writing',
+          fraction: 0.5,
+          elapsedMs: 10_000,
+          remainingMs: 10_000,
+          startLba: 100,
+          sectorCount: 2000,
+          lastWrittenLba: 1099,
+          bufferFill: 0.84,
+        }}
+      ></wd-progress>`,
+    );
+    expect($(el, '[data-testid=progress-sectors]').textContent!.trim()).to.equal('1,000 of 2,000');
+    expect($(el, '[data-testid=progress-buffer]').textContent).to.equal('84%');
+    await expect(el).to.be.accessible();
+  });
+
   it('is indeterminate when the fraction is unknown and drops Cancel when done', async () => {
     const el = await fixture<WdProgress>(
       html`<wd-progress

@@ -62,6 +62,30 @@ export class WdProgress extends LitElement {
     `;
   }
 
+  /** What a burn adds (IDiscFormat2DataEventArgs): sectors written and the drive's buffer. */
+  #burnFacts(p: ProgressInfo) {
+    const written =
+      p.sectorCount !== undefined && p.lastWrittenLba !== undefined && p.lastWrittenLba !== null
+        ? Math.max(0, p.lastWrittenLba - (p.startLba ?? 0) + 1)
+        : null;
+    return html`
+      ${
+        written !== null && p.sectorCount !== undefined
+          ? html`<dt>Sectors</dt>
+              <dd data-testid="progress-sectors">
+                ${written.toLocaleString()} of ${p.sectorCount.toLocaleString()}
+              </dd>`
+          : nothing
+      }
+      ${
+        p.bufferFill !== undefined && p.bufferFill !== null
+          ? html`<dt>Drive buffer</dt>
+              <dd data-testid="progress-buffer">${Math.round(p.bufferFill * 100)}%</dd>`
+          : nothing
+      }
+    `;
+  }
+
   #running(p: ProgressInfo) {
     const since = this.done ? 0 : Math.max(0, this.#clock.now() - this.#receivedAt);
     const elapsed = p.elapsedMs + since;
@@ -92,6 +116,7 @@ export class WdProgress extends LitElement {
         <dd data-testid="progress-remaining">
           ${remaining === null ? 'estimating…' : formatDuration(remaining)}
         </dd>
+        ${this.#burnFacts(p)}
       </dl>
       ${
         this.done

@@ -5,6 +5,9 @@ export const styles = [
   theme,
   controls,
   css`
+    :host(:not([open])) {
+      display: none;
+    }
     .banner {
       display: flex;
       flex-wrap: wrap;
