@@ -126,7 +126,7 @@ export class WebLocksCoordinator implements LockCoordinator {
   #channel: BroadcastChannelLike;
   #listeners = new Set<Listener>();
   #known = new Map<string, string>();
-  #poll: ReturnType<typeof setInterval> | undefined;
+  #timer: ReturnType<typeof setInterval> | undefined;
   #pollMs: number;
 
   constructor(locks: LockManagerLike, channel: BroadcastChannelLike, pollMs = 500) {
@@ -138,6 +138,9 @@ export class WebLocksCoordinator implements LockCoordinator {
       const topic = data?.topic === 'media' ? 'media' : 'lock';
       const origin = typeof data?.origin === 'string' ? data.origin : undefined;
       if (typeof data?.recorderId === 'string') this.#notify(data.recorderId, topic, origin);
+      // Re-read the registry now, not at the next poll: an owner that dies
+      // before that poll would otherwise never be seen to go.
+      if (topic === 'lock') void this.#poll();
     });
   }
 
@@ -190,31 +193,35 @@ export class WebLocksCoordinator implements LockCoordinator {
     this.#startPolling();
     return () => {
       this.#listeners.delete(listener);
-      if (this.#listeners.size === 0 && this.#poll !== undefined) {
-        clearInterval(this.#poll);
-        this.#poll = undefined;
+      if (this.#listeners.size === 0 && this.#timer !== undefined) {
+        clearInterval(this.#timer);
+        this.#timer = undefined;
       }
     };
   }
 
   /** A tab that dies posts nothing: compare snapshots to notice its locks vanish. */
   #startPolling(): void {
-    if (this.#poll !== undefined) return;
-    this.#poll = setInterval(() => {
-      void this.#locks.query().then((snapshot) => {
-        const now = new Map<string, string>();
-        for (const lock of snapshot.held ?? []) {
-          const name = lock.name ?? '';
-          if (!name.startsWith(OWNER)) continue;
-          const id = decodeURIComponent(name.slice(OWNER.length).split(':')[0] ?? '');
-          now.set(id, name);
-        }
-        for (const id of new Set([...now.keys(), ...this.#known.keys()])) {
-          if (now.get(id) !== this.#known.get(id)) this.#notify(id);
-        }
-        this.#known = now;
-      });
-    }, this.#pollMs);
+    if (this.#timer !== undefined) return;
+    void this.#poll();
+    this.#timer = setInterval(() => void this.#poll(), this.#pollMs);
+  }
+
+  /** One look at the registry; every owner that came or went since the last look is announced. */
+  async #poll(): Promise<void> {
+    const snapshot = await this.#locks.query();
+    const now = new Map<string, string>();
+    for (const lock of snapshot.held ?? []) {
+      const name = lock.name ?? '';
+      if (!name.startsWith(OWNER)) continue;
+      const id = decodeURIComponent(name.slice(OWNER.length).split(':')[0] ?? '');
+      now.set(id, name);
+    }
+    const before = this.#known;
+    this.#known = now;
+    for (const id of new Set([...now.keys(), ...before.keys()])) {
+      if (now.get(id) !== before.get(id)) this.#notify(id);
+    }
   }
 
   announce(recorderId: string, topic: Topic, origin?: string): void {

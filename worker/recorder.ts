@@ -131,6 +131,7 @@ export class Recorder {
   /** The running erase or burn, to cancel it. */
   #operation: AbortController | undefined;
   #info: RecorderInfo | undefined;
+  #infoStale = false;
   #media: MediaState | undefined;
   #mcnEnabled = true;
   #mcnTimer: ReturnType<typeof setTimeout> | undefined;
@@ -180,9 +181,7 @@ export class Recorder {
         onCommand: (record) => this.#trace(record),
       });
       const drive = new ScsiDrive(transport);
-      drive.onUnitAttention = () => {
-        this.#media = undefined;
-      };
+      drive.onUnitAttention = () => this.#mediaChanged();
       return { transport, drive };
     })();
     try {
@@ -240,6 +239,16 @@ export class Recorder {
         durationMs: record.durationMs,
       },
     });
+  }
+
+  /**
+   * The medium changed: what we knew of it, and the profile and feature
+   * "current" flags in the drive's info, are stale. (The identity itself
+   * stays cached so it remains readable while another session owns the drive.)
+   */
+  #mediaChanged(): void {
+    this.#media = undefined;
+    if (this.#info) this.#infoStale = true;
   }
 
   /** The platform's disconnect event, or a transfer that found the device gone. */
@@ -552,7 +561,7 @@ export class Recorder {
   async #onOtherSession(topic: 'lock' | 'media'): Promise<void> {
     if (this.#gone) return;
     if (topic === 'media') {
-      this.#media = undefined;
+      this.#mediaChanged();
       const holder = await this.#o.coordinator.holder(this.id);
       if (!holder || holder.sessionId === this.#o.sessionId) {
         const media = await this.media().catch(() => undefined);
@@ -560,7 +569,22 @@ export class Recorder {
       }
       return;
     }
-    await this.#emitLock().catch(() => undefined);
+    await this.#emitLock().catch(() => {
+      // Still tell the page the lock changed, even if the drive could not be read.
+      this.#o.emit({
+        type: 'lock',
+        recorderId: this.id,
+        lock: {
+          count: this.#count,
+          owner: '',
+          ownedByMe: false,
+          busy: false,
+          trayLocked: null,
+          stale: false,
+          openedV1: this.#v1Open,
+        },
+      });
+    });
   }
 
   // ------------------------------------------------------------- tray, MCN
@@ -584,7 +608,7 @@ export class Recorder {
         }
         throw error;
       }
-      this.#media = undefined;
+      this.#mediaChanged();
       this.#o.emit({ type: 'tray', recorderId: this.id, open: true });
       this.#o.coordinator.announce(this.id, 'media', this.#o.sessionId);
     });
@@ -596,7 +620,7 @@ export class Recorder {
       await this.#assertNotLockedByOther();
       await this.#run(loadMedium());
       if (this.trayHolds > 0 && !this.#preventAsserted) await this.#prevent();
-      this.#media = undefined;
+      this.#mediaChanged();
       this.#o.emit({ type: 'tray', recorderId: this.id, open: false });
       this.#o.coordinator.announce(this.id, 'media', this.#o.sessionId);
     });
@@ -671,7 +695,7 @@ export class Recorder {
       case MediaEventCode.NewMedia:
       case MediaEventCode.MediaRemoval:
       case MediaEventCode.MediaChanged:
-        this.#media = undefined;
+        this.#mediaChanged();
         this.#o.emit({ type: 'tray', recorderId: this.id, open: event.doorOpen });
         this.#o.coordinator.announce(this.id, 'media', this.#o.sessionId);
         {
@@ -685,8 +709,16 @@ export class Recorder {
   // ----------------------------------------------------------- info, media
 
   /** Identity, profiles, features, mode pages; cached, so readable while another session owns the drive. */
-  info(): Promise<RecorderInfo> {
-    if (this.#info) return Promise.resolve(this.#info);
+  async info(): Promise<RecorderInfo> {
+    if (this.#info && this.#infoStale) {
+      const holder = await this.#o.coordinator.holder(this.id);
+      // While another session owns the drive, the cached copy is what there is.
+      if (!holder || holder.sessionId === this.#o.sessionId) {
+        this.#info = undefined;
+        this.#infoStale = false;
+      }
+    }
+    if (this.#info) return this.#info;
     return this.#serial(async () => {
       if (this.#info) return this.#info;
       const { drive } = await this.#connect();
@@ -847,7 +879,7 @@ export class Recorder {
       const { transport } = await this.#connect();
       // Raw: no retries, no polling; the sense comes back as data.
       const r = await transport.execute(request, { timeoutMs });
-      if (r.sense && isUnitAttention(r.sense)) this.#media = undefined;
+      if (r.sense && isUnitAttention(r.sense)) this.#mediaChanged();
       return {
         status: r.status,
         data: r.data.slice(),
