@@ -214,7 +214,11 @@ export class Recorder {
         if (r.status === 'good' || !r.sense || !isUnitAttention(r.sense)) return;
       }
     };
-    if (this.#preventAsserted) await again(this.#preventRequest(true));
+    if (this.#preventAsserted) {
+      await again(preventAllowMediumRemoval({ prevent: true, persistent: false }));
+      if (this.#persistentSupported)
+        await again(preventAllowMediumRemoval({ prevent: true, persistent: true }));
+    }
     if (this.#reserved) await again(reserve6());
   }
 
@@ -462,25 +466,25 @@ export class Recorder {
     }
   }
 
-  #preventRequest(prevent: boolean, persistent = this.#persistentSupported): ScsiRequest {
-    return preventAllowMediumRemoval({ prevent, persistent });
-  }
-
   /**
    * PREVENT with the Persistent bit, so the drive turns an eject-button press
    * into a GESN eject request (MMC-6 §6.12); drives that reject Persistent
    * with 5/24/00 get plain PREVENT (protocol-notes.md).
    */
   async #prevent(): Promise<void> {
-    try {
-      await this.#run(this.#preventRequest(true));
-    } catch (error) {
-      const s = error instanceof ScsiCommandError ? error.sense : undefined;
-      if (!(this.#persistentSupported && s?.key === 5 && s.asc === 0x24)) throw error;
-      this.#persistentSupported = false;
-      await this.#run(this.#preventRequest(true));
-    }
+    // Prevent=1 locks the medium against everyone, START STOP UNIT included.
+    await this.#run(preventAllowMediumRemoval({ prevent: true, persistent: false }));
     this.#preventAsserted = true;
+    if (!this.#persistentSupported) return;
+    // Persistent=1 as well: the eject button then becomes a GESN eject request.
+    const r = await this.#run(preventAllowMediumRemoval({ prevent: true, persistent: true }), {
+      allowCheckCondition: true,
+    });
+    const s = r.sense;
+    if (r.status !== 'good') {
+      if (s?.key === 5 && s.asc === 0x24) this.#persistentSupported = false;
+      else throw commandError(preventAllowMediumRemoval({ prevent: true, persistent: true }), r);
+    }
   }
 
   async #allow(): Promise<void> {

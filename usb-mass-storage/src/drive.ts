@@ -63,7 +63,8 @@ export class ScsiDrive {
   async run(request: ScsiRequest, options: RunOptions = {}): Promise<CommandResult> {
     const exec: ExecuteOptions = { signal: options.signal, timeoutMs: options.timeoutMs };
     const opcode = request.cdb[0]!;
-    let refreshed = false;
+    /** Unit attentions already refreshed for, by triple: each is retried once (several may be queued). */
+    const refreshed = new Set<string>();
     const budgetEnds = Date.now() + (options.notReadyBudgetMs ?? 10 * 60_000);
     let backoff = BACKOFF_START_MS;
     for (;;) {
@@ -71,9 +72,11 @@ export class ScsiDrive {
       if (result.status === 'good') return result;
       const sense = result.sense;
       const policy = sense ? lookupSense(sense, opcode).policy : SensePolicy.Fail;
-      if (sense && policy === SensePolicy.Refresh && !refreshed) {
-        // Unit attention: refresh what we know of the medium, retry once.
-        refreshed = true;
+      const triple = sense ? `${sense.key}/${sense.asc}/${sense.ascq}` : '';
+      if (sense && policy === SensePolicy.Refresh && !refreshed.has(triple) && refreshed.size < 4) {
+        // Unit attention: refresh what we know of the medium, retry once for
+        // each condition (a reset and a media change can both be pending).
+        refreshed.add(triple);
         await this.onUnitAttention?.(sense);
         continue;
       }
