@@ -1,5 +1,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type {
+  BurnOptions,
+  EraseOptions,
   ErrorValue,
   LockState,
   MediaState,
@@ -11,7 +13,22 @@ import type {
   VirtualDriveState,
 } from '../../worker/api.ts';
 import type { UiApi } from '../lib/api.ts';
-import { settle, toErrorValue } from '../lib/errors.ts';
+import {
+  settle,
+  settleOperation,
+  toErrorValue,
+  toOperationFailure,
+  type OperationResult,
+} from '../lib/errors.ts';
+import { formatBytes } from '../lib/format.ts';
+import { theMedium } from '../lib/media.ts';
+import {
+  E_IMAPI_REQUEST_CANCELLED,
+  operationNoun,
+  type BurnOperation,
+  type EraseOperation,
+  type Operation,
+} from '../lib/operations.ts';
 
 export const VIRTUAL_ID = 'virtual';
 
@@ -73,6 +90,8 @@ export class RecordersController implements ReactiveController {
   readonly #media = new Map<string, Slot<MediaState>>();
   readonly #lock = new Map<string, Slot<LockState>>();
   readonly #progress = new Map<string, ProgressInfo>();
+  /** The erase or burn running, or the last one that ended, per recorder. */
+  readonly #operations = new Map<string, Operation>();
   readonly #errors = new Map<string, Partial<Record<ActionArea, ErrorValue>>>();
   /** Recorders whose eject button was pressed while locked (MCN eject request). */
   readonly #ejectRequests = new Set<string>();
@@ -111,6 +130,13 @@ export class RecordersController implements ReactiveController {
   }
   progress(id = this.selectedId): ProgressInfo | null {
     return this.#progress.get(id) ?? null;
+  }
+  operation(id = this.selectedId): Operation | null {
+    return this.#operations.get(id) ?? null;
+  }
+  /** An erase or burn runs on the recorder: its erase, burn and eject buttons wait. */
+  busy(id = this.selectedId): boolean {
+    return this.#operations.get(id)?.running ?? false;
   }
   error(area: ActionArea, id = this.selectedId): ErrorValue | null {
     return this.#errors.get(id)?.[area] ?? null;
@@ -325,12 +351,122 @@ export class RecordersController implements ReactiveController {
     await Promise.all(reads);
   }
 
+  /** IDiscFormat2Erase::EraseMedia: progress, then the result in the progress panel. */
+  async erase(id: string, options: EraseOptions): Promise<void> {
+    const full = options.full ?? false;
+    const op: EraseOperation = {
+      kind: 'erase',
+      title: `Erasing ${theMedium(this.media(id).value)} (${full ? 'full' : 'quick'})`,
+      running: true,
+      cancelRequested: false,
+      full,
+      result: null,
+    };
+    await this.#operate(
+      id,
+      op,
+      (api) => api.eraseMedia(id, options),
+      (result) => ({
+        ...op,
+        running: false,
+        result,
+      }),
+    );
+  }
+
+  /**
+   * IDiscFormat2Data::Write with the File itself as the source: a File
+   * structured-clones into the worker (the bytes are not copied), which reads
+   * it sector by sector as it writes.
+   */
+  async burn(id: string, file: File, options: BurnOptions): Promise<void> {
+    const op: BurnOperation = {
+      kind: 'burn',
+      title: `${options.simulate ? 'Test write of' : 'Burning'} ${file.name} (${formatBytes(file.size)}) to ${theMedium(this.media(id).value)}`,
+      running: true,
+      cancelRequested: false,
+      fileName: file.name,
+      fileSize: file.size,
+      options,
+      result: null,
+    };
+    await this.#operate(
+      id,
+      op,
+      (api) => api.burnImage(id, { kind: 'blob', blob: file }, options),
+      (result) => ({ ...op, running: false, result }),
+    );
+  }
+
+  /**
+   * Runs one erase or burn: at most one per recorder in this session (the
+   * worker refuses a second with E_IMAPI_DF2DATA_WRITE_IN_PROGRESS anyway),
+   * then re-reads the medium, the lock and the drive's info, since the disc
+   * changed and the operation took and gave back the lock.
+   */
+  async #operate<T>(
+    id: string,
+    op: Operation,
+    call: (api: UiApi) => Promise<Result<T>>,
+    ended: (result: OperationResult<T>) => Operation,
+  ): Promise<void> {
+    if (this.busy(id)) return;
+    this.#progress.delete(id);
+    this.#setError(id, ActionArea.Progress, null);
+    this.#operations.set(id, op);
+    this.status = `${op.title}…`;
+    this.#update();
+    const api = this.#api();
+    const result: OperationResult<T> = api
+      ? await settleOperation(() => call(api))
+      : {
+          ok: false,
+          error: toOperationFailure(new Error('The recorder service is not running.')),
+        };
+    const done = ended(result);
+    this.#operations.set(id, done);
+    this.status = this.#outcomeStatus(done);
+    this.#update();
+    await this.refresh(id);
+  }
+
+  #outcomeStatus(op: Operation): string {
+    const noun = operationNoun(op);
+    const r = op.result;
+    if (!r) return '';
+    if (!r.ok) {
+      return r.error.name === E_IMAPI_REQUEST_CANCELLED
+        ? `${noun} cancelled.`
+        : `${noun} failed: ${r.error.name}.`;
+    }
+    if (op.kind === 'erase') return 'Erase completed.';
+    const report = op.result?.ok ? op.result.value : null;
+    if (!report) return '';
+    const verified = report.sha256
+      ? ', verified (SHA-256 matches)'
+      : report.verify === 'quick'
+        ? ', spot-checked'
+        : '';
+    return `${noun} of ${op.fileName} completed: ${report.sectorCount.toLocaleString('en-US')} sectors${verified}.`;
+  }
+
+  /** Forgets a finished operation's result (the progress panel's Dismiss). */
+  clearResult(id: string): void {
+    if (this.busy(id)) return;
+    this.#operations.delete(id);
+    this.#progress.delete(id);
+    this.#setError(id, ActionArea.Progress, null);
+    this.#update();
+  }
+
   /** Cancels the running erase or burn; it then ends with E_IMAPI_REQUEST_CANCELLED. */
   async cancel(id: string): Promise<void> {
     const result = await this.#act('cancel', ActionArea.Progress, id, (api) =>
       api.cancelOperation(id),
     );
     if (result.ok) {
+      const op = this.#operations.get(id);
+      if (op?.running) this.#operations.set(id, { ...op, cancelRequested: true });
       this.status = 'Cancelling…';
       this.#update();
     }
@@ -371,9 +507,14 @@ export class RecordersController implements ReactiveController {
       case 'eject-request':
         this.#ejectRequests.add(event.recorderId);
         break;
-      case 'progress':
+      case 'progress': {
+        // Events travel on the listener's own port, so one can arrive after
+        // the operation's result did: a finished operation keeps its final view.
+        const op = this.#operations.get(event.recorderId);
+        if (op && !op.running) return;
         this.#progress.set(event.recorderId, event.progress);
         break;
+      }
       case 'trace':
         // The app feeds trace entries to its TraceBufferController.
         return;

@@ -20,6 +20,8 @@ export type UiApiMethod =
   | 'virtualInsertMedia'
   | 'virtualPressEjectButton'
   | 'virtualState'
+  | 'eraseMedia'
+  | 'burnImage'
   | 'cancelOperation'
   | 'subscribe';
 

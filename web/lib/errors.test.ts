@@ -1,5 +1,6 @@
 import { expect } from '@open-wc/testing';
-import { E_FAIL, formatHresult, settle, toErrorValue } from './errors.ts';
+import { verificationFailure } from '../test/samples.ts';
+import { E_FAIL, formatHresult, settle, settleOperation, toErrorValue } from './errors.ts';
 
 describe('errors', () => {
   it('prints an HRESULT as 8 upper-case hex digits, signed or not', () => {
@@ -38,5 +39,46 @@ describe('errors', () => {
     expect(good).to.deep.equal({ ok: true, value: 3 });
     const garbage = await settle(() => Promise.resolve(undefined as never));
     expect(garbage.ok).to.equal(false);
+  });
+
+  it('settleOperation keeps where a burn stopped and the disc, checked, and nulls otherwise', async () => {
+    const failed = await settleOperation(() =>
+      Promise.resolve({ ok: false as const, error: verificationFailure }),
+    );
+    expect(failed).to.deep.equal({ ok: false, error: verificationFailure });
+
+    // An erase fails with a plain ErrorValue; odd fields from elsewhere are not trusted.
+    const plain = await settleOperation(() =>
+      Promise.resolve({
+        ok: false as const,
+        error: {
+          ...toErrorValue(new Error('no')),
+          lastWrittenLba: 'twelve',
+          disc: { present: 'yes' },
+        } as unknown as ReturnType<typeof toErrorValue>,
+      }),
+    );
+    expect(plain.ok).to.equal(false);
+    if (!plain.ok) {
+      expect(plain.error.lastWrittenLba).to.equal(null);
+      expect(plain.error.firstBadLba).to.equal(null);
+      expect(plain.error.disc).to.equal(null);
+    }
+
+    const rejected = await settleOperation(() => Promise.reject(new Error('worker died')));
+    expect(rejected).to.deep.equal({
+      ok: false,
+      error: {
+        hresult: E_FAIL,
+        name: 'Error',
+        message: 'worker died',
+        sense: null,
+        lastWrittenLba: null,
+        firstBadLba: null,
+        disc: null,
+      },
+    });
+    const done = await settleOperation(() => Promise.resolve({ ok: true as const, value: 7 }));
+    expect(done).to.deep.equal({ ok: true, value: 7 });
   });
 });

@@ -1,4 +1,4 @@
-import type { ErrorValue, Result } from '../../worker/api.ts';
+import type { ErrorValue, MediaState, OperationFailure, Result } from '../../worker/api.ts';
 
 /** E_FAIL: what a call that rejected (rather than resolving to a Result) is shown as. */
 export const E_FAIL = 0x80004005;
@@ -83,4 +83,53 @@ export async function settle<T>(call: () => Promise<Result<T>>): Promise<Result<
     }
     return { ok: false, error: value };
   }
+}
+
+/** An erase's or a burn's Result: a failure keeps where it stopped and the disc's state. */
+export type OperationResult<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly error: OperationFailure };
+
+function isMediaState(value: unknown): value is MediaState {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as Record<string, unknown>)['present'] === 'boolean' &&
+    typeof (value as Record<string, unknown>)['physicalType'] === 'string'
+  );
+}
+
+const lbaOrNull = (value: unknown): number | null =>
+  typeof value === 'number' && Number.isInteger(value) ? value : null;
+
+/**
+ * A failed burn's or erase's error as an OperationFailure. toErrorValue keeps
+ * only the ErrorValue fields (so nothing unexpected reaches the screen); this
+ * adds back the three an operation carries, checked, with null when absent
+ * (an erase's failure, or a call that never reached the worker).
+ */
+export function toOperationFailure(error: unknown): OperationFailure {
+  const e = typeof error === 'object' && error !== null ? (error as Record<string, unknown>) : {};
+  return {
+    ...toErrorValue(error),
+    lastWrittenLba: lbaOrNull(e['lastWrittenLba']),
+    firstBadLba: lbaOrNull(e['firstBadLba']),
+    disc: isMediaState(e['disc']) ? e['disc'] : null,
+  };
+}
+
+/** `settle` for eraseMedia and burnImage: the same rules, and the failure as an OperationFailure. */
+export async function settleOperation<T>(
+  call: () => Promise<Result<T>>,
+): Promise<OperationResult<T>> {
+  let raw: Result<T> | undefined;
+  const result = await settle(async () => (raw = await call()));
+  if (result.ok) return result;
+  const original = raw as Result<T> | undefined;
+  return {
+    ok: false,
+    error: toOperationFailure(
+      original && !original.ok ? { ...original.error, ...result.error } : result.error,
+    ),
+  };
 }

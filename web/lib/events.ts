@@ -2,6 +2,7 @@
  * The UI's typed events. Each bubbles and is composed so the app shell hears
  * it from inside any panel's shadow root.
  */
+import type { BurnOptions, EraseOptions } from '../../worker/api.ts';
 
 const init = { bubbles: true, composed: true } as const;
 
@@ -119,5 +120,71 @@ export class WdClearTraceEvent extends Event {
 declare global {
   interface HTMLElementEventMap {
     'wd-clear-trace': WdClearTraceEvent;
+  }
+}
+
+export const DialogName = {
+  Burn: 'burn',
+  Erase: 'erase',
+} as const;
+export type DialogName = (typeof DialogName)[keyof typeof DialogName];
+
+/** "Burn an image…" / "Erase…": the shell opens that dialog for the recorder. */
+export class WdOpenDialogEvent extends Event {
+  static readonly type = 'wd-open-dialog';
+  constructor(
+    readonly recorderId: string,
+    readonly dialog: DialogName,
+  ) {
+    super(WdOpenDialogEvent.type, init);
+  }
+}
+
+/** A dialog closed (its Cancel or Close button, Escape, or after it asked for its operation). */
+export class WdCloseDialogEvent extends Event {
+  static readonly type = 'wd-close-dialog';
+  constructor(readonly dialog: DialogName) {
+    super(WdCloseDialogEvent.type, init);
+  }
+}
+
+/** The erase dialog's confirmed request: eraseMedia(recorderId, options). */
+export class WdEraseEvent extends Event {
+  static readonly type = 'wd-erase';
+  constructor(
+    readonly recorderId: string,
+    readonly options: EraseOptions,
+  ) {
+    super(WdEraseEvent.type, init);
+  }
+}
+
+/** The burn dialog's confirmed request: burnImage(recorderId, {kind: 'blob', blob: file}, options). */
+export class WdBurnEvent extends Event {
+  static readonly type = 'wd-burn';
+  constructor(
+    readonly recorderId: string,
+    readonly file: File,
+    readonly options: BurnOptions,
+  ) {
+    super(WdBurnEvent.type, init);
+  }
+}
+
+/** The progress panel's Dismiss: forget the finished operation's result. */
+export class WdClearResultEvent extends Event {
+  static readonly type = 'wd-clear-result';
+  constructor(readonly recorderId: string) {
+    super(WdClearResultEvent.type, init);
+  }
+}
+
+declare global {
+  interface HTMLElementEventMap {
+    'wd-open-dialog': WdOpenDialogEvent;
+    'wd-close-dialog': WdCloseDialogEvent;
+    'wd-erase': WdEraseEvent;
+    'wd-burn': WdBurnEvent;
+    'wd-clear-result': WdClearResultEvent;
   }
 }

@@ -19,7 +19,7 @@ describe('launch queue (manifest file_handlers for .iso)', () => {
       files: [{ kind: 'file', getFile: () => Promise.resolve(file) }, { kind: 'directory' }],
     });
     await waitUntil(() => got.length === 1);
-    expect(got).to.deep.equal([[{ name: 'backup.iso', size: 2048 }]]);
+    expect(got).to.deep.equal([[{ name: 'backup.iso', size: 2048, file }]]);
   });
 
   it('does nothing where there is no launch queue', () => {

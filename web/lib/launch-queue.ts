@@ -10,7 +10,8 @@ interface LaunchQueue {
 
 /**
  * Files the installed app was opened with (manifest file_handlers for .iso):
- * calls `onFiles` with each file's name and size.
+ * calls `onFiles` with each file's name, size and the File itself (the app
+ * opens the burn dialog with it).
  */
 export function consumeLaunchQueue(onFiles: (files: OpenedFile[]) => void): void {
   const queue = (window as unknown as { launchQueue?: LaunchQueue }).launchQueue;
@@ -21,7 +22,7 @@ export function consumeLaunchQueue(onFiles: (files: OpenedFile[]) => void): void
         .filter((h): h is FileSystemFileHandle => h.kind === 'file')
         .map(async (h) => {
           const file = await h.getFile();
-          return { name: file.name, size: file.size };
+          return { name: file.name, size: file.size, file };
         }),
     ).then((files) => {
       if (files.length) onFiles(files);

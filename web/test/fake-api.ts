@@ -1,12 +1,23 @@
 /**
  * A fake of the worker API (the UiApi subset) for component tests: one
  * virtual recorder with media, an IMAPI2-style lock that another session can
- * hold, and an event stream the test drives with `emit`.
+ * hold, an event stream the test drives with `emit`, and erase and burn that
+ * follow the engine's rules closely enough for the UI (the erasable and
+ * writable profiles, the exact fit, progress events, cancel, the SHA-256 of
+ * the image on a full verification). With `hold` set, an operation stops
+ * after its first progress event until `finish()` or `cancelOperation`.
  */
 import type {
+  BurnOptions,
+  BurnReport,
+  BurnSource,
+  EraseOptions,
+  EraseReport,
   ErrorValue,
   LockState,
   MediaState,
+  OperationFailure,
+  ProgressInfo,
   RecorderEvent,
   RecorderInfo,
   RecorderSummary,
@@ -16,7 +27,17 @@ import type {
 } from '../../worker/api.ts';
 import type { UiApi, UiApiMethod } from '../lib/api.ts';
 import { CLIENT_NAME_PATTERN } from '../lib/client-name.ts';
-import { blankDvd, dataCd, lockedError, noDisc, sampleInfo, virtualSummary } from './samples.ts';
+import {
+  blankCdR,
+  blankCdRw,
+  blankDvd,
+  dataCd,
+  lockedError,
+  noDisc,
+  sampleInfo,
+  usedCdRw,
+  virtualSummary,
+} from './samples.ts';
 
 const ok = <T>(value: T): Promise<Result<T>> => Promise.resolve({ ok: true, value });
 const fail = <T>(error: ErrorValue): Promise<Result<T>> => Promise.resolve({ ok: false, error });
@@ -25,7 +46,27 @@ export const MEDIA: Record<string, MediaState> = {
   none: noDisc,
   'DVD+R blank': blankDvd,
   'CD-ROM data': dataCd,
+  'CD-R blank': blankCdR,
+  'CD-RW used': usedCdRw,
 };
+
+const error = (name: string, hresult: number, message: string): ErrorValue => ({
+  hresult: hresult | 0,
+  name,
+  message,
+  sense: null,
+});
+
+async function sha256Hex(blob: Blob): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', await blob.arrayBuffer());
+  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+function sourceBlob(source: BurnSource): Blob | null {
+  if (source.kind === 'blob') return source.blob;
+  if (source.kind === 'bytes') return new Blob([source.bytes as Uint8Array<ArrayBuffer>]);
+  return null;
+}
 
 export class FakeApi implements UiApi {
   readonly calls: { method: string; args: unknown[] }[] = [];
@@ -39,7 +80,10 @@ export class FakeApi implements UiApi {
   /** The owner's name when another session holds the lock. */
   otherOwner: string | null = null;
   /** Methods that reject (as Comlink does when the worker throws) or resolve to an error. */
-  readonly failures: Partial<Record<UiApiMethod, ErrorValue | Error>> = {};
+  readonly failures: Partial<Record<UiApiMethod, ErrorValue | OperationFailure | Error>> = {};
+  /** Erase and burn wait after their first progress event until finish() or cancelOperation. */
+  hold = false;
+  #running: ((cancelled: boolean) => void) | null = null;
 
   #record(method: UiApiMethod, ...args: unknown[]): Promise<Result<never>> | undefined {
     this.calls.push({ method, args });
@@ -213,15 +257,191 @@ export class FakeApi implements UiApi {
     return ok(this.virtual());
   }
 
+  /** An erase or burn is running (held). */
+  get running(): boolean {
+    return this.#running !== null;
+  }
+
+  /** Lets a held erase or burn run to its end. */
+  finish(): void {
+    this.#running?.(false);
+  }
+
   cancelOperation(id: string) {
     const failed = this.#record('cancelOperation', id);
     if (failed) return failed;
-    this.emit({
-      type: 'progress',
-      recorderId: id,
-      progress: { action: 'cancelled', fraction: 1, elapsedMs: 0, remainingMs: 0 },
-    });
+    if (!this.#running)
+      return fail<void>(
+        error('E_FAIL', 0x80004005, 'No erase or burn is running on this recorder.'),
+      );
+    this.#running(true);
     return ok<void>(undefined);
+  }
+
+  /** The checks both operations make before they start (the worker's #withLock). */
+  #refusal(clientName: string): ErrorValue | null {
+    if (!CLIENT_NAME_PATTERN.test(clientName))
+      return error('E_INVALIDARG', 0x80070057, 'The client name is not valid.');
+    if (this.otherOwner) return lockedError(this.otherOwner);
+    if (this.#running)
+      return error(
+        'E_IMAPI_DF2DATA_WRITE_IN_PROGRESS',
+        0xc0aa0400,
+        'An erase or a burn is running on this recorder.',
+      );
+    if (!this.media.present)
+      return error('E_IMAPI_RECORDER_MEDIA_NO_MEDIA', 0xc0aa0202, 'There is no disc in the drive.');
+    return null;
+  }
+
+  /**
+   * Takes the lock with the operation's client name (as IMAPI2 does), emits
+   * the first step, waits while `hold` is set, then the rest, and gives the
+   * lock back. Resolves to true when the operation was cancelled meanwhile.
+   */
+  async #steps(id: string, clientName: string, steps: readonly ProgressInfo[]): Promise<boolean> {
+    if (this.count++ === 0) this.owner = clientName;
+    this.emit({ type: 'lock', recorderId: id, lock: this.lockState() });
+    try {
+      const [first, ...rest] = steps;
+      if (first) this.emit({ type: 'progress', recorderId: id, progress: first });
+      if (this.hold) {
+        const cancelled = await new Promise<boolean>((resolve) => (this.#running = resolve));
+        this.#running = null;
+        if (cancelled) return true;
+      }
+      for (const progress of rest) this.emit({ type: 'progress', recorderId: id, progress });
+      return false;
+    } finally {
+      if (--this.count === 0) this.owner = '';
+      this.emit({ type: 'lock', recorderId: id, lock: this.lockState() });
+    }
+  }
+
+  async eraseMedia(id: string, options: EraseOptions): Promise<Result<EraseReport>> {
+    const failed = this.#record('eraseMedia', id, options);
+    if (failed) return failed;
+    const refusal = this.#refusal(options.clientName);
+    if (refusal) return { ok: false, error: refusal };
+    const code = this.media.profile?.code ?? 0;
+    if (![0x0a, 0x13, 0x14, 0x1a, 0x43].includes(code))
+      return {
+        ok: false,
+        error: error(
+          'E_IMAPI_RECORDER_MEDIA_INCOMPATIBLE',
+          0xc0aa0203,
+          `${this.media.profile?.name ?? 'This medium'} cannot be erased: only CD-RW, DVD-RW, DVD+RW and BD-RE can.`,
+        ),
+      };
+    const step = (fraction: number): ProgressInfo => ({
+      action: 'erasing',
+      fraction,
+      elapsedMs: fraction * 60_000,
+      remainingMs: (1 - fraction) * 60_000,
+    });
+    if (await this.#steps(id, options.clientName, [step(0.25), step(0.75), step(1)]))
+      return {
+        ok: false,
+        error: error('E_IMAPI_REQUEST_CANCELLED', 0xc0aa0002, 'The erase was cancelled.'),
+      };
+    const formatted = code === 0x1a || code === 0x43;
+    this.media = formatted
+      ? { ...this.media, status: 'complete', tracks: [], sessions: 1 }
+      : { ...blankCdRw, profile: this.media.profile, physicalType: this.media.physicalType };
+    return {
+      ok: true,
+      value: {
+        method: formatted ? 'format' : options.full ? 'blank-full' : 'blank-minimal',
+        durationMs: 60_000,
+        disc: this.media,
+      },
+    };
+  }
+
+  async burnImage(
+    id: string,
+    source: BurnSource,
+    options: BurnOptions,
+  ): Promise<Result<BurnReport>> {
+    const failed = this.#record('burnImage', id, source, options);
+    if (failed) return failed;
+    const refusal = this.#refusal(options.clientName);
+    if (refusal) return { ok: false, error: refusal };
+    const blob = sourceBlob(source);
+    const size = blob?.size ?? 0;
+    const sectors = Math.ceil(size / 2048);
+    const m = this.media;
+    const startLba = m.nextWritableAddress ?? 0;
+    if (sectors > m.freeBlocks)
+      return {
+        ok: false,
+        error: error(
+          'E_IMAPI_DF2DATA_STREAM_TOO_LARGE_FOR_CURRENT_MEDIA',
+          0xc0aa0405,
+          `The image needs ${sectors} sectors; the disc has ${m.freeBlocks} free from LBA ${startLba}.`,
+        ),
+      };
+    const step = (action: string, fraction: number, written: number): ProgressInfo => ({
+      action,
+      fraction,
+      elapsedMs: fraction * 10_000,
+      remainingMs: (1 - fraction) * 10_000,
+      startLba,
+      sectorCount: sectors,
+      lastWrittenLba: written > 0 ? startLba + written - 1 : null,
+      bufferFill: written > 0 ? 0.8 : null,
+    });
+    const half = Math.floor(sectors / 2);
+    const cancelled = await this.#steps(id, options.clientName, [
+      step('writing', half / sectors, half),
+      step('finalizing', 1, sectors),
+      step('completed', 1, sectors),
+    ]);
+    const written: MediaState = {
+      ...m,
+      status: options.close ? 'complete' : 'appendable',
+      sessions: m.sessions + 1,
+      tracks: [
+        ...m.tracks,
+        {
+          number: m.tracks.length + 1,
+          session: m.sessions + 1,
+          start: startLba,
+          size: sectors,
+          mode: 'data',
+        },
+      ],
+      freeBlocks: m.freeBlocks - sectors,
+      nextWritableAddress: options.close ? null : startLba + sectors,
+    };
+    if (cancelled) {
+      this.media = { ...m, status: 'appendable', freeBlocks: m.freeBlocks - half };
+      const failure: OperationFailure = {
+        ...error('E_IMAPI_REQUEST_CANCELLED', 0xc0aa0002, 'The burn was cancelled.'),
+        lastWrittenLba: half > 0 ? startLba + half - 1 : null,
+        firstBadLba: null,
+        disc: this.media,
+      };
+      return { ok: false, error: failure };
+    }
+    if (!options.simulate) this.media = written;
+    const full = options.verify === 'full' && !options.simulate;
+    return {
+      ok: true,
+      value: {
+        startLba,
+        sectorCount: sectors,
+        lastWrittenLba: startLba + sectors - 1,
+        durationMs: 10_000,
+        verify: options.simulate ? 'none' : (options.verify ?? 'none'),
+        sha256: full && blob ? await sha256Hex(blob) : null,
+        simulated: options.simulate ?? false,
+        writeType: options.writeType ?? 'incremental',
+        speedKBps: options.speedKBps ?? null,
+        closed: options.close ?? false,
+        disc: this.media,
+      },
+    };
   }
 
   virtualState() {

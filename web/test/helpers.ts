@@ -58,3 +58,16 @@ export function nextEvent<E extends Event>(target: EventTarget, type: string): P
     target.addEventListener(type, (e) => resolve(e as E), { once: true }),
   );
 }
+
+/** The text of one element in `host`'s shadow root, whitespace collapsed and trimmed. */
+export function textAt(host: Element, selector: string): string {
+  return ($(host, selector).textContent ?? '').replace(/\s+/g, ' ').trim();
+}
+
+/** Chooses `file` in a file input, as a person picking it would (a change event). */
+export function chooseFile(input: HTMLInputElement, file: File): void {
+  const dt = new DataTransfer();
+  dt.items.add(file);
+  input.files = dt.files;
+  input.dispatchEvent(new Event('change'));
+}

@@ -3,6 +3,7 @@ import type {
   ErrorValue,
   LockState,
   MediaState,
+  OperationFailure,
   ProfileInfo,
   RecorderInfo,
   RecorderSummary,
@@ -202,3 +203,74 @@ export function traceEntry(seq: number, overrides: Partial<TraceEntry> = {}): Tr
     ...overrides,
   };
 }
+
+export const cdRw: ProfileInfo = { code: 0x0a, name: 'CD-RW', current: true };
+export const cdR: ProfileInfo = { code: 0x09, name: 'CD-R', current: true };
+
+/** A CD-RW with one closed session: erasable, nothing more can be written. */
+export const usedCdRw: MediaState = {
+  present: true,
+  trayOpen: false,
+  profile: cdRw,
+  physicalType: 'IMAPI_MEDIA_TYPE_CDRW',
+  status: 'complete',
+  erasable: true,
+  sessions: 1,
+  tracks: [{ number: 1, session: 1, start: 0, size: 5_000, mode: 'data' }],
+  blockSize: 2048,
+  capacityBlocks: 359_847,
+  freeBlocks: 0,
+  nextWritableAddress: null,
+};
+
+export const blankCdRw: MediaState = {
+  ...usedCdRw,
+  status: 'blank',
+  sessions: 0,
+  tracks: [],
+  freeBlocks: 359_847,
+  nextWritableAddress: 0,
+};
+
+export const blankCdR: MediaState = {
+  ...blankCdRw,
+  profile: cdR,
+  physicalType: 'IMAPI_MEDIA_TYPE_CDR',
+  erasable: false,
+};
+
+/** A formatted DVD+RW holding data: random-writable, overwritten in place from LBA 0. */
+export const usedDvdPlusRw: MediaState = {
+  present: true,
+  trayOpen: false,
+  profile: { code: 0x1a, name: 'DVD+RW', current: true },
+  physicalType: 'IMAPI_MEDIA_TYPE_DVDPLUSRW',
+  status: 'complete',
+  erasable: false,
+  sessions: 1,
+  tracks: [{ number: 1, session: 1, start: 0, size: 2_295_104, mode: 'data' }],
+  blockSize: 2048,
+  capacityBlocks: 2_295_104,
+  freeBlocks: 0,
+  nextWritableAddress: null,
+};
+
+/** sampleInfo with other capabilities (write speeds, test write). */
+export function infoWith(
+  capabilities: Partial<RecorderInfo['capabilities']>,
+  summary: RecorderSummary = virtualSummary,
+): RecorderInfo {
+  const info = sampleInfo(summary);
+  return { ...info, capabilities: { ...info.capabilities, ...capabilities } };
+}
+
+/** A burn that failed verification, as the worker reports it. */
+export const verificationFailure: OperationFailure = {
+  hresult: 0xc0aa0007 | 0,
+  name: 'E_IMAPI_BURN_VERIFICATION_FAILED',
+  message: 'Verification failed at LBA 1234: the sector read back differs from the image.',
+  sense: null,
+  lastWrittenLba: 5_859,
+  firstBadLba: 1_234,
+  disc: { ...blankDvd, status: 'appendable', sessions: 1, freeBlocks: 2_272_860 },
+};

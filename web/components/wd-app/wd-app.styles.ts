@@ -52,8 +52,10 @@ export const styles = [
       grid-template-columns: minmax(0, 1fr);
       align-items: start;
     }
+    /* minmax(0, 1fr): a wide table (a disc's tracks) scrolls in its panel instead of widening the page. */
     .column {
       display: grid;
+      grid-template-columns: minmax(0, 1fr);
       gap: 0.75rem;
       align-content: start;
       min-width: 0;
@@ -72,6 +74,23 @@ export const styles = [
     .image {
       background: var(--wd-accent-soft);
       border: 1px solid var(--wd-accent);
+    }
+    .image .row {
+      justify-content: space-between;
+    }
+    .drop-hint {
+      position: fixed;
+      inset: 0.75rem;
+      display: grid;
+      place-items: center;
+      border: 3px dashed var(--wd-accent);
+      border-radius: var(--wd-radius);
+      background: color-mix(in srgb, var(--wd-accent-soft) 85%, transparent);
+      color: var(--wd-fg);
+      font-size: 1.3rem;
+      font-weight: 700;
+      pointer-events: none;
+      z-index: 10;
     }
     footer {
       font-size: 0.88rem;

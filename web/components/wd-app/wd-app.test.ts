@@ -3,8 +3,18 @@ import { emulateMedia } from '@web/test-runner-commands';
 import * as Comlink from 'comlink';
 import type { UsbLike } from '../../controllers/usb.ts';
 import { FakeApi } from '../../test/fake-api.ts';
-import { $, $$, button, textOf, waitForText } from '../../test/helpers.ts';
-import { blankDvd, dataCd, traceEntry, usbSummary } from '../../test/samples.ts';
+import type { BurnSource } from '../../../worker/api.ts';
+import { $, $$, button, chooseFile, textAt, textOf, waitForText } from '../../test/helpers.ts';
+import {
+  blankCdR,
+  blankDvd,
+  dataCd,
+  infoWith,
+  traceEntry,
+  usbSummary,
+  usedCdRw,
+  verificationFailure,
+} from '../../test/samples.ts';
 import './wd-app.ts';
 import type { WdApp } from './wd-app.ts';
 
@@ -178,22 +188,15 @@ describe('wd-app', () => {
     button(progress, 'Cancel').click();
     await waitUntil(() => api.called('cancelOperation').length === 1);
     expect(api.called('cancelOperation')).to.deep.equal([['virtual']]);
-    await waitForText(el, 'Cancelling…');
+    // Nothing runs in this session (another tab's events, say): the worker's refusal shows.
+    await waitForText(progress, 'No erase or burn is running on this recorder.');
 
-    api.failures.cancelOperation = {
-      hresult: 0xc0aa0002 | 0,
-      name: 'E_IMAPI_REQUEST_CANCELLED',
-      message: 'Nothing to cancel.',
-      sense: null,
-    };
     api.emit({
       type: 'progress',
       recorderId: 'virtual',
       progress: { action: 'writing', fraction: 0.1, elapsedMs: 1000, remainingMs: 9000 },
     });
-    await waitForText(progress, 'writing');
-    button(progress, 'Cancel').click();
-    await waitForText(progress, 'Nothing to cancel.');
+    await waitForText(progress, 'Writing');
   });
 
   it('explains SecurityError and then NetworkError from "Connect a USB drive", never a stack', async () => {
@@ -269,6 +272,208 @@ describe('wd-app', () => {
     const el = await renderApp(api);
     el.openedFiles = [{ name: 'backup.iso', size: 700_000_000 }];
     await waitForText(el, 'Opened disc image backup.iso (700 MB)');
+    expect(el.dialog).to.equal(null);
+  });
+
+  it('opens the burn dialog with an .iso the installed app was opened with (file_handlers)', async () => {
+    const api = new FakeApi();
+    api.media = blankCdR;
+    const el = await renderApp(api);
+    const file = new File([new Uint8Array(4096)], 'launched.iso');
+    el.openedFiles = [{ name: file.name, size: file.size, file }];
+    const dialog = panel(el, 'wd-burn-dialog');
+    await waitUntil(() => $<HTMLDialogElement>(dialog, 'dialog').open, 'the dialog did not open');
+    expect(textAt(dialog, '[data-testid=image-name]')).to.equal('launched.iso');
+    button(dialog, 'Cancel').click();
+    await waitUntil(() => !$<HTMLDialogElement>(dialog, 'dialog').open);
+    // The banner offers it again.
+    $(el, 'button[aria-label="Burn launched.iso…"]').click();
+    await waitUntil(() => $<HTMLDialogElement>(dialog, 'dialog').open);
+  });
+
+  it('opens the burn dialog with a file dropped anywhere on the app', async () => {
+    const api = new FakeApi();
+    api.media = blankCdR;
+    const el = await renderApp(api);
+    const dt = new DataTransfer();
+    dt.items.add(new File([new Uint8Array(2048)], 'dropped.iso'));
+    const init = { dataTransfer: dt, bubbles: true, composed: true, cancelable: true };
+    const target = $(panel(el, 'wd-media-panel'), 'h2');
+    target.dispatchEvent(new DragEvent('dragenter', init));
+    await el.updateComplete;
+    expect(el.shadowRoot!.querySelector('.drop-hint')).not.to.equal(null);
+    const over = new DragEvent('dragover', init);
+    target.dispatchEvent(over);
+    expect(over.defaultPrevented).to.equal(true);
+    const drop = new DragEvent('drop', init);
+    target.dispatchEvent(drop);
+    expect(drop.defaultPrevented).to.equal(true);
+    await el.updateComplete;
+    expect(el.shadowRoot!.querySelector('.drop-hint')).to.equal(null);
+    const dialog = panel(el, 'wd-burn-dialog');
+    await waitUntil(() => $<HTMLDialogElement>(dialog, 'dialog').open);
+    expect(textAt(dialog, '[data-testid=image-name]')).to.equal('dropped.iso');
+    expect(textAt(dialog, '[data-testid=fit]')).to.equal('Fits: 1 of 359,847 free sectors.');
+  });
+
+  it('burns a picked image with full verification: progress, buttons waiting, the SHA-256, fresh media', async () => {
+    const api = new FakeApi();
+    api.media = blankCdR;
+    api.info = { virtual: infoWith({ testWrite: true, writeSpeedsKBps: [8467] }) };
+    api.hold = true;
+    const el = await renderApp(api);
+    const media = panel(el, 'wd-media-panel');
+    await waitForText(media, 'CD-R, blank.');
+    button(media, 'Burn an image…').click();
+    const dialog = panel(el, 'wd-burn-dialog');
+    await waitUntil(() => $<HTMLDialogElement>(dialog, 'dialog').open);
+    expect(textAt(dialog, '[data-testid=burn-drive]')).to.equal(
+      'Virtual recorder (WEBDISC Virtual DVD-RW)',
+    );
+    const bytes = Uint8Array.from({ length: 5 * 2048 + 100 }, (_, i) => (i * 7) % 251);
+    const file = new File([bytes], 'backup.iso');
+    chooseFile($<HTMLInputElement>(dialog, 'input[type=file]'), file);
+    await dialog.updateComplete;
+    $<HTMLInputElement>(dialog, 'input[name=verify][value=full]').click();
+    await dialog.updateComplete;
+    button(dialog, 'Review…').click();
+    await dialog.updateComplete;
+    button(dialog, 'Burn').click();
+
+    await waitUntil(() => api.running, 'the burn did not start');
+    await waitUntil(() => !$<HTMLDialogElement>(dialog, 'dialog').open);
+    const [id, source, options] = api.called('burnImage')[0]!;
+    expect(id).to.equal('virtual');
+    // The File itself goes to the worker (it structured-clones without copying the bytes).
+    expect((source as BurnSource).kind).to.equal('blob');
+    expect((source as { blob: Blob }).blob).to.equal(file);
+    expect(options).to.deep.equal({
+      clientName: 'webdisc',
+      verify: 'full',
+      close: false,
+      writeType: 'tao',
+    });
+
+    const progress = panel(el, 'wd-progress');
+    await waitForText(progress, 'Writing');
+    expect(textAt(progress, '[data-testid=operation-title]')).to.equal(
+      'Burning backup.iso (10.3 KB) to the CD-R',
+    );
+    expect(progress.shadowRoot!.activeElement?.id).to.equal('h');
+    const tray = panel(el, 'wd-tray-controls');
+    expect(button(tray, 'Eject').disabled).to.equal(true);
+    // The burn holds the lock with its client name; Release waits until it ends.
+    const lock = panel(el, 'wd-lock-panel');
+    await waitForText(lock, 'webdisc (this tab)');
+    expect(button(lock, 'Release').disabled).to.equal(true);
+    expect(button(media, 'Burn an image…').disabled).to.equal(true);
+    expect(button(media, 'Erase…').disabled).to.equal(true);
+    await expect(el).to.be.accessible();
+
+    const reads = api.called('getMedia').length;
+    api.finish();
+    await waitForText(progress, 'Burn completed');
+    const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+    const sha = Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
+    expect(textAt(progress, '[data-testid=result-sha256]')).to.equal(sha);
+    expect(textAt(progress, '[data-testid=result-sectors]')).to.equal(
+      '6 sectors (12.3 KB), LBA 0 to 5',
+    );
+    await waitUntil(() => api.called('getMedia').length > reads, 'media was not read again');
+    await waitForText(media, 'CD-R, appendable');
+    await waitForText(lock, 'nobody');
+    expect(api.called('getLockState').length).to.be.greaterThan(1);
+    expect(button(tray, 'Eject').disabled).to.equal(false);
+    expect(button(media, 'Burn an image…').disabled).to.equal(false);
+    await waitForText(el, 'Burn of backup.iso completed: 6 sectors, verified (SHA-256 matches).');
+    await expect(el).to.be.accessible();
+
+    button(progress, 'Dismiss').click();
+    await waitForText(progress, 'No operation is running.');
+  });
+
+  it('cancels a running burn: E_IMAPI_REQUEST_CANCELLED, where it stopped, the disc left', async () => {
+    const api = new FakeApi();
+    api.media = blankCdR;
+    api.hold = true;
+    const el = await renderApp(api);
+    await waitForText(panel(el, 'wd-media-panel'), 'CD-R, blank.');
+    el.openBurnDialog(new File([new Uint8Array(100 * 2048)], 'big.iso'));
+    const dialog = panel(el, 'wd-burn-dialog');
+    await waitUntil(() => $<HTMLDialogElement>(dialog, 'dialog').open);
+    button(dialog, 'Review…').click();
+    await dialog.updateComplete;
+    button(dialog, 'Burn').click();
+    const progress = panel(el, 'wd-progress');
+    await waitForText(progress, 'Writing');
+    expect(textAt(progress, '[data-testid=progress-lbas]')).to.equal('0 to 99; last written 49');
+    button(progress, 'Cancel').click();
+    await waitForText(progress, 'Burn cancelled');
+    expect(textOf(progress)).to.contain('E_IMAPI_REQUEST_CANCELLED');
+    expect(textOf(progress)).to.contain('0xC0AA0002');
+    expect(textAt(progress, '[data-testid=result-last-lba]')).to.equal('49');
+    expect(textAt(progress, '[data-testid=result-disc]')).to.contain('CD-R, appendable');
+    await waitForText(el, 'Burn cancelled.');
+    // A progress event that arrives after the result does not bring the live view back.
+    api.emit({
+      type: 'progress',
+      recorderId: 'virtual',
+      progress: { action: 'writing', fraction: 0.6, elapsedMs: 1, remainingMs: 1 },
+    });
+    await el.updateComplete;
+    expect(progress.shadowRoot!.querySelector('progress')).to.equal(null);
+    await expect(el).to.be.accessible();
+  });
+
+  it('shows a failed verification with the first bad LBA the worker reported', async () => {
+    const api = new FakeApi();
+    api.media = blankDvd;
+    api.failures.burnImage = verificationFailure;
+    const el = await renderApp(api);
+    el.openBurnDialog(new File([new Uint8Array(2048)], 'bad.iso'));
+    const dialog = panel(el, 'wd-burn-dialog');
+    await waitUntil(() => $<HTMLDialogElement>(dialog, 'dialog').open);
+    button(dialog, 'Review…').click();
+    await dialog.updateComplete;
+    button(dialog, 'Burn').click();
+    const progress = panel(el, 'wd-progress');
+    await waitForText(progress, 'Burn failed');
+    expect(textAt(progress, '[data-testid=result-bad-lba]')).to.equal('1,234');
+    expect(textAt(progress, '[data-testid=result-last-lba]')).to.equal('5,859');
+    await waitForText(el, 'Burn failed: E_IMAPI_BURN_VERIFICATION_FAILED.');
+  });
+
+  it('erases a CD-RW after confirmation, and refuses a CD-R up front without calling the worker', async () => {
+    const api = new FakeApi();
+    api.media = usedCdRw;
+    const el = await renderApp(api);
+    const media = panel(el, 'wd-media-panel');
+    await waitForText(media, 'CD-RW, complete');
+    button(media, 'Erase…').click();
+    const dialog = panel(el, 'wd-erase-dialog');
+    await waitUntil(() => $<HTMLDialogElement>(dialog, 'dialog').open);
+    expect(textAt(dialog, '[data-testid=erase-medium]')).to.equal('CD-RW, complete (closed)');
+    await expect(el).to.be.accessible();
+    button(dialog, 'Erase disc').click();
+    const progress = panel(el, 'wd-progress');
+    await waitForText(progress, 'Erase completed');
+    expect(api.called('eraseMedia')).to.deep.equal([
+      ['virtual', { clientName: 'webdisc', full: false }],
+    ]);
+    await waitForText(media, 'CD-RW, blank.');
+    expect(textAt(progress, '[data-testid=result-disc]')).to.equal(
+      'CD-RW, blank; 0 sessions; 737 MB free',
+    );
+
+    api.media = blankCdR;
+    api.emit({ type: 'media', recorderId: 'virtual', media: blankCdR });
+    await waitForText(media, 'CD-R, blank.');
+    button(media, 'Erase…').click();
+    await waitUntil(() => $<HTMLDialogElement>(dialog, 'dialog').open);
+    expect(textAt(dialog, '[data-testid=erase-refusal]')).to.contain('A CD-R cannot be erased');
+    button(dialog, 'Close').click();
+    await waitUntil(() => !$<HTMLDialogElement>(dialog, 'dialog').open);
+    expect(api.called('eraseMedia')).to.have.length(1);
   });
 
   it('is accessible in light and dark, with a disc and tracks loaded', async () => {

@@ -1,5 +1,6 @@
 import { LitElement, html, nothing, svg, type PropertyValues } from 'lit';
 import type { ErrorValue, RecorderEvent, SelfTestResult } from '../../../worker/api.ts';
+import { FileDropController } from '../../controllers/file-drop.ts';
 import { ActionArea, RecordersController } from '../../controllers/recorders.ts';
 import { TraceBufferController } from '../../controllers/trace-buffer.ts';
 import { UsbController, defaultUsb, type UsbLike } from '../../controllers/usb.ts';
@@ -7,13 +8,19 @@ import { WorkerEventsController } from '../../controllers/worker-events.ts';
 import type { UiApi } from '../../lib/api.ts';
 import { toErrorValue } from '../../lib/errors.ts';
 import {
+  DialogName,
   RecorderAction,
   WdAcquireEvent,
+  WdBurnEvent,
   WdCancelEvent,
+  WdClearResultEvent,
   WdClearTraceEvent,
+  WdCloseDialogEvent,
   WdConnectUsbEvent,
   WdDismissEvent,
+  WdEraseEvent,
   WdInsertMediaEvent,
+  WdOpenDialogEvent,
   WdRecorderActionEvent,
   WdReloadEvent,
   WdSelectDriveEvent,
@@ -21,8 +28,10 @@ import {
 } from '../../lib/events.ts';
 import { formatBytes } from '../../lib/format.ts';
 import { usbProblemOf, type UsbProblem } from '../../lib/usb-problems.ts';
+import '../wd-burn-dialog/wd-burn-dialog.ts';
 import '../wd-drive-list/wd-drive-list.ts';
 import '../wd-drive-panel/wd-drive-panel.ts';
+import '../wd-erase-dialog/wd-erase-dialog.ts';
 import '../wd-lock-panel/wd-lock-panel.ts';
 import '../wd-media-panel/wd-media-panel.ts';
 import '../wd-progress/wd-progress.ts';
@@ -39,6 +48,8 @@ export type AppSource = Pick<UiApi, 'selfTest'> & Partial<UiApi>;
 export interface OpenedFile {
   readonly name: string;
   readonly size: number;
+  /** The file itself, for the burn dialog. */
+  readonly file?: File;
 }
 
 const logo = svg`<svg viewBox="0 0 64 64" width="36" height="36" aria-hidden="true" focusable="false">
@@ -66,6 +77,8 @@ export class WdApp extends LitElement {
     reloading: { state: true },
     usbProblem: { state: true },
     openedFiles: { attribute: false },
+    dialog: { state: true },
+    burnFile: { state: true },
   };
 
   /** Injected by main.ts (the Comlink proxy) or by tests (a fake). */
@@ -80,6 +93,10 @@ export class WdApp extends LitElement {
   /** Why the last USB connect failed, when it is a case people can fix. */
   declare usbProblem: UsbProblem | null;
   declare openedFiles: readonly OpenedFile[];
+  /** The erase or burn dialog that is open, if any. */
+  declare dialog: DialogName | null;
+  /** The image handed to the burn dialog: dropped on the app or opened with it. */
+  declare burnFile: File | null;
   /** Activates the waiting service worker and reloads (set by main.ts). */
   updateServiceWorker: ((reload?: boolean) => Promise<void>) | undefined;
   /** navigator.usb, or a fake in tests. */
@@ -97,6 +114,7 @@ export class WdApp extends LitElement {
     () => this.usb,
     () => void this.recorders.refreshUsb(),
   );
+  readonly drop = new FileDropController(this, (file) => this.openBurnDialog(file));
   #started: AppSource | undefined;
 
   constructor() {
@@ -109,6 +127,8 @@ export class WdApp extends LitElement {
     this.reloading = false;
     this.usbProblem = null;
     this.openedFiles = [];
+    this.dialog = null;
+    this.burnFile = null;
     this.updateServiceWorker = undefined;
     this.#listen();
   }
@@ -124,6 +144,19 @@ export class WdApp extends LitElement {
       this.#started = this.source;
       void this.#start();
     }
+    // An .iso the installed app was opened with (file_handlers): straight to the burn dialog.
+    if (changed.has('openedFiles')) {
+      const before = (changed.get('openedFiles') as readonly OpenedFile[] | undefined) ?? [];
+      const added = this.openedFiles.filter((f) => !before.includes(f) && f.file);
+      const last = added.at(-1)?.file;
+      if (last) this.openBurnDialog(last);
+    }
+  }
+
+  /** Opens the burn dialog, with `file` as its image when given. */
+  openBurnDialog(file?: File): void {
+    if (file) this.burnFile = file;
+    this.dialog = DialogName.Burn;
   }
 
   async #start(): Promise<void> {
@@ -178,6 +211,21 @@ export class WdApp extends LitElement {
       }
     });
     this.addEventListener(WdCancelEvent.type, (e) => void r.cancel(e.recorderId));
+    this.addEventListener(WdOpenDialogEvent.type, (e) => {
+      if (e.recorderId === r.selectedId) this.dialog = e.dialog;
+    });
+    this.addEventListener(WdCloseDialogEvent.type, (e) => {
+      if (this.dialog === e.dialog) this.dialog = null;
+    });
+    this.addEventListener(WdEraseEvent.type, (e) => {
+      this.dialog = null;
+      void this.#operate(r.erase(e.recorderId, e.options));
+    });
+    this.addEventListener(WdBurnEvent.type, (e) => {
+      this.dialog = null;
+      void this.#operate(r.burn(e.recorderId, e.file, e.options));
+    });
+    this.addEventListener(WdClearResultEvent.type, (e) => r.clearResult(e.recorderId));
     this.addEventListener(WdClearTraceEvent.type, () => this.trace.clear());
     this.addEventListener(WdReloadEvent.type, () => void this.#reload());
     this.addEventListener(WdDismissEvent.type, (e) => {
@@ -186,6 +234,22 @@ export class WdApp extends LitElement {
         this.needRefresh = false;
       else this.usbProblem = null;
     });
+  }
+
+  /**
+   * After a dialog hands over its operation: focus the progress panel (the
+   * button that opened the dialog is disabled while the operation runs, so
+   * focus would otherwise fall back to the page) and bring it into view.
+   */
+  async #operate(running: Promise<void>): Promise<void> {
+    await this.updateComplete;
+    const progress = this.renderRoot.querySelector('wd-progress');
+    if (progress) {
+      await progress.updateComplete;
+      progress.focusHeading();
+      progress.scrollIntoView({ block: 'nearest' });
+    }
+    await running;
   }
 
   async #reload(): Promise<void> {
@@ -268,6 +332,16 @@ export class WdApp extends LitElement {
     return lines;
   }
 
+  /** "ASUS SDRW-08U9M-U", with the drive's own INQUIRY identity when it says more. */
+  #driveName(): string {
+    const r = this.recorders;
+    const name = r.selected.name;
+    const id = r.info().value?.identity;
+    if (!id) return name;
+    const inquiry = `${id.vendor} ${id.product}`.trim();
+    return name.toLowerCase().includes(id.product.toLowerCase()) ? name : `${name} (${inquiry})`;
+  }
+
   override render() {
     const r = this.recorders;
     const id = r.selectedId;
@@ -283,6 +357,8 @@ export class WdApp extends LitElement {
       (r.selected.kind === 'virtual' ? r.virtual.error : null);
     const trayOpen =
       media.value?.trayOpen ?? (r.selected.kind === 'virtual' ? (virtual?.trayOpen ?? null) : null);
+    const busy = r.busy();
+    const driveName = this.#driveName();
     return html`
       <div class="wrap">
         <header>
@@ -296,9 +372,22 @@ export class WdApp extends LitElement {
             ? html`<section class="panel image" aria-label="Opened disc images">
                 ${this.openedFiles.map(
                   (f) =>
-                    html`<p>
-                      Opened disc image <strong>${f.name}</strong> (${formatBytes(f.size)}). Writing
-                      images to a disc comes in a later version.
+                    html`<p class="row">
+                      <span
+                        >Opened disc image
+                        <strong>${f.name}</strong> (${formatBytes(f.size)}).</span
+                      >
+                      ${
+                        f.file
+                          ? html`<button
+                              type="button"
+                              @click=${() => this.openBurnDialog(f.file)}
+                              aria-label="Burn ${f.name}…"
+                            >
+                              Burn…
+                            </button>`
+                          : nothing
+                      }
                     </p>`,
                 )}
               </section>`
@@ -327,6 +416,7 @@ export class WdApp extends LitElement {
               ?acquiring=${r.pending.has('acquire')}
               ?releasing=${r.pending.has('release')}
               ?unlocking=${r.pending.has('unlock-tray')}
+              ?busy=${busy}
             ></wd-lock-panel>
             <wd-tray-controls
               recorder-id=${id}
@@ -336,16 +426,20 @@ export class WdApp extends LitElement {
               ?ejecting=${r.pending.has('eject')}
               ?closing=${r.pending.has('close-tray')}
               ?eject-requested=${r.ejectRequested()}
+              ?busy=${busy}
             ></wd-tray-controls>
           </div>
           <div class="column">
             <wd-progress
               recorder-id=${id}
               .progress=${r.progress()}
+              .operation=${r.operation()}
               ?cancelling=${r.pending.has('cancel')}
               .error=${r.error(ActionArea.Progress)}
             ></wd-progress>
             <wd-media-panel
+              recorder-id=${id}
+              ?busy=${busy}
               .media=${media.value}
               ?loading=${media.loading}
               .error=${media.error}
@@ -396,6 +490,29 @@ export class WdApp extends LitElement {
           ${this.offlineReady ? html`<p data-testid="offline-ready">Works offline.</p>` : nothing}
         </footer>
       </div>
+      <wd-erase-dialog
+        ?open=${this.dialog === DialogName.Erase}
+        recorder-id=${id}
+        drive-name=${driveName}
+        .media=${media.value}
+        .lock=${lock.value}
+        ?busy=${busy}
+      ></wd-erase-dialog>
+      <wd-burn-dialog
+        ?open=${this.dialog === DialogName.Burn}
+        recorder-id=${id}
+        drive-name=${driveName}
+        .media=${media.value}
+        .info=${info.value}
+        .lock=${lock.value}
+        .file=${this.burnFile}
+        ?busy=${busy}
+      ></wd-burn-dialog>
+      ${
+        this.drop.dragging
+          ? html`<div class="drop-hint" aria-hidden="true">Drop a disc image to burn it</div>`
+          : nothing
+      }
     `;
   }
 }

@@ -22,6 +22,7 @@ export class WdLockPanel extends LitElement {
     unlocking: { type: Boolean },
     clientName: { attribute: 'client-name' },
     force: { type: Boolean },
+    busy: { type: Boolean },
     touched: { state: true },
   };
 
@@ -33,6 +34,11 @@ export class WdLockPanel extends LitElement {
   declare unlocking: boolean;
   declare clientName: string;
   declare force: boolean;
+  /**
+   * An erase or burn runs and holds the lock: Release waits, or it would
+   * hand the drive to another session in the middle of the operation.
+   */
+  declare busy: boolean;
   /** Show the name's problem only once the person has typed or tried to acquire. */
   declare touched: boolean;
 
@@ -46,6 +52,7 @@ export class WdLockPanel extends LitElement {
     this.unlocking = false;
     this.clientName = 'webdisc';
     this.force = false;
+    this.busy = false;
     this.touched = false;
   }
 
@@ -171,7 +178,7 @@ export class WdLockPanel extends LitElement {
             </button>
             <button
               type="button"
-              ?disabled=${this.releasing || !lock || lock.count === 0}
+              ?disabled=${this.releasing || this.busy || !lock || lock.count === 0}
               @click=${() => this.#action(RecorderAction.Release)}
             >
               ${this.releasing ? 'Releasing…' : 'Release'}

@@ -1,5 +1,6 @@
 import { expect, fixture, html } from '@open-wc/testing';
-import { $, $$, textOf } from '../../test/helpers.ts';
+import { WdOpenDialogEvent } from '../../lib/events.ts';
+import { $, $$, button, nextEvent, textAt, textOf } from '../../test/helpers.ts';
 import { blankDvd, dataCd, mediumNotPresent, noDisc } from '../../test/samples.ts';
 import './wd-media-panel.ts';
 import { mediaTypeName, type WdMediaPanel } from './wd-media-panel.ts';
@@ -58,5 +59,33 @@ describe('wd-media-panel', () => {
     expect(mediaTypeName('IMAPI_MEDIA_TYPE_BDRE')).to.equal('BD-RE');
     expect(mediaTypeName('IMAPI_MEDIA_TYPE_FUTURE')).to.equal('FUTURE');
     expect(mediaTypeName('IMAPI_MEDIA_TYPE_UNKNOWN')).to.equal('unknown');
+  });
+
+  it('asks for the burn and erase dialogs, and waits while an operation runs or no disc is in', async () => {
+    const el = await fixture<WdMediaPanel>(
+      html`<wd-media-panel recorder-id="virtual" .media=${blankDvd}></wd-media-panel>`,
+    );
+    const burn = nextEvent<WdOpenDialogEvent>(el, WdOpenDialogEvent.type);
+    button(el, 'Burn an image…').click();
+    expect(await burn).to.include({ recorderId: 'virtual', dialog: 'burn' });
+    const erase = nextEvent<WdOpenDialogEvent>(el, WdOpenDialogEvent.type);
+    button(el, 'Erase…').click();
+    expect(await erase).to.include({ recorderId: 'virtual', dialog: 'erase' });
+    await expect(el).to.be.accessible();
+
+    el.busy = true;
+    await el.updateComplete;
+    expect(button(el, 'Burn an image…').disabled).to.equal(true);
+    expect(button(el, 'Erase…').disabled).to.equal(true);
+    expect(textAt(el, '[data-testid=actions-help]')).to.equal(
+      'An erase or burn is running; see Progress.',
+    );
+
+    el.busy = false;
+    el.media = noDisc;
+    await el.updateComplete;
+    expect(button(el, 'Erase…').disabled).to.equal(true);
+    expect(textAt(el, '[data-testid=actions-help]')).to.equal('Insert a disc to burn or erase it.');
+    await expect(el).to.be.accessible();
   });
 });

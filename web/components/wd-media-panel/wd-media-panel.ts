@@ -1,65 +1,42 @@
 import { LitElement, html, nothing } from 'lit';
-import type { DiscStatus, ErrorValue, MediaState } from '../../../worker/api.ts';
+import type { ErrorValue, MediaState } from '../../../worker/api.ts';
+import { DialogName, WdOpenDialogEvent } from '../../lib/events.ts';
 import { formatBytes } from '../../lib/format.ts';
+import { STATUS_WORDS, mediaTypeName } from '../../lib/media.ts';
 import '../wd-error-view/wd-error-view.ts';
 import { styles } from './wd-media-panel.styles.ts';
 
-const STATUS_WORDS: Record<DiscStatus, string> = {
-  none: 'no disc',
-  blank: 'blank',
-  appendable: 'appendable (open session)',
-  complete: 'complete (closed)',
-  'random-access': 'random access (rewritable, formatted)',
-};
-
-const MEDIA_TYPE_NAMES: Record<string, string> = {
-  UNKNOWN: 'unknown',
-  CDROM: 'CD-ROM',
-  CDR: 'CD-R',
-  CDRW: 'CD-RW',
-  DVDROM: 'DVD-ROM',
-  DVDRAM: 'DVD-RAM',
-  DVDPLUSR: 'DVD+R',
-  DVDPLUSRW: 'DVD+RW',
-  DVDPLUSR_DUALLAYER: 'DVD+R DL',
-  DVDPLUSRW_DUALLAYER: 'DVD+RW DL',
-  DVDDASHR: 'DVD-R',
-  DVDDASHRW: 'DVD-RW',
-  DVDDASHR_DUALLAYER: 'DVD-R DL',
-  DISK: 'random-access disc',
-  HDDVDROM: 'HD DVD-ROM',
-  HDDVDR: 'HD DVD-R',
-  HDDVDRAM: 'HD DVD-RAM',
-  BDROM: 'BD-ROM',
-  BDR: 'BD-R',
-  BDRE: 'BD-RE',
-};
-
-/** IMAPI_MEDIA_TYPE_DVDPLUSR -> DVD+R (IMAPI_MEDIA_PHYSICAL_TYPE names). */
-export function mediaTypeName(physicalType: string): string {
-  const t = physicalType.replace(/^IMAPI_MEDIA_TYPE_/, '');
-  return MEDIA_TYPE_NAMES[t] ?? (t || 'unknown');
-}
+/** Re-exported: the names live in lib/media.ts, shared with the erase and burn dialogs. */
+export { mediaTypeName };
 
 /**
  * The medium: type, status, sessions and tracks (TOC), capacity and free
  * space. The app feeds it from getMedia and from 'media' events, so it
- * changes live when a disc goes in or out.
+ * changes live when a disc goes in or out. "Burn an image…" and "Erase…"
+ * ask the shell for their dialogs (WdOpenDialogEvent); both wait while an
+ * erase or burn runs (`busy`).
  */
 export class WdMediaPanel extends LitElement {
   static override styles = styles;
   static override properties = {
+    recorderId: { attribute: 'recorder-id' },
     media: { attribute: false },
     loading: { type: Boolean },
     error: { attribute: false },
+    busy: { type: Boolean },
   };
 
+  declare recorderId: string;
   declare media: MediaState | null;
   declare loading: boolean;
   declare error: ErrorValue | null;
+  /** An erase or burn runs on this drive. */
+  declare busy: boolean;
 
   constructor() {
     super();
+    this.recorderId = '';
+    this.busy = false;
     this.media = null;
     this.loading = false;
     this.error = null;
@@ -79,9 +56,44 @@ export class WdMediaPanel extends LitElement {
           ${m ? this.#summary(m) : this.loading ? 'Reading the medium…' : 'Unknown.'}
         </p>
         <wd-error-view .error=${this.error} label="Could not read the medium"></wd-error-view>
-        ${m ? this.#details(m) : nothing}
+        ${this.#actions(m)} ${m ? this.#details(m) : nothing}
       </section>
     `;
+  }
+
+  #open(dialog: DialogName) {
+    this.dispatchEvent(new WdOpenDialogEvent(this.recorderId, dialog));
+  }
+
+  #actions(m: MediaState | null) {
+    if (!this.recorderId) return nothing;
+    const off = this.busy || !m?.present;
+    return html`<div class="row actions">
+        <button
+          class="primary"
+          ?disabled=${off}
+          aria-describedby="actions-help"
+          @click=${() => this.#open(DialogName.Burn)}
+        >
+          Burn an image…
+        </button>
+        <button
+          ?disabled=${off}
+          aria-describedby="actions-help"
+          @click=${() => this.#open(DialogName.Erase)}
+        >
+          Erase…
+        </button>
+      </div>
+      <p id="actions-help" class="help" data-testid="actions-help">
+        ${
+          this.busy
+            ? 'An erase or burn is running; see Progress.'
+            : m?.present
+              ? 'Both ask for confirmation before changing the disc.'
+              : 'Insert a disc to burn or erase it.'
+        }
+      </p>`;
   }
 
   #details(m: MediaState) {

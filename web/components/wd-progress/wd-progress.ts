@@ -1,15 +1,60 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
-import type { ErrorValue, ProgressInfo } from '../../../worker/api.ts';
+import type {
+  BurnReport,
+  EraseReport,
+  ErrorValue,
+  MediaState,
+  OperationFailure,
+  ProgressInfo,
+} from '../../../worker/api.ts';
 import { ClockController } from '../../controllers/clock.ts';
-import { WdCancelEvent } from '../../lib/events.ts';
-import { formatDuration } from '../../lib/format.ts';
+import { WdCancelEvent, WdClearResultEvent } from '../../lib/events.ts';
+import { formatBytes, formatDuration, formatMs } from '../../lib/format.ts';
+import { describeMedia, speedLabel } from '../../lib/media.ts';
+import {
+  E_IMAPI_REQUEST_CANCELLED,
+  actionWords,
+  operationNoun,
+  type BurnOperation,
+  type Operation,
+} from '../../lib/operations.ts';
 import '../wd-error-view/wd-error-view.ts';
 import { styles } from './wd-progress.styles.ts';
+
+const WRITE_TYPE_WORDS: Readonly<Record<BurnReport['writeType'], string>> = {
+  tao: 'track-at-once (TAO)',
+  sao: 'session-at-once (SAO)',
+  dao: 'disc-at-once (DAO)',
+  incremental: 'incremental',
+  random: 'random access (in place)',
+};
+
+const ERASE_METHOD_WORDS: Readonly<Record<EraseReport['method'], string>> = {
+  'blank-minimal': 'quick blank',
+  'blank-full': 'full blank',
+  format: 'format',
+};
+
+/** "CD-R, appendable (open session); 1 session; 699 MB free". */
+function discWords(d: MediaState): string {
+  if (!d.present) return describeMedia(d);
+  const sessions = `${d.sessions} session${d.sessions === 1 ? '' : 's'}`;
+  return `${describeMedia(d)}; ${sessions}; ${formatBytes(d.freeBlocks * d.blockSize)} free`;
+}
+
+const lba = (n: number) => n.toLocaleString('en-US');
+
+/** "850 ms", "4.20 s", then "1:05": a quick burn on the virtual drive is not "0:00". */
+const took = (ms: number) => (ms < 10_000 ? formatMs(ms) : formatDuration(ms));
 
 /**
  * Progress of a long operation (erase, burn), from 'progress' events: a
  * progress bar, the current action, elapsed and remaining time (kept moving
- * between events), and Cancel, which emits a WdCancelEvent.
+ * between events), the burn's sectors and drive buffer, and Cancel, which
+ * emits a WdCancelEvent. When the operation ends, its result: what was
+ * written and verified (the image's SHA-256) and the disc afterwards, or the
+ * error with the last written LBA, the first bad LBA and the state the disc
+ * was left in; Dismiss (WdClearResultEvent) puts it away.
  */
 export class WdProgress extends LitElement {
   static override styles = styles;
@@ -18,12 +63,15 @@ export class WdProgress extends LitElement {
     progress: { attribute: false },
     cancelling: { type: Boolean },
     error: { attribute: false },
+    operation: { attribute: false },
   };
 
   declare recorderId: string;
   declare progress: ProgressInfo | null;
   declare cancelling: boolean;
   declare error: ErrorValue | null;
+  /** The erase or burn this session runs or ran (the controller's record), or null. */
+  declare operation: Operation | null;
   readonly #clock = new ClockController(this);
   /** When the current `progress` arrived (performance.now()). */
   #receivedAt = 0;
@@ -34,41 +82,181 @@ export class WdProgress extends LitElement {
     this.progress = null;
     this.cancelling = false;
     this.error = null;
+    this.operation = null;
   }
 
   get done(): boolean {
     return this.progress?.fraction === 1;
   }
 
+  /** Progress is live: not finished, and the operation (when known) has not ended. */
+  get #live(): boolean {
+    return this.progress !== null && !this.done && (this.operation?.running ?? true);
+  }
+
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('progress')) {
-      this.#receivedAt = this.#clock.now();
-      this.#clock.running = this.progress !== null && !this.done;
-    }
+    if (changed.has('progress')) this.#receivedAt = this.#clock.now();
+    if (changed.has('progress') || changed.has('operation')) this.#clock.running = this.#live;
+  }
+
+  /** Moves focus to the panel's heading, so a screen reader follows an operation that starts. */
+  focusHeading(): void {
+    this.renderRoot.querySelector<HTMLElement>('#h')?.focus();
   }
 
   #cancel() {
     this.dispatchEvent(new WdCancelEvent(this.recorderId));
   }
 
+  #dismiss() {
+    this.dispatchEvent(new WdClearResultEvent(this.recorderId));
+  }
+
   override render() {
     const p = this.progress;
+    const op = this.operation;
+    const ended = op !== null && !op.running;
     return html`
       <section class="panel" aria-labelledby="h">
-        <h2 id="h">Progress</h2>
-        ${p ? this.#running(p) : html`<p class="muted">No operation is running.</p>`}
+        <h2 id="h" tabindex="-1">Progress</h2>
+        ${op ? html`<p class="title" data-testid="operation-title">${op.title}</p>` : nothing}
+        ${
+          ended
+            ? this.#result(op)
+            : p
+              ? this.#running(p)
+              : op
+                ? html`<p class="muted" role="status">Starting…</p>`
+                : html`<p class="muted">No operation is running.</p>`
+        }
         <wd-error-view .error=${this.error} label="Cancel"></wd-error-view>
       </section>
     `;
   }
 
-  /** What a burn adds (IDiscFormat2DataEventArgs): sectors written and the drive's buffer. */
+  #result(op: Operation) {
+    const r = op.result;
+    if (!r) return nothing;
+    return html`<div class=${r.ok ? 'result ok' : 'result failed'} data-testid="result">
+      ${r.ok ? this.#success(op) : this.#failure(op, r.error)}
+      <button type="button" @click=${this.#dismiss}>Dismiss</button>
+    </div>`;
+  }
+
+  #success(op: Operation) {
+    const noun = operationNoun(op);
+    if (op.kind === 'erase') {
+      const report = op.result?.ok ? op.result.value : null;
+      if (!report) return nothing;
+      return html`<p class="headline" role="status" data-testid="result-headline">
+          ${noun} completed
+        </p>
+        <dl class="facts">
+          <dt>Method</dt>
+          <dd>${ERASE_METHOD_WORDS[report.method]}</dd>
+          <dt>Took</dt>
+          <dd>${took(report.durationMs)}</dd>
+          <dt>Disc now</dt>
+          <dd data-testid="result-disc">${discWords(report.disc)}</dd>
+        </dl>`;
+    }
+    const report = op.result?.ok ? op.result.value : null;
+    if (!report) return nothing;
+    return html`<p class="headline" role="status" data-testid="result-headline">
+        ${noun} completed${report.simulated ? ': nothing was written' : ''}
+      </p>
+      <dl class="facts">
+        <dt>${report.simulated ? 'Rehearsed' : 'Written'}</dt>
+        <dd data-testid="result-sectors">
+          ${lba(report.sectorCount)} sectors
+          (${formatBytes(report.sectorCount * 2048)})${
+            report.lastWrittenLba !== null
+              ? `, LBA ${lba(report.startLba)} to ${lba(report.lastWrittenLba)}`
+              : ''
+          }
+        </dd>
+        <dt>Verified</dt>
+        <dd data-testid="result-verify">${this.#verifyWords(op, report)}</dd>
+        ${
+          report.sha256
+            ? html`<dt>SHA-256</dt>
+                <dd><code class="hash" data-testid="result-sha256">${report.sha256}</code></dd>`
+            : nothing
+        }
+        <dt>Write mode</dt>
+        <dd>${WRITE_TYPE_WORDS[report.writeType]}</dd>
+        <dt>Speed</dt>
+        <dd>
+          ${
+            report.speedKBps === null
+              ? "maximum (the drive's choice)"
+              : speedLabel(report.speedKBps, report.disc)
+          }
+        </dd>
+        <dt>Took</dt>
+        <dd>${took(report.durationMs)}</dd>
+        <dt>Disc now</dt>
+        <dd data-testid="result-disc">
+          ${discWords(report.disc)}${report.closed && !report.simulated ? ' (closed)' : ''}
+        </dd>
+      </dl>`;
+  }
+
+  #verifyWords(op: BurnOperation, report: BurnReport): string {
+    if (report.simulated) return 'no (test write)';
+    if (report.verify === 'full')
+      return report.sha256
+        ? 'every sector read back; the SHA-256 of the disc matches the image'
+        : 'every sector read back and compared';
+    if (report.verify === 'quick') return 'a sample of sectors read back and compared';
+    return op.options.verify === 'none' || op.options.verify === undefined ? 'no' : 'skipped';
+  }
+
+  #failure(op: Operation, error: OperationFailure) {
+    const cancelled = error.name === E_IMAPI_REQUEST_CANCELLED;
+    const noun = operationNoun(op);
+    const headline = cancelled ? `${noun} cancelled` : `${noun} failed`;
+    return html`<p class="headline" data-testid="result-headline">${headline}</p>
+      <wd-error-view .error=${error} label="Reason"></wd-error-view>
+      <dl class="facts">
+        ${
+          op.kind === 'burn'
+            ? html`<dt>Last written LBA</dt>
+                <dd data-testid="result-last-lba">
+                  ${error.lastWrittenLba === null ? 'none: nothing was written' : lba(error.lastWrittenLba)}
+                </dd>`
+            : nothing
+        }
+        ${
+          error.firstBadLba !== null
+            ? html`<dt>First bad LBA</dt>
+                <dd data-testid="result-bad-lba">${lba(error.firstBadLba)}</dd>`
+            : nothing
+        }
+        <dt>Disc left</dt>
+        <dd data-testid="result-disc">
+          ${error.disc ? discWords(error.disc) : 'unknown (see the Media panel)'}
+        </dd>
+      </dl>`;
+  }
+
+  /** What a burn adds (IDiscFormat2DataEventArgs): sectors written, LBAs and the drive's buffer. */
   #burnFacts(p: ProgressInfo) {
     const written =
       p.sectorCount !== undefined && p.lastWrittenLba !== undefined && p.lastWrittenLba !== null
         ? Math.max(0, p.lastWrittenLba - (p.startLba ?? 0) + 1)
         : null;
     return html`
+      ${
+        p.startLba !== undefined && p.sectorCount !== undefined
+          ? html`<dt>LBAs</dt>
+              <dd data-testid="progress-lbas">
+                ${lba(p.startLba)} to ${lba(p.startLba + Math.max(p.sectorCount, 1) - 1)}; last
+                written
+                ${p.lastWrittenLba === null || p.lastWrittenLba === undefined ? 'none yet' : lba(p.lastWrittenLba)}
+              </dd>`
+          : nothing
+      }
       ${
         written !== null && p.sectorCount !== undefined
           ? html`<dt>Sectors</dt>
@@ -87,7 +275,8 @@ export class WdProgress extends LitElement {
   }
 
   #running(p: ProgressInfo) {
-    const since = this.done ? 0 : Math.max(0, this.#clock.now() - this.#receivedAt);
+    const live = this.#live;
+    const since = live ? Math.max(0, this.#clock.now() - this.#receivedAt) : 0;
     const elapsed = p.elapsedMs + since;
     const remaining = this.done
       ? 0
@@ -98,7 +287,7 @@ export class WdProgress extends LitElement {
     return html`
       <div class="line">
         <p class="action" id="action" data-testid="progress-action">
-          ${p.action}${this.done ? ' — done' : ''}
+          ${actionWords(p.action)}${this.done ? ' — done' : ''}
         </p>
         <span class="percent" data-testid="progress-percent"
           >${percent === null ? 'working…' : `${percent}%`}</span
@@ -119,11 +308,15 @@ export class WdProgress extends LitElement {
         ${this.#burnFacts(p)}
       </dl>
       ${
-        this.done
-          ? nothing
-          : html`<button class="danger" ?disabled=${this.cancelling} @click=${this.#cancel}>
-              ${this.cancelling ? 'Cancelling…' : 'Cancel'}
+        live
+          ? html`<button
+              class="danger"
+              ?disabled=${this.cancelling || !!this.operation?.cancelRequested}
+              @click=${this.#cancel}
+            >
+              ${this.cancelling || this.operation?.cancelRequested ? 'Cancelling…' : 'Cancel'}
             </button>`
+          : nothing
       }
     `;
   }

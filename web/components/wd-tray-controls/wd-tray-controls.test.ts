@@ -55,4 +55,19 @@ describe('wd-tray-controls', () => {
     expect(textOf(el)).to.contain('Eject here to open it.');
     expect($(el, '[data-testid=tray-state]').textContent).to.equal('unknown');
   });
+
+  it('keeps the tray shut while an erase or burn runs', async () => {
+    const el = await fixture<WdTrayControls>(
+      html`<wd-tray-controls
+        recorder-id="virtual"
+        .trayOpen=${false}
+        .lock=${lockHeldBy('webdisc')}
+        busy
+      ></wd-tray-controls>`,
+    );
+    expect(button(el, 'Eject').disabled).to.equal(true);
+    expect(button(el, 'Close tray').disabled).to.equal(true);
+    expect($(el, '[data-testid=tray-busy]').textContent).to.contain('erase or burn is running');
+    await expect(el).to.be.accessible();
+  });
 });

@@ -21,6 +21,7 @@ export class WdTrayControls extends LitElement {
     ejecting: { type: Boolean },
     closing: { type: Boolean },
     ejectRequested: { type: Boolean, attribute: 'eject-requested' },
+    busy: { type: Boolean },
   };
 
   declare recorderId: string;
@@ -31,6 +32,8 @@ export class WdTrayControls extends LitElement {
   declare closing: boolean;
   /** The drive's own eject button was pressed while the tray was locked. */
   declare ejectRequested: boolean;
+  /** An erase or burn runs: the tray stays shut until it ends (the worker holds PREVENT meanwhile). */
+  declare busy: boolean;
 
   constructor() {
     super();
@@ -41,6 +44,7 @@ export class WdTrayControls extends LitElement {
     this.ejecting = false;
     this.closing = false;
     this.ejectRequested = false;
+    this.busy = false;
   }
 
   #action(action: RecorderAction) {
@@ -72,15 +76,22 @@ export class WdTrayControls extends LitElement {
               </p>`
             : nothing
         }
+        ${
+          this.busy
+            ? html`<p class="notice" data-testid="tray-busy">
+                An erase or burn is running; the tray stays closed until it ends.
+              </p>`
+            : nothing
+        }
         <div class="row">
           <button
-            ?disabled=${this.ejecting || !this.recorderId}
+            ?disabled=${this.ejecting || this.busy || !this.recorderId}
             @click=${() => this.#action(RecorderAction.Eject)}
           >
             ${this.ejecting ? 'Ejecting…' : 'Eject'}
           </button>
           <button
-            ?disabled=${this.closing || !this.recorderId}
+            ?disabled=${this.closing || this.busy || !this.recorderId}
             @click=${() => this.#action(RecorderAction.CloseTray)}
           >
             ${this.closing ? 'Closing…' : 'Close tray'}

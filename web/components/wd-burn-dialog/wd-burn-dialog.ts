@@ -1,0 +1,601 @@
+import { LitElement, html, nothing, type PropertyValues } from 'lit';
+import type {
+  BurnOptions,
+  LockState,
+  MediaState,
+  RecorderInfo,
+  VerifyMode,
+} from '../../../worker/api.ts';
+import { clientNameProblem } from '../../lib/client-name.ts';
+import {
+  clientNameField,
+  driveFacts,
+  heldElsewhere,
+  heldElsewhereNotice,
+} from '../../lib/dialog-parts.ts';
+import { DialogName, WdBurnEvent, WdCloseDialogEvent } from '../../lib/events.ts';
+import { formatBytes } from '../../lib/format.ts';
+import {
+  SECTOR_BYTES,
+  burnTarget,
+  eraseCheck,
+  mediaTypeName,
+  sectorsFor,
+  speedLabel,
+  theMedium,
+  type BurnTarget,
+} from '../../lib/media.ts';
+import { styles } from './wd-burn-dialog.styles.ts';
+
+/** "maximum" (no SET CD SPEED: the drive's fastest) or one of the drive's speeds in kB/s. */
+export type SpeedChoice = 'max' | number;
+
+const VERIFY_WORDS: Readonly<Record<VerifyMode, { label: string; help: string }>> = {
+  none: { label: 'None', help: 'Trust the drive.' },
+  quick: { label: 'Quick', help: 'Read back a sample of the sectors and compare them.' },
+  full: {
+    label: 'Full',
+    help: 'Read back every sector; the SHA-256 of the disc must equal the image’s.',
+  },
+};
+
+/** The image against the free space, in whole 2048-byte sectors. */
+export interface Fit {
+  readonly sectors: number;
+  readonly free: number;
+  readonly fits: boolean;
+}
+
+export function fitOf(file: File | null, target: BurnTarget): Fit | null {
+  if (!file || target.problem) return null;
+  const sectors = sectorsFor(file.size);
+  return { sectors, free: target.freeBlocks, fits: sectors > 0 && sectors <= target.freeBlocks };
+}
+
+/** The same disc in the same state (media events repeat it as fresh objects). */
+function sameMedium(a: MediaState | null, b: MediaState | null): boolean {
+  if (!a || !b) return a === b;
+  return (
+    a.present === b.present &&
+    a.physicalType === b.physicalType &&
+    a.status === b.status &&
+    a.freeBlocks === b.freeBlocks &&
+    a.nextWritableAddress === b.nextWritableAddress
+  );
+}
+
+/**
+ * Burn an image (IMAPI2's IDiscFormat2Data) as a modal dialog, in two steps.
+ * First: the drive and the medium (type, status, free space), the image
+ * (file input, or dropped here or on the app) with its size and whether it
+ * fits by exact sector arithmetic, and the options the drive and medium
+ * allow: verification, close or leave appendable, a write speed from the
+ * drive's list, test write, CD track- or session-at-once, the client name.
+ * Then a summary that says what will happen to the disc, and "Burn". The
+ * confirmed request is a WdBurnEvent carrying the File itself.
+ */
+export class WdBurnDialog extends LitElement {
+  static override styles = styles;
+  static override properties = {
+    open: { type: Boolean, reflect: true },
+    recorderId: { attribute: 'recorder-id' },
+    driveName: { attribute: 'drive-name' },
+    media: { attribute: false },
+    info: { attribute: false },
+    lock: { attribute: false },
+    busy: { type: Boolean },
+    file: { attribute: false },
+    clientName: { attribute: 'client-name' },
+    verify: { state: true },
+    close: { state: true },
+    speed: { state: true },
+    simulate: { state: true },
+    writeType: { state: true },
+    stage: { state: true },
+    touched: { state: true },
+    dragging: { state: true },
+  };
+
+  /** The shell opens and closes it; Escape and Cancel ask it to with a WdCloseDialogEvent. */
+  declare open: boolean;
+  declare recorderId: string;
+  declare driveName: string;
+  declare media: MediaState | null;
+  /** getInfo: the write speeds and whether the drive has test write. */
+  declare info: RecorderInfo | null;
+  declare lock: LockState | null;
+  /** An erase or burn already runs on this recorder. */
+  declare busy: boolean;
+  /** The image: set by the shell (a drop on the app, the launch queue) or picked here. */
+  declare file: File | null;
+  declare clientName: string;
+  declare verify: VerifyMode;
+  /** Close the disc (no more sessions) rather than leave it appendable. */
+  declare close: boolean;
+  declare speed: SpeedChoice;
+  declare simulate: boolean;
+  declare writeType: 'tao' | 'sao';
+  /** 'options' first, then 'confirm': nothing is written before the second step's Burn. */
+  declare stage: 'options' | 'confirm';
+  declare touched: boolean;
+  declare dragging: boolean;
+
+  constructor() {
+    super();
+    this.open = false;
+    this.recorderId = '';
+    this.driveName = '';
+    this.media = null;
+    this.info = null;
+    this.lock = null;
+    this.busy = false;
+    this.file = null;
+    this.clientName = 'webdisc';
+    this.verify = 'quick';
+    this.close = false;
+    this.speed = 'max';
+    this.simulate = false;
+    this.writeType = 'tao';
+    this.stage = 'options';
+    this.touched = false;
+    this.dragging = false;
+  }
+
+  get #dialog(): HTMLDialogElement | null {
+    return this.renderRoot.querySelector('dialog');
+  }
+
+  get target(): BurnTarget {
+    return burnTarget(this.media, this.info);
+  }
+
+  /** The options as burnImage takes them; choices the medium does not offer are left out. */
+  get options(): BurnOptions {
+    const t = this.target;
+    const speeds = this.info?.capabilities.writeSpeedsKBps ?? [];
+    const simulate = t.testWrite && this.simulate;
+    return {
+      clientName: this.clientName,
+      verify: this.verify,
+      ...(t.canClose ? { close: this.close } : {}),
+      ...(this.speed !== 'max' && speeds.includes(this.speed) ? { speedKBps: this.speed } : {}),
+      ...(simulate ? { simulate: true } : {}),
+      ...(t.cdWriteMode ? { writeType: this.writeType } : {}),
+    };
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    // Each opening starts from the options, with no complaint about the name yet.
+    if (changed.has('open') && this.open) {
+      this.stage = 'options';
+      this.touched = false;
+    }
+    // A speed from another drive or medium is not on offer any more.
+    if (changed.has('info') && this.speed !== 'max') {
+      if (!this.info?.capabilities.writeSpeedsKBps.includes(this.speed)) this.speed = 'max';
+    }
+    // A new image or another medium: show the choices again before anything is written.
+    const before = changed.get('media') as MediaState | null | undefined;
+    if (changed.has('file') || (changed.has('media') && !sameMedium(before ?? null, this.media)))
+      this.stage = 'options';
+  }
+
+  protected override updated(changed: PropertyValues<this>): void {
+    if (!changed.has('open')) return;
+    const d = this.#dialog;
+    if (!d) return;
+    if (this.open && !d.open) {
+      d.showModal();
+    } else if (!this.open && d.open) {
+      d.close();
+    }
+  }
+
+  #requestClose() {
+    this.dispatchEvent(new WdCloseDialogEvent(DialogName.Burn));
+  }
+
+  #onClose() {
+    if (this.open) this.#requestClose();
+  }
+
+  #onFile(e: Event) {
+    const input = e.target as HTMLInputElement;
+    const file = input.files?.[0];
+    if (file) this.file = file;
+  }
+
+  #onDragOver(e: DragEvent) {
+    if (!e.dataTransfer?.types.includes('Files')) return;
+    e.preventDefault();
+    e.dataTransfer.dropEffect = 'copy';
+    this.dragging = true;
+  }
+
+  /** A file dropped on the dialog; preventDefault tells the app's own drop handler it is taken. */
+  #onDrop(e: DragEvent) {
+    this.dragging = false;
+    const file = e.dataTransfer?.files[0];
+    if (!file) return;
+    e.preventDefault();
+    this.file = file;
+  }
+
+  /** Why "Review" cannot go on, in words; null when it can. */
+  #blocker(fit: Fit | null): string | null {
+    const t = this.target;
+    if (t.problem) return t.problem;
+    if (!this.file) return 'Choose a disc image first.';
+    if (this.file.size === 0) return 'The image is empty.';
+    if (fit && !fit.fits) return 'The image does not fit on the disc.';
+    if (this.busy) return 'An erase or burn is running on this drive; wait for it to finish.';
+    if (heldElsewhere(this.lock)) return 'Another session holds this drive.';
+    return null;
+  }
+
+  #onReview(e: SubmitEvent) {
+    e.preventDefault();
+    this.touched = true;
+    if (clientNameProblem(this.clientName)) {
+      this.renderRoot.querySelector<HTMLInputElement>('#client-name')?.focus();
+      return;
+    }
+    if (this.#blocker(fitOf(this.file, this.target))) return;
+    this.stage = 'confirm';
+    void this.updateComplete.then(() =>
+      this.renderRoot.querySelector<HTMLElement>('#confirm-title')?.focus(),
+    );
+  }
+
+  #onBack() {
+    this.stage = 'options';
+  }
+
+  #onBurn() {
+    const fit = fitOf(this.file, this.target);
+    if (!this.file || this.#blocker(fit) || clientNameProblem(this.clientName)) {
+      this.stage = 'options';
+      return;
+    }
+    this.dispatchEvent(new WdBurnEvent(this.recorderId, this.file, this.options));
+  }
+
+  override render() {
+    // Closed, the <dialog> stays (showModal needs it) but holds nothing: its
+    // fields would otherwise sit in the page's text and label lookups.
+    return html`<dialog aria-labelledby="burn-title" @close=${this.#onClose}>
+      ${
+        this.open
+          ? html`<div class="body">
+              <h2 id="burn-title">Burn a disc image</h2>
+              ${this.stage === 'confirm' && this.file ? this.#confirm(this.file) : this.#form()}
+            </div>`
+          : nothing
+      }
+    </dialog>`;
+  }
+
+  #imageFacts(file: File, fit: Fit | null) {
+    const padded = file.size % SECTOR_BYTES !== 0;
+    return html`<dl class="facts">
+        <dt>Image</dt>
+        <dd data-testid="image-name">${file.name}</dd>
+        <dt>Size</dt>
+        <dd data-testid="image-size">
+          ${formatBytes(file.size)}
+          <span class="muted"
+            >(${file.size.toLocaleString('en-US')} bytes,
+            ${sectorsFor(file.size).toLocaleString('en-US')} sectors)</span
+          >
+        </dd>
+      </dl>
+      ${
+        fit
+          ? html`<p class=${fit.fits ? 'fit ok' : 'fit bad'} role="status" data-testid="fit">
+              ${
+                fit.fits
+                  ? `Fits: ${fit.sectors.toLocaleString('en-US')} of ${fit.free.toLocaleString('en-US')} free sectors.`
+                  : fit.sectors === 0
+                    ? 'The image is empty.'
+                    : `Does not fit: it needs ${fit.sectors.toLocaleString('en-US')} sectors; the disc has ${fit.free.toLocaleString('en-US')} free.`
+              }
+            </p>`
+          : nothing
+      }
+      ${
+        padded && file.size > 0
+          ? html`<p class="help">
+              The size is not a multiple of 2048 bytes: the last sector is padded with zeros.
+            </p>`
+          : nothing
+      }`;
+  }
+
+  #form() {
+    const t = this.target;
+    const file = this.file;
+    const fit = fitOf(file, t);
+    const problem = this.touched ? clientNameProblem(this.clientName) : null;
+    const blocker = this.#blocker(fit);
+    const speeds = this.info?.capabilities.writeSpeedsKBps ?? [];
+    const name = this.media?.present ? mediaTypeName(this.media.physicalType) : 'disc';
+    return html`
+      ${driveFacts(this.driveName, this.media, 'burn')}
+      ${
+        t.problem
+          ? html`<p class="refusal" role="alert" data-testid="burn-refusal">${t.problem}</p>`
+          : html`<p class="help" data-testid="burn-where">
+              Writing starts at LBA ${t.startLba.toLocaleString('en-US')};
+              ${t.freeBlocks.toLocaleString('en-US')} sectors are free from there.
+            </p>`
+      }
+      <form novalidate @submit=${this.#onReview}>
+        <div
+          class=${this.dragging ? 'drop dragging' : 'drop'}
+          @dragover=${this.#onDragOver}
+          @dragleave=${() => (this.dragging = false)}
+          @drop=${this.#onDrop}
+        >
+          <label for="image">Disc image (.iso)</label>
+          <input
+            id="image"
+            type="file"
+            accept=".iso,.img,application/x-iso9660-image,application/octet-stream"
+            aria-describedby="image-help"
+            @change=${this.#onFile}
+          />
+          <p id="image-help" class="help">Or drop an .iso file here or anywhere on the app.</p>
+          ${file ? this.#imageFacts(file, fit) : nothing}
+        </div>
+        <div class="options">
+          <fieldset>
+            <legend>Verify after writing</legend>
+            ${(['none', 'quick', 'full'] as const).map(
+              (mode) =>
+                html`<label class="check">
+                  <input
+                    type="radio"
+                    name="verify"
+                    value=${mode}
+                    .checked=${this.verify === mode}
+                    @change=${() => (this.verify = mode)}
+                  />
+                  <span
+                    >${VERIFY_WORDS[mode].label}
+                    <span class="help">${VERIFY_WORDS[mode].help}</span></span
+                  >
+                </label>`,
+            )}
+          </fieldset>
+          ${this.#discChoice(t, name)}
+          <div class="field">
+            <label for="speed">Write speed</label>
+            <select
+              id="speed"
+              aria-describedby="speed-help"
+              @change=${(e: Event) => {
+                const v = (e.target as HTMLSelectElement).value;
+                this.speed = v === 'max' ? 'max' : Number(v);
+              }}
+            >
+              <option value="max" ?selected=${this.speed === 'max'}>Maximum</option>
+              ${speeds.map(
+                (s) =>
+                  html`<option value=${String(s)} ?selected=${this.speed === s}>
+                    ${speedLabel(s, this.media)}
+                  </option>`,
+              )}
+            </select>
+            <p id="speed-help" class="help">
+              ${
+                speeds.length
+                  ? 'The speeds the drive reports for this medium.'
+                  : 'The drive reports no speeds to choose from; it writes at its own.'
+              }
+            </p>
+          </div>
+          ${
+            t.cdWriteMode
+              ? html`<fieldset>
+                  <legend>CD write mode</legend>
+                  <label class="check">
+                    <input
+                      type="radio"
+                      name="write-type"
+                      value="tao"
+                      .checked=${this.writeType === 'tao'}
+                      @change=${() => (this.writeType = 'tao')}
+                    />
+                    <span
+                      >Track-at-once (TAO)
+                      <span class="help">One data track; works with any CD recorder.</span></span
+                    >
+                  </label>
+                  <label class="check">
+                    <input
+                      type="radio"
+                      name="write-type"
+                      value="sao"
+                      .checked=${this.writeType === 'sao'}
+                      @change=${() => (this.writeType = 'sao')}
+                    />
+                    <span
+                      >Session-at-once (SAO)
+                      <span class="help"
+                        >The whole session in one pass, from a cue sheet; no run-out gap.</span
+                      ></span
+                    >
+                  </label>
+                </fieldset>`
+              : nothing
+          }
+          <label class=${t.testWrite ? 'check' : 'check disabled'}>
+            <input
+              type="checkbox"
+              ?disabled=${!t.testWrite}
+              .checked=${t.testWrite && this.simulate}
+              aria-describedby="simulate-help"
+              @change=${(e: Event) => (this.simulate = (e.target as HTMLInputElement).checked)}
+            />
+            <span
+              >Test write (simulation)
+              <span id="simulate-help" class="help"
+                >${
+                  t.testWrite
+                    ? 'The drive goes through the motions with the laser off: nothing is written, nothing is verified.'
+                    : this.#noTestWrite(t, name)
+                }</span
+              ></span
+            >
+          </label>
+          <div class="span">
+            ${clientNameField({
+              value: this.clientName,
+              problem,
+              onInput: (value) => {
+                this.clientName = value;
+                this.touched = true;
+              },
+            })}
+          </div>
+        </div>
+        ${heldElsewhereNotice(this.lock, 'Burning')}
+        ${
+          blocker && !t.problem && file
+            ? html`<p class="help" data-testid="burn-blocker">${blocker}</p>`
+            : nothing
+        }
+        <div class="actions">
+          <button type="button" @click=${this.#requestClose}>Cancel</button>
+          <button type="submit" class="primary" ?disabled=${!!blocker}>Review…</button>
+        </div>
+      </form>
+    `;
+  }
+
+  #noTestWrite(t: BurnTarget, name: string): string {
+    if (!this.info?.capabilities.testWrite) return 'This drive does not offer test write.';
+    if (t.family === null) return 'Not available without a writable disc.';
+    return `Not available for ${name}: only CD-R/RW and DVD-R/RW have it.`;
+  }
+
+  #discChoice(t: BurnTarget, name: string) {
+    if (!t.canClose) {
+      return html`<p class="help">
+        ${
+          t.family === 'random'
+            ? `A ${name} stays rewritable: the image is written in place from LBA 0.`
+            : 'Closing applies once a writable disc is in the drive.'
+        }
+      </p>`;
+    }
+    return html`<fieldset>
+      <legend>Afterwards</legend>
+      <label class="check">
+        <input
+          type="radio"
+          name="close"
+          value="appendable"
+          .checked=${!this.close}
+          @change=${() => (this.close = false)}
+        />
+        <span
+          >Leave the disc appendable
+          <span class="help">More sessions can be added later.</span></span
+        >
+      </label>
+      <label class="check">
+        <input
+          type="radio"
+          name="close"
+          value="close"
+          .checked=${this.close}
+          @change=${() => (this.close = true)}
+        />
+        <span
+          >Close the disc
+          <span class="help">Nothing more can be added; plays in more drives.</span></span
+        >
+      </label>
+    </fieldset>`;
+  }
+
+  #confirm(file: File) {
+    const t = this.target;
+    const o = this.options;
+    const sectors = sectorsFor(file.size);
+    const medium = theMedium(this.media);
+    const end = t.startLba + sectors - 1;
+    const name = this.media?.present ? mediaTypeName(this.media.physicalType) : 'disc';
+    const speed = o.speedKBps === undefined ? 'maximum' : speedLabel(o.speedKBps, this.media);
+    const range = `LBA ${t.startLba.toLocaleString('en-US')} to ${end.toLocaleString('en-US')}`;
+    // CD-RW and DVD-RW are written like write-once media but can be blanked again.
+    const erasable = eraseCheck(this.media).problem === null;
+    const closing = o.close
+      ? ` After closing, nothing more can be added${erasable ? ' until it is erased' : ''}.`
+      : '';
+    const warning = o.simulate
+      ? `Test write: the drive rehearses the burn with the laser off; nothing is written to ${medium}.`
+      : t.overwrites
+        ? `Everything on ${medium} from ${range} is overwritten. This cannot be undone.`
+        : t.family === 'random'
+          ? `The blank ${name} is formatted first, then written from LBA 0.`
+          : erasable
+            ? `Writing uses ${range} of ${medium}; they stay used until the disc is erased.${closing}`
+            : `Writing to a ${name} cannot be undone: the sectors it uses are used for good.${closing}`;
+    return html`
+      <h3 id="confirm-title" tabindex="-1">Check and confirm</h3>
+      <dl class="facts" data-testid="burn-summary">
+        <dt>Image</dt>
+        <dd>
+          ${file.name} (${formatBytes(file.size)}, ${sectors.toLocaleString('en-US')} sectors)
+        </dd>
+        <dt>Drive</dt>
+        <dd>${this.driveName || 'unknown'}</dd>
+        <dt>Medium</dt>
+        <dd>${this.media?.present ? mediaTypeName(this.media.physicalType) : 'unknown'}</dd>
+        <dt>Where</dt>
+        <dd>LBA ${t.startLba.toLocaleString('en-US')} to ${end.toLocaleString('en-US')}</dd>
+        <dt>Verify</dt>
+        <dd>${o.simulate ? 'none (test write)' : VERIFY_WORDS[o.verify ?? 'none'].label}</dd>
+        <dt>Speed</dt>
+        <dd>${speed}</dd>
+        ${
+          o.writeType
+            ? html`<dt>CD write mode</dt>
+                <dd>${o.writeType === 'sao' ? 'session-at-once (SAO)' : 'track-at-once (TAO)'}</dd>`
+            : nothing
+        }
+        <dt>Afterwards</dt>
+        <dd>
+          ${
+            t.family === 'random'
+              ? 'rewritable as before'
+              : o.close
+                ? 'closed (nothing more can be added)'
+                : 'appendable'
+          }
+        </dd>
+        <dt>Test write</dt>
+        <dd>${o.simulate ? 'yes: nothing is written' : 'no'}</dd>
+        <dt>Client name</dt>
+        <dd>${o.clientName}</dd>
+      </dl>
+      <p class="warning" data-testid="burn-warning">${warning}</p>
+      <div class="actions">
+        <button type="button" @click=${this.#onBack}>Back</button>
+        <button type="button" class="primary" @click=${this.#onBurn}>
+          ${o.simulate ? 'Start test write' : 'Burn'}
+        </button>
+      </div>
+    `;
+  }
+}
+
+customElements.define('wd-burn-dialog', WdBurnDialog);
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'wd-burn-dialog': WdBurnDialog;
+  }
+}

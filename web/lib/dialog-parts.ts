@@ -1,0 +1,93 @@
+import { html, nothing } from 'lit';
+import type { LockState, MediaState } from '../../worker/api.ts';
+import { formatBytes } from './format.ts';
+import { describeMedia } from './media.ts';
+
+/**
+ * What the erase and burn dialogs both show: the drive and the medium in it,
+ * a notice when another session holds the drive, and the client-name field.
+ * Lit templates for components that adopt styles/dialog.ts.
+ */
+
+/**
+ * The drive and its medium: type and status, sessions, and free space in
+ * bytes and in sectors, so people can see what they are about to change.
+ */
+export function driveFacts(driveName: string, media: MediaState | null, testid: string) {
+  const m = media;
+  return html`<dl class="facts">
+    <dt>Drive</dt>
+    <dd data-testid="${testid}-drive">${driveName || 'unknown'}</dd>
+    <dt>Medium</dt>
+    <dd data-testid="${testid}-medium">${m ? describeMedia(m) : 'unknown (not read yet)'}</dd>
+    ${
+      m?.present
+        ? html`<dt>Sessions</dt>
+            <dd>${m.sessions}</dd>
+            <dt>Free space</dt>
+            <dd data-testid="${testid}-free">
+              ${formatBytes(m.freeBlocks * m.blockSize)} of
+              ${formatBytes(m.capacityBlocks * m.blockSize)}
+              <span class="muted"
+                >(${m.freeBlocks.toLocaleString('en-US')} of
+                ${m.capacityBlocks.toLocaleString('en-US')} sectors)</span
+              >
+            </dd>`
+        : nothing
+    }
+  </dl>`;
+}
+
+/** Another session owns the drive: the worker will refuse with E_IMAPI_RECORDER_LOCKED. */
+export function heldElsewhere(lock: LockState | null): boolean {
+  return !!lock && lock.busy && !lock.ownedByMe;
+}
+
+export function heldElsewhereNotice(lock: LockState | null, what: string) {
+  return heldElsewhere(lock)
+    ? html`<p class="notice" role="alert" data-testid="held-elsewhere">
+        <strong>${lock?.owner || 'Another session'}</strong> holds this drive. ${what} is refused
+        until it releases the drive.
+      </p>`
+    : nothing;
+}
+
+/**
+ * The client-name field of the erase and burn dialogs: an erase or a burn
+ * takes the exclusive lock with this name (IMAPI2's ClientName), so it
+ * follows the lock panel's rule and wording (lib/client-name.ts). The host
+ * keeps the value and whether to show the problem yet.
+ */
+export function clientNameField(options: {
+  readonly value: string;
+  /** clientNameProblem(value), once the person has typed or submitted; else null. */
+  readonly problem: string | null;
+  readonly onInput: (value: string) => void;
+  readonly help?: string;
+}) {
+  const { value, problem } = options;
+  return html`<div class="field">
+    <label for="client-name">Client name</label>
+    <input
+      id="client-name"
+      type="text"
+      autocomplete="off"
+      spellcheck="false"
+      .value=${value}
+      aria-invalid=${problem ? 'true' : 'false'}
+      aria-describedby="client-name-help${problem ? ' client-name-error' : ''}"
+      @input=${(e: Event) => options.onInput((e.target as HTMLInputElement).value)}
+    />
+    <p id="client-name-help" class="help">
+      ${options.help ?? 'Holds the drive while this runs; other sessions see it as the owner.'} 1 to
+      63 characters: letters A–Z, digits, spaces and <code class="chars">. , : ; - _</code>
+    </p>
+    ${
+      problem
+        ? html`<p id="client-name-error" class="field-error" data-testid="client-name-error">
+            ${problem}
+          </p>`
+        : nothing
+    }
+  </div>`;
+}
