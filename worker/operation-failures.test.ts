@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import type { OperationFailure } from './api.ts';
 import { V, bench, failed, ok } from './test-kit.ts';
 
 const locked = (b: ReturnType<typeof bench>) =>
@@ -66,6 +67,12 @@ describe('operation failure paths (fault injection)', () => {
     const r = await s.service.eraseMedia(V, { clientName: 'Eraser' });
     assert.ok(armed);
     assert.equal(failed(r), 'E_IMAPI_RECORDER_INVALID_RESPONSE_FROM_DEVICE');
+    const disc = r.ok ? null : (r.error as OperationFailure).disc;
+    assert.equal(
+      disc?.physicalType,
+      'IMAPI_MEDIA_TYPE_DVDDASHRW',
+      'the failure says what the disc is now',
+    );
     assert.equal(ok(await s.service.exclusiveAccessOwner(V)), '');
     assert.equal(locked(b), false);
   });

@@ -63,7 +63,7 @@ import type {
 import { clientNameProblem } from './client-name.ts';
 import type { LockCoordinator, LockLease } from './coordinator.ts';
 import { readRecorderInfo, physicalTypeOf, profileInfo } from './identity.ts';
-import { BurnError, burnImage } from './recording/burn.ts';
+import { OperationError, burnImage } from './recording/burn.ts';
 import { eraseMedium } from './recording/erase.ts';
 import type { ImageSource } from './recording/source.ts';
 
@@ -1029,8 +1029,33 @@ export class Recorder {
     }
   }
 
-  /** IDiscFormat2Erase::EraseMedia. */
-  eraseMedia(options: EraseOptions, onProgress?: (p: ProgressInfo) => void): Promise<EraseReport> {
+  /** IDiscFormat2Erase::EraseMedia. Failures carry the disc's state afterwards, as burns' do. */
+  async eraseMedia(
+    options: EraseOptions,
+    onProgress?: (p: ProgressInfo) => void,
+  ): Promise<EraseReport> {
+    try {
+      return await this.#erase(options, onProgress);
+    } catch (error) {
+      throw await this.#operationFailure(error);
+    }
+  }
+
+  /** Wraps a failed erase or burn with what the disc looks like now (when the drive can still say). */
+  async #operationFailure(error: unknown): Promise<unknown> {
+    const failure =
+      error instanceof OperationError
+        ? error
+        : error instanceof WebdiscError
+          ? new OperationError(error, null)
+          : error;
+    if (failure instanceof OperationError && !this.#gone) {
+      failure.disc = await this.#freshMedia().catch(() => null);
+    }
+    return failure;
+  }
+
+  #erase(options: EraseOptions, onProgress?: (p: ProgressInfo) => void): Promise<EraseReport> {
     return this.#withLock(options.clientName, () =>
       this.#runOperation(async (signal) => {
         const { drive } = await this.#connect();
@@ -1080,16 +1105,7 @@ export class Recorder {
         }),
       );
     } catch (error) {
-      const failure =
-        error instanceof BurnError
-          ? error
-          : error instanceof WebdiscError
-            ? new BurnError(error, null)
-            : error;
-      if (failure instanceof BurnError && !this.#gone) {
-        failure.disc = await this.#freshMedia().catch(() => null);
-      }
-      throw failure;
+      throw await this.#operationFailure(error);
     }
   }
 

@@ -355,12 +355,16 @@ export class WebdiscService implements WebdiscWorkerApi {
     });
   }
 
-  eraseMedia(id: string, options: EraseOptions): Promise<Result<EraseReport>> {
-    return result(async () =>
-      (await this.recorder(id)).eraseMedia(options, (progress) =>
+  async eraseMedia(id: string, options: EraseOptions): Promise<Result<EraseReport>> {
+    try {
+      const recorder = await this.recorder(id);
+      const report = await recorder.eraseMedia(options, (progress) =>
         this.#emit({ type: 'progress', recorderId: id, progress }),
-      ),
-    );
+      );
+      return { ok: true, value: report };
+    } catch (error) {
+      return { ok: false, error: operationFailure(error) };
+    }
   }
 
   async burnImage(

@@ -94,7 +94,7 @@ function fail(name: ConstructorParameters<typeof WebdiscError>[0], message: stri
 }
 
 /** A failure that also says where the burn stopped and what the disc is now. */
-export class BurnError extends WebdiscError {
+export class OperationError extends WebdiscError {
   readonly lastWrittenLba: number | null;
   disc: MediaState | null = null;
   constructor(cause: WebdiscError, lastWrittenLba: number | null) {
@@ -405,7 +405,7 @@ export async function burnImage(
       }
     }
   } catch (error) {
-    throw new BurnError(
+    throw new OperationError(
       error instanceof WebdiscError ? error : fail('E_FAIL', String(error)),
       lastWritten,
     );
@@ -428,7 +428,7 @@ export async function burnImage(
         (f) => report('verifying', f),
       );
     } catch (error) {
-      throw new BurnError(
+      throw new OperationError(
         error instanceof WebdiscError ? error : fail('E_FAIL', String(error)),
         lastWritten,
       );
