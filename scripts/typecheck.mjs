@@ -10,6 +10,7 @@ const projects = [
   'web/tsconfig.json',
   'tsconfig.node.json',
   'e2e/tsconfig.json',
+  'iwa/tsconfig.json',
   'worker/tsconfig.browser-test.json',
 ];
 let failed = 0;

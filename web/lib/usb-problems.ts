@@ -1,4 +1,5 @@
 import type { ErrorValue } from '../../worker/api.ts';
+import { usbUnrestrictedAllowed } from './isolated-app.ts';
 
 /**
  * Why Chrome could not open a USB drive, in the two cases people can fix:
@@ -21,16 +22,42 @@ export const OPTICAL_USB_FILTERS: USBDeviceFilter[] = [
   { classCode: 0x08, subclassCode: 0x06 },
 ];
 
-export function classifyUsbError(error: ErrorValue): UsbProblemKind | null {
+/**
+ * SecurityErrors that are not the protected-class refusal: the chooser opened
+ * without a click, or the `usb` feature is off for this document (an iframe).
+ * Explaining those as "install the Isolated Web App" would send people the
+ * wrong way, so they stay ordinary errors with Chrome's own words.
+ */
+const OTHER_SECURITY_CAUSE = /user gesture|permissions? policy/i;
+
+/**
+ * Which fixable problem `error` is, or null for any other error.
+ * `unrestricted`: this document may claim mass storage (an Isolated Web App
+ * with `usb-unrestricted`). There a SecurityError is not Chrome refusing the
+ * protected class, so the explanation that says it is never appears.
+ */
+export function classifyUsbError(
+  error: ErrorValue,
+  unrestricted: boolean = usbUnrestrictedAllowed(),
+): UsbProblemKind | null {
   const text = `${error.name} ${error.message}`;
-  if (error.name === 'SecurityError' || /SecurityError|protected class/i.test(text))
-    return UsbProblemKind.Security;
-  if (error.name === 'NetworkError' || /NetworkError|unable to claim interface/i.test(text))
+  if (error.name === 'SecurityError' || /SecurityError|protected class/i.test(text)) {
+    return unrestricted || OTHER_SECURITY_CAUSE.test(text) ? null : UsbProblemKind.Security;
+  }
+  // The worker's transport reports NetworkError at claimInterface as
+  // E_ACCESS_DENIED "The operating system holds this drive (…usb-storage…)".
+  if (
+    error.name === 'NetworkError' ||
+    /NetworkError|unable to claim interface|operating system holds this drive/i.test(text)
+  )
     return UsbProblemKind.Network;
   return null;
 }
 
-export function usbProblemOf(error: ErrorValue): UsbProblem | null {
-  const kind = classifyUsbError(error);
+export function usbProblemOf(
+  error: ErrorValue,
+  unrestricted: boolean = usbUnrestrictedAllowed(),
+): UsbProblem | null {
+  const kind = classifyUsbError(error, unrestricted);
   return kind ? { kind, error } : null;
 }
