@@ -13,7 +13,8 @@ import {
   heldElsewhere,
   heldElsewhereNotice,
 } from '../../lib/dialog-parts.ts';
-import { DialogName, WdBurnEvent, WdCloseDialogEvent } from '../../lib/events.ts';
+import { ModalDialogController } from '../../controllers/modal-dialog.ts';
+import { DialogName, WdBurnEvent } from '../../lib/events.ts';
 import { formatBytes } from '../../lib/format.ts';
 import {
   SECTOR_BYTES,
@@ -98,6 +99,7 @@ export class WdBurnDialog extends LitElement {
 
   /** The shell opens and closes it; Escape and Cancel ask it to with a WdCloseDialogEvent. */
   declare open: boolean;
+  readonly #modal = new ModalDialogController(this, DialogName.Burn);
   declare recorderId: string;
   declare driveName: string;
   declare media: MediaState | null;
@@ -141,10 +143,6 @@ export class WdBurnDialog extends LitElement {
     this.dragging = false;
   }
 
-  get #dialog(): HTMLDialogElement | null {
-    return this.renderRoot.querySelector('dialog');
-  }
-
   get target(): BurnTarget {
     return burnTarget(this.media, this.info);
   }
@@ -178,25 +176,6 @@ export class WdBurnDialog extends LitElement {
     const before = changed.get('media') as MediaState | null | undefined;
     if (changed.has('file') || (changed.has('media') && !sameMedium(before ?? null, this.media)))
       this.stage = 'options';
-  }
-
-  protected override updated(changed: PropertyValues<this>): void {
-    if (!changed.has('open')) return;
-    const d = this.#dialog;
-    if (!d) return;
-    if (this.open && !d.open) {
-      d.showModal();
-    } else if (!this.open && d.open) {
-      d.close();
-    }
-  }
-
-  #requestClose() {
-    this.dispatchEvent(new WdCloseDialogEvent(DialogName.Burn));
-  }
-
-  #onClose() {
-    if (this.open) this.#requestClose();
   }
 
   #onFile(e: Event) {
@@ -263,7 +242,7 @@ export class WdBurnDialog extends LitElement {
   override render() {
     // Closed, the <dialog> stays (showModal needs it) but holds nothing: its
     // fields would otherwise sit in the page's text and label lookups.
-    return html`<dialog aria-labelledby="burn-title" @close=${this.#onClose}>
+    return html`<dialog aria-labelledby="burn-title" @close=${this.#modal.onClose}>
       ${
         this.open
           ? html`<div class="body">
@@ -466,7 +445,7 @@ export class WdBurnDialog extends LitElement {
             : nothing
         }
         <div class="actions">
-          <button type="button" @click=${this.#requestClose}>Cancel</button>
+          <button type="button" @click=${this.#modal.requestClose}>Cancel</button>
           <button type="submit" class="primary" ?disabled=${!!blocker}>Review…</button>
         </div>
       </form>

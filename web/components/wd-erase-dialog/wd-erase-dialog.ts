@@ -7,7 +7,8 @@ import {
   heldElsewhere,
   heldElsewhereNotice,
 } from '../../lib/dialog-parts.ts';
-import { DialogName, WdCloseDialogEvent, WdEraseEvent } from '../../lib/events.ts';
+import { ModalDialogController } from '../../controllers/modal-dialog.ts';
+import { DialogName, WdEraseEvent } from '../../lib/events.ts';
 import { eraseCheck, theMedium } from '../../lib/media.ts';
 import { styles } from './wd-erase-dialog.styles.ts';
 
@@ -35,6 +36,7 @@ export class WdEraseDialog extends LitElement {
 
   /** The shell opens and closes it; Escape and Cancel ask it to with a WdCloseDialogEvent. */
   declare open: boolean;
+  readonly #modal = new ModalDialogController(this, DialogName.Erase);
   declare recorderId: string;
   declare driveName: string;
   declare media: MediaState | null;
@@ -58,33 +60,9 @@ export class WdEraseDialog extends LitElement {
     this.touched = false;
   }
 
-  get #dialog(): HTMLDialogElement | null {
-    return this.renderRoot.querySelector('dialog');
-  }
-
   /** Each opening starts with no complaint about the name yet. */
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (changed.has('open') && this.open) this.touched = false;
-  }
-
-  protected override updated(changed: PropertyValues<this>): void {
-    if (!changed.has('open')) return;
-    const d = this.#dialog;
-    if (!d) return;
-    if (this.open && !d.open) {
-      d.showModal();
-    } else if (!this.open && d.open) {
-      d.close();
-    }
-  }
-
-  #requestClose() {
-    this.dispatchEvent(new WdCloseDialogEvent(DialogName.Erase));
-  }
-
-  /** The <dialog> closed itself (Escape): tell the shell, which owns `open`. */
-  #onClose() {
-    if (this.open) this.#requestClose();
   }
 
   #onSubmit(e: SubmitEvent) {
@@ -103,7 +81,7 @@ export class WdEraseDialog extends LitElement {
   override render() {
     // Closed, the <dialog> stays (showModal needs it) but holds nothing: its
     // fields would otherwise sit in the page's text and label lookups.
-    return html`<dialog aria-labelledby="erase-title" @close=${this.#onClose}>
+    return html`<dialog aria-labelledby="erase-title" @close=${this.#modal.onClose}>
       ${this.open ? this.#content() : nothing}
     </dialog>`;
   }
@@ -118,7 +96,9 @@ export class WdEraseDialog extends LitElement {
         check.problem
           ? html`<p class="refusal" role="alert" data-testid="erase-refusal">${check.problem}</p>
               <div class="actions">
-                <button type="button" class="primary" @click=${this.#requestClose}>Close</button>
+                <button type="button" class="primary" @click=${this.#modal.requestClose}>
+                  Close
+                </button>
               </div>`
           : this.#form(medium, check.method)
       }
@@ -183,7 +163,7 @@ export class WdEraseDialog extends LitElement {
         Everything on ${medium} will be lost. This cannot be undone.
       </p>
       <div class="actions">
-        <button type="button" @click=${this.#requestClose}>Cancel</button>
+        <button type="button" @click=${this.#modal.requestClose}>Cancel</button>
         <button type="submit" class="primary danger" ?disabled=${blocked}>Erase disc</button>
       </div>
     </form>`;
