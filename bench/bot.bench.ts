@@ -7,8 +7,6 @@ import {
   BulkOnlyTransport,
   decodeCbw,
   decodeCsw,
-  dataIn,
-  dataOut,
   decodeSense,
   encodeCbw,
   encodeCsw,
@@ -16,35 +14,28 @@ import {
   Direction,
 } from '../usb-mass-storage/src/index.ts';
 import { MemoryBotDevice } from '../usb-mass-storage/src/testing/memory-device.ts';
+import {
+  encodeCapacity,
+  parseCapacity,
+  read10,
+  write10,
+} from '../usb-mass-storage/src/scsi/spc.ts';
 import { figure, memcpyMbps, target, type Figure } from './report.ts';
 
-function read10(lba: number, blocks: number) {
-  const cdb = new Uint8Array(10);
-  const v = new DataView(cdb.buffer);
-  cdb[0] = 0x28;
-  v.setUint32(2, lba);
-  v.setUint16(7, blocks);
-  return dataIn(cdb, blocks * 2048);
-}
-
-function write10(lba: number, data: Uint8Array) {
-  const cdb = new Uint8Array(10);
-  const v = new DataView(cdb.buffer);
-  cdb[0] = 0x2a;
-  v.setUint32(2, lba);
-  v.setUint16(7, data.length / 2048);
-  return dataOut(cdb, data);
-}
-
-/** Encode CBW + CDB, decode the device's CSW and a response (fixed sense), per command. */
+/**
+ * The library's own cost per command: build the CDB (READ(10) with its
+ * builder), wrap it in a CBW, then decode the device's CSW, a response
+ * (READ CAPACITY data) and sense data, as one command with auto-sense would.
+ */
 function codecNsPerCommand(): number {
   const csw = encodeCsw({ tag: 5, residue: 0, status: 0 });
+  const capacity = encodeCapacity({ lastLba: 2_295_103, blockLength: 2048 });
   const sense = encodeFixedSense({ key: 2, asc: 4, ascq: 8, progress: 1000 });
   const n = 200_000;
   let sink = 0;
   const run = (count: number) => {
     for (let i = 0; i < count; i++) {
-      const request = read10(i & 0xffff, 16);
+      const request = read10({ lba: i & 0xffff, blocks: 16 });
       const cbw = encodeCbw({
         tag: i + 1,
         dataTransferLength: request.length,
@@ -52,7 +43,11 @@ function codecNsPerCommand(): number {
         lun: 0,
         cdb: request.cdb,
       });
-      sink += cbw[4]! + decodeCsw(csw).residue + decodeSense(sense).ascq;
+      sink +=
+        cbw[4]! +
+        decodeCsw(csw).residue +
+        parseCapacity(capacity).lastLba +
+        decodeSense(sense).ascq;
     }
   };
   run(20_000); // warm-up
@@ -81,8 +76,8 @@ async function throughput(kind: 'read' | 'write', commandBytes: number, totalByt
   const commands = Math.max(8, Math.floor(totalBytes / commandBytes));
   const one = (i: number) =>
     kind === 'read'
-      ? transport.execute(read10(i * blocks, blocks))
-      : transport.execute(write10(i * blocks, data));
+      ? transport.execute(read10({ lba: i * blocks, blocks }))
+      : transport.execute(write10({ lba: i * blocks, data }));
   for (let i = 0; i < 4; i++) await one(i); // warm-up
   const started = performance.now();
   for (let i = 0; i < commands; i++) {
