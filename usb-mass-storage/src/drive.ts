@@ -11,7 +11,7 @@ import { delay, type AbortSignalLike } from './timers.ts';
 import { noData, type ScsiRequest } from './scsi/command.ts';
 import { commandName } from './scsi/opcodes.ts';
 import { SensePolicy, describeSense, lookupSense } from './scsi/sense-table.ts';
-import { SenseKey, type Sense } from './scsi/sense.ts';
+import type { Sense } from './scsi/sense.ts';
 
 /** Anything that runs one SCSI request: the BOT transport, or a test double. */
 export interface CommandRunner {
@@ -29,18 +29,13 @@ export interface RunOptions {
   readonly notReadyBudgetMs?: number;
 }
 
-/** Sense triples during which the drive is busy but will come ready: poll TEST UNIT READY. */
-export function isBusySense(sense: Pick<Sense, 'key' | 'asc' | 'ascq'>): boolean {
-  return (
-    sense.key === SenseKey.NotReady &&
-    sense.asc === 0x04 &&
-    (sense.ascq === 0x01 || sense.ascq === 0x04 || sense.ascq === 0x07 || sense.ascq === 0x08)
-  );
-}
-
-/** 6/28 medium may have changed, 6/29 power on / reset (SPC-4 §6.1 table). */
-export function isUnitAttention(sense: Pick<Sense, 'key' | 'asc'>): boolean {
-  return sense.key === SenseKey.UnitAttention && (sense.asc === 0x28 || sense.asc === 0x29);
+/**
+ * A unit attention the host refreshes for (6/28 medium may have changed, 6/29
+ * power on / reset, ...): the sense table's "refresh" policy, so the table
+ * stays the one place that decides.
+ */
+export function isUnitAttention(sense: Pick<Sense, 'key' | 'asc' | 'ascq'>): boolean {
+  return lookupSense(sense).policy === SensePolicy.Refresh;
 }
 
 const BACKOFF_START_MS = 20;
