@@ -5,8 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { HRESULT } from '../usb-mass-storage/src/hresult.ts';
-import type { BufferSourceLike } from '../usb-mass-storage/src/usb.ts';
-import { V, bench, failed, ok } from './test-kit.ts';
+import { V, armAtCommand, bench, failed, ok } from './test-kit.ts';
 
 const ops = (b: ReturnType<typeof bench>) => b.drive.log.map((e) => e.opcode);
 /** PREVENT in either form (MMC-6 §6.12: Prevent, or Persistent Prevent). */
@@ -250,19 +249,13 @@ describe('failure paths leave no lock and no locked tray', () => {
     const a = b.session('A', { timeoutMs: 150 });
     ok(await a.service.getMedia(V)); // connected and past the power-on unit attention
     // Arm "no answer" the moment the first PREVENT's CBW reaches the drive.
-    const device = b.drive.device;
-    const transferOut = device.transferOut.bind(device);
-    let armed = false;
-    device.transferOut = (ep: number, data: BufferSourceLike) => {
-      const bytes = data as Uint8Array;
-      if (!armed && bytes.length === 31 && bytes[15] === 0x1e) {
-        armed = true;
-        b.drive.faults.noAnswer('csw');
-      }
-      return transferOut(ep, data);
-    };
+    const armed = armAtCommand(
+      b.drive,
+      (cdb) => cdb[0] === 0x1e,
+      () => b.drive.faults.noAnswer('csw'),
+    );
     const r = await a.service.acquireExclusiveAccess(V, false, 'App');
-    assert.ok(armed);
+    assert.ok(armed.fired);
     assert.equal(failed(r), 'E_IMAPI_RECORDER_COMMAND_TIMEOUT');
     assert.equal(r.ok ? 0 : r.error.hresult, 0xc0aa020d);
     assert.equal(ok(await b.session('C').service.exclusiveAccessOwner(V)), '');

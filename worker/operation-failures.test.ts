@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { OperationFailure } from './api.ts';
-import { V, bench, failed, ok } from './test-kit.ts';
+import { V, armAtCommand, bench, failed, ok } from './test-kit.ts';
 
 const locked = (b: ReturnType<typeof bench>) =>
   b.drive.state.prevent || b.drive.state.persistentPrevent;
@@ -53,19 +53,13 @@ describe('operation failure paths (fault injection)', () => {
     const s = b.session('A', { timeoutMs: 150 });
     ok(await s.service.getMedia(V));
     // Arm the fault the moment the BLANK command block reaches the drive.
-    const device = b.drive.device;
-    const transferOut = device.transferOut.bind(device);
-    let armed = false;
-    device.transferOut = (ep: number, data: Parameters<typeof transferOut>[1]) => {
-      const bytes = data as Uint8Array;
-      if (!armed && bytes.length === 31 && bytes[15] === 0xa1) {
-        armed = true;
-        b.drive.faults.phaseError();
-      }
-      return transferOut(ep, data);
-    };
+    const armed = armAtCommand(
+      b.drive,
+      (cdb) => cdb[0] === 0xa1,
+      () => b.drive.faults.phaseError(),
+    );
     const r = await s.service.eraseMedia(V, { clientName: 'Eraser' });
-    assert.ok(armed);
+    assert.ok(armed.fired);
     assert.equal(failed(r), 'E_IMAPI_RECORDER_INVALID_RESPONSE_FROM_DEVICE');
     const disc = r.ok ? null : (r.error as OperationFailure).disc;
     assert.equal(

@@ -74,3 +74,28 @@ export function image(sectors: number, seed: number): Uint8Array {
   }
   return out;
 }
+
+/**
+ * Runs `arm` the moment a command block whose CDB satisfies `match` reaches
+ * the drive, so a one-shot fault hits exactly that command (e.g. "no answer"
+ * on PREVENT, a phase error on BLANK). Returns whether it fired.
+ */
+export function armAtCommand(
+  drive: VirtualRecorder,
+  match: (cdb: Uint8Array) => boolean,
+  arm: () => void,
+): { readonly fired: boolean } {
+  const device = drive.device;
+  const transferOut = device.transferOut.bind(device);
+  const state = { fired: false };
+  device.transferOut = (ep: number, data: Parameters<typeof transferOut>[1]) => {
+    const bytes = data as Uint8Array;
+    // A CBW is 31 bytes; its CDB starts at byte 15 (BOT 1.0 §5.1).
+    if (!state.fired && bytes.length === 31 && match(bytes.subarray(15))) {
+      state.fired = true;
+      arm();
+    }
+    return transferOut(ep, data);
+  };
+  return state;
+}

@@ -62,7 +62,8 @@ export function describeMedia(m: MediaState): string {
  */
 export type WriteFamily = 'cd' | 'dvd-minus' | 'plus-r' | 'random';
 
-const WRITE_FAMILY: Readonly<Record<number, WriteFamily>> = {
+/** The worker's copy is in worker/recording/burn.ts; worker/recording/family.test.ts holds them together. */
+export const WRITE_FAMILY: Readonly<Record<number, WriteFamily>> = {
   0x09: 'cd',
   0x0a: 'cd',
   0x11: 'dvd-minus',

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { MemorySectorStore } from '../../virtual-recorder/src/index.ts';
 import type { BurnReport, OperationFailure, Result } from '../api.ts';
-import { V, bench, image, ok } from '../test-kit.ts';
+import { V, armAtCommand, bench, image, ok } from '../test-kit.ts';
 import { bytesSource } from './source.ts';
 
 function failure(r: Result<BurnReport>): OperationFailure {
@@ -76,17 +76,14 @@ describe('burn failure paths (fault injection)', () => {
   it('a timeout during CLOSE SESSION: E_IMAPI_RECORDER_COMMAND_TIMEOUT, lock and tray released', async () => {
     const b = bench({ media: 'cd-r' });
     const s = b.session('A', { timeoutMs: 200 });
-    const device = b.drive.device;
-    const transferOut = device.transferOut.bind(device);
-    device.transferOut = (ep: number, data: Parameters<typeof transferOut>[1]) => {
-      const bytes = data as Uint8Array;
-      // CLOSE TRACK/SESSION (5Bh) with function 2, close session.
-      if (bytes.length === 31 && bytes[15] === 0x5b && (bytes[17]! & 0x07) === 2) {
-        b.drive.faults.noAnswer('csw');
-      }
-      return transferOut(ep, data);
-    };
+    // CLOSE TRACK/SESSION (5Bh) with function 2, close session.
+    const armed = armAtCommand(
+      b.drive,
+      (cdb) => cdb[0] === 0x5b && (cdb[2]! & 0x07) === 2,
+      () => b.drive.faults.noAnswer('csw'),
+    );
     const f = failure(await s.service.burn(V, bytesSource(image(64, 4)), { clientName: 'Test' }));
+    assert.ok(armed.fired);
     assert.equal(f.name, 'E_IMAPI_RECORDER_COMMAND_TIMEOUT');
     assert.equal(ok(await s.service.exclusiveAccessOwner(V)), '');
     assert.ok(released(b));

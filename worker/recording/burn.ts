@@ -13,10 +13,8 @@ import type { ScsiDrive } from '../../usb-mass-storage/src/drive.ts';
 import { CancelledError, WebdiscError } from '../../usb-mass-storage/src/errors.ts';
 import {
   CloseFunction,
-  FormatType,
   TrackAddressType,
   closeTrackSession,
-  formatUnit,
   parseBufferCapacity,
   parseTrackInformation,
   readBufferCapacity,
@@ -55,6 +53,7 @@ import type {
   RecorderInfo,
   VerifyMode,
 } from '../api.ts';
+import { formatRequest } from './erase.ts';
 import { Sha256 } from './sha256.ts';
 import { SECTOR, sectorChunks, sectorsFor, type ImageSource } from './source.ts';
 
@@ -68,9 +67,10 @@ export interface BurnContext {
 }
 
 /** Writing strategy per profile (MMC-6 §4: CD, DVD-R/-RW, DVD+R, BD-R, random-writable). */
-type Family = 'cd' | 'dvd-minus' | 'plus-r' | 'random';
+export type WriteFamily = 'cd' | 'dvd-minus' | 'plus-r' | 'random';
 
-const PROFILE_FAMILY: Readonly<Record<number, Family>> = {
+/** The web UI keeps its own copy (it may not import the worker); a test holds the two together. */
+export const PROFILE_FAMILY: Readonly<Record<number, WriteFamily>> = {
   0x09: 'cd',
   0x0a: 'cd',
   0x11: 'dvd-minus',
@@ -199,20 +199,7 @@ export async function burnImage(
     if (media.status === 'blank') {
       // A DVD+RW or BD-RE from the box needs a format first (MMC-6 §6.5).
       report('formatting', null, true);
-      const bd = profile === 0x43;
-      await drive.run(
-        formatUnit({
-          fov: true,
-          dcrt: false,
-          tryOut: false,
-          immed: true,
-          numberOfBlocks: bd ? 0 : 0xffffffff,
-          formatType: bd ? FormatType.BdReWithSpare : FormatType.DvdPlusRw,
-          formatSubtype: bd ? 3 : 0,
-          typeDependent: 0,
-        }),
-        { signal },
-      );
+      await drive.run(formatRequest(profile, 'quick'), { signal });
       await drive.waitReady({
         signal,
         onProgress: (f) => report('formatting', f),

@@ -7,6 +7,7 @@
 import type { ScsiDrive } from '../../usb-mass-storage/src/drive.ts';
 import { WebdiscError } from '../../usb-mass-storage/src/errors.ts';
 import { BlankType, FormatType, blank, formatUnit } from '../../usb-mass-storage/src/scsi/mmc.ts';
+import type { ScsiRequest } from '../../usb-mass-storage/src/scsi/command.ts';
 import type { AbortSignalLike } from '../../usb-mass-storage/src/timers.ts';
 import type { EraseReport, MediaState } from '../api.ts';
 
@@ -19,6 +20,26 @@ export interface EraseContext {
 
 /** A full blank of a CD-RW at 1x can take over an hour; a BD-RE certification longer. */
 const ERASE_BUDGET_MS = 3 * 60 * 60_000;
+
+/**
+ * FORMAT UNIT for a DVD+RW (type 26h over the whole disc) or a BD-RE (30h,
+ * with spare areas; subtype 2 full or 3 quick certification, MMC-6
+ * §6.5.4.2.14), sent with IMMED so progress is polled. Used to erase, and to
+ * format a blank disc from the box before burning it.
+ */
+export function formatRequest(profile: number, certification: 'full' | 'quick'): ScsiRequest {
+  const bd = profile === 0x43;
+  return formatUnit({
+    fov: true,
+    dcrt: false,
+    tryOut: false,
+    immed: true,
+    numberOfBlocks: bd ? 0 : 0xffffffff,
+    formatType: bd ? FormatType.BdReWithSpare : FormatType.DvdPlusRw,
+    formatSubtype: bd ? (certification === 'full' ? 2 : 3) : 0,
+    typeDependent: 0,
+  });
+}
 
 export async function eraseMedium(ctx: EraseContext, full: boolean): Promise<EraseReport> {
   const started = Date.now();
@@ -35,21 +56,7 @@ export async function eraseMedium(ctx: EraseContext, full: boolean): Promise<Era
     });
   } else if (code === 0x1a || code === 0x43) {
     method = 'format';
-    const bd = code === 0x43;
-    await ctx.drive.run(
-      formatUnit({
-        fov: true,
-        dcrt: false,
-        tryOut: false,
-        immed: true,
-        numberOfBlocks: bd ? 0 : 0xffffffff,
-        formatType: bd ? FormatType.BdReWithSpare : FormatType.DvdPlusRw,
-        // BD-RE: full certification (2) or quick certification (3), MMC-6 §6.5.4.2.14.
-        formatSubtype: bd ? (full ? 2 : 3) : 0,
-        typeDependent: 0,
-      }),
-      { signal: ctx.signal },
-    );
+    await ctx.drive.run(formatRequest(code, full ? 'full' : 'quick'), { signal: ctx.signal });
   } else {
     throw new WebdiscError(
       'E_IMAPI_RECORDER_MEDIA_INCOMPATIBLE',
