@@ -24,6 +24,38 @@ describe('operation failure paths (fault injection)', () => {
     assert.equal(b.drive.state.trayOpen, false);
   });
 
+  it('unlock tray on a drive that is unplugged: DEV_NOT_EXIST, and nothing is left held', async () => {
+    const b = bench({ media: 'cd-r' });
+    ok(await b.session('A').service.acquireExclusiveAccess(V, false, 'Gone'));
+    b.coordinator.killSession('A');
+    const s = b.session('B');
+    ok(await s.service.listRecorders());
+    b.drive.faults.disconnectAtCommand(1);
+    assert.equal(failed(await s.service.unlockTray(V)), 'HRESULT_FROM_WIN32_ERROR_DEV_NOT_EXIST');
+    assert.equal(ok(await s.service.exclusiveAccessOwner(V)), '');
+    assert.equal(
+      failed(await s.service.unlockTray(V)),
+      'HRESULT_FROM_WIN32_ERROR_DEV_NOT_EXIST',
+      'and at once afterwards',
+    );
+  });
+
+  it('IMAPI v1 openExclusive whose PREVENT never answers: a timeout, and the recorder is not left open', async () => {
+    const b = bench({ media: 'cd-rw' });
+    const s = b.session('A', { timeoutMs: 150 });
+    ok(await s.service.getMedia(V));
+    const armed = armAtCommand(
+      b.drive,
+      (cdb) => cdb[0] === 0x1e,
+      () => b.drive.faults.noAnswer('csw'),
+    );
+    assert.equal(failed(await s.service.openExclusive(V)), 'E_IMAPI_RECORDER_COMMAND_TIMEOUT');
+    assert.ok(armed.fired);
+    assert.equal(failed(await s.service.queryMediaType(V)), 'IMAPI_E_NOTOPENED');
+    assert.equal(locked(b), false);
+    ok(await s.service.openExclusive(V));
+  });
+
   it('close tray that never answers: E_IMAPI_RECORDER_COMMAND_TIMEOUT, and the drive recovers', async () => {
     const b = bench({ media: 'dvd+r' });
     const s = b.session('A', { timeoutMs: 150 });
