@@ -19,7 +19,7 @@ import {
   parseCapacity,
   read10,
   write10,
-} from '../usb-mass-storage/src/scsi/spc.ts';
+} from '../usb-mass-storage/src/scsi/sbc.ts';
 import { figure, memcpyMbps, target, type Figure } from './report.ts';
 
 /**

@@ -4,8 +4,8 @@
  */
 import { Worker } from 'node:worker_threads';
 import { DiscardSectorStore, createVirtualRecorder } from '../virtual-recorder/src/index.ts';
-import { SharedDeviceHandle } from '../worker/shared-device.ts';
-import { describeDevice, serveUsbDevice } from '../worker/usb-port.ts';
+import { SharedDeviceHandle } from '../engine/shared-device.ts';
+import { describeDevice, serveUsbDevice } from '../engine/usb-port.ts';
 
 const bytes = Number(process.argv[2]);
 const chunkSectors = Number(process.argv[3] ?? 128);

@@ -5,10 +5,10 @@
  * virtual recorder is in the browser).
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { MemoryCoordinator } from '../worker/coordinator.ts';
-import { WebdiscService } from '../worker/service.ts';
-import { PortUsbDevice, type DeviceDescription, type PortLike } from '../worker/usb-port.ts';
-import type { ImageSource } from '../worker/recording/source.ts';
+import { MemoryCoordinator } from '../engine/coordinator.ts';
+import { WebdiscService } from '../engine/service.ts';
+import { PortUsbDevice, type DeviceDescription, type PortLike } from '../engine/usb-port.ts';
+import type { ImageSource } from '../engine/recording/source.ts';
 
 const { port, description, bytes, chunkSectors } = workerData as {
   port: PortLike;

@@ -6,10 +6,10 @@
 import { open, readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { WebdiscError, toErrorValue } from '../usb-mass-storage/src/errors.ts';
-import type { ErrorValue, RawData, RecorderEvent, Result } from '../worker/api.ts';
+import type { ErrorValue, RawData, RecorderEvent, Result } from '../contract/api.ts';
 import { fileSource } from './file-source.ts';
-import { MemoryCoordinator } from '../worker/coordinator.ts';
-import { WebdiscService, type RecorderSource, type VirtualControl } from '../worker/service.ts';
+import { MemoryCoordinator } from '../engine/coordinator.ts';
+import { WebdiscService, type RecorderSource, type VirtualControl } from '../engine/service.ts';
 import { errorText, infoText, listText, lockText, mediaText, rawText } from './format.ts';
 import { loadNodeUsb } from './node-usb.ts';
 import { createVirtualSource } from './virtual.ts';

@@ -2,7 +2,7 @@
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { WebdiscError } from '../usb-mass-storage/src/errors.ts';
-import type { ImageSource } from '../worker/recording/source.ts';
+import type { ImageSource } from '../engine/recording/source.ts';
 
 export async function fileSource(path: string): Promise<ImageSource> {
   let size: number;

@@ -1,5 +1,5 @@
 /** Human-readable and JSON renderings of CLI results. */
-import { formatHResult } from '../usb-mass-storage/src/hresult.ts';
+import { formatHResult } from '../contract/hresult.ts';
 import type {
   ErrorValue,
   LockState,
@@ -7,7 +7,7 @@ import type {
   RawResult,
   RecorderInfo,
   RecorderSummary,
-} from '../worker/api.ts';
+} from '../contract/api.ts';
 
 export function hexdump(bytes: Uint8Array, max = 512): string {
   const lines: string[] = [];

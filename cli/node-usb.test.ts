@@ -5,8 +5,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { MemoryBotDevice } from '../usb-mass-storage/src/testing/memory-device.ts';
-import { MemoryCoordinator } from '../worker/coordinator.ts';
-import { WebdiscService } from '../worker/service.ts';
+import { MemoryCoordinator } from '../engine/coordinator.ts';
+import { WebdiscService } from '../engine/service.ts';
 import { nodeUsbSource, recorderId } from './node-usb.ts';
 
 /** A device whose interface a kernel driver holds, as usb-storage does on Linux. */

@@ -6,8 +6,8 @@
  */
 import type { UsbDeviceLike } from '../usb-mass-storage/src/usb.ts';
 import { findMassStorageInterface } from '../usb-mass-storage/src/bot/transport.ts';
-import type { OsDriverControl } from '../worker/recorder.ts';
-import type { DiscoveredDevice, RecorderSource } from '../worker/service.ts';
+import type { OsDriverControl } from '../engine/recorder.ts';
+import type { DiscoveredDevice, RecorderSource } from '../engine/service.ts';
 
 /** The node-usb device members beyond WebUSB that force needs (usb 3.x). */
 export interface NodeUsbDevice extends UsbDeviceLike {

@@ -1,8 +1,8 @@
 /** The CLI's virtual recorder: in this process, with the media `--virtual=NAME` names. */
 import { MEDIA_NAMES, createVirtualRecorder, isMediaName } from '../virtual-recorder/src/index.ts';
 import { WebdiscError } from '../usb-mass-storage/src/errors.ts';
-import type { RecorderSource, VirtualControl } from '../worker/service.ts';
-import { virtualControl, virtualSource } from '../worker/virtual-source.ts';
+import type { RecorderSource, VirtualControl } from '../engine/service.ts';
+import { virtualControl, virtualSource } from '../engine/virtual-source.ts';
 
 export function createVirtualSource(media: string): {
   source: RecorderSource;

@@ -4,8 +4,10 @@ import { spawnSync } from 'node:child_process';
 
 const tsc = 'node_modules/typescript-7/bin/tsc';
 const projects = [
+  'contract/tsconfig.json',
   'usb-mass-storage/tsconfig.json',
   'virtual-recorder/tsconfig.json',
+  'engine/tsconfig.json',
   'worker/tsconfig.json',
   'web/tsconfig.json',
   'tsconfig.node.json',

@@ -8,11 +8,15 @@
 import * as Comlink from 'comlink';
 import type { WorkerApi } from './api.ts';
 import { createVirtualRecorder } from '../virtual-recorder/src/index.ts';
-import { MemoryCoordinator, WebLocksCoordinator, type LockCoordinator } from './coordinator.ts';
-import { WebdiscService, type RecorderSource, type VirtualControl } from './service.ts';
+import {
+  MemoryCoordinator,
+  WebLocksCoordinator,
+  type LockCoordinator,
+} from '../engine/coordinator.ts';
+import { WebdiscService, type RecorderSource, type VirtualControl } from '../engine/service.ts';
 import { remoteVirtual } from './virtual-remote.ts';
-import type { PortLike } from './usb-port.ts';
-import { virtualControl, virtualSource } from './virtual-source.ts';
+import type { PortLike } from '../engine/usb-port.ts';
+import { virtualControl, virtualSource } from '../engine/virtual-source.ts';
 import { webUsbSource } from './webusb-source.ts';
 
 declare const self: DedicatedWorkerGlobalScope;

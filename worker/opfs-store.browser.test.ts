@@ -5,7 +5,7 @@
  */
 import { expect } from '@open-wc/testing';
 import { WebdiscError, toErrorValue } from '../usb-mass-storage/src/errors.ts';
-import { HRESULT } from '../usb-mass-storage/src/hresult.ts';
+import { HRESULT } from '../contract/hresult.ts';
 import { Cdb, readyBot } from '../virtual-recorder/src/raw-bot.ts';
 import {
   OpfsQuotaError,

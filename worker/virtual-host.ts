@@ -7,9 +7,9 @@
  */
 import { createVirtualRecorder } from '../virtual-recorder/src/index.ts';
 import { toErrorValue } from '../usb-mass-storage/src/errors.ts';
-import { describeDevice, serveUsbDevice } from './usb-port.ts';
-import { SharedDeviceHandle } from './shared-device.ts';
-import { virtualControl } from './virtual-source.ts';
+import { describeDevice, serveUsbDevice } from '../engine/usb-port.ts';
+import { SharedDeviceHandle } from '../engine/shared-device.ts';
+import { virtualControl } from '../engine/virtual-source.ts';
 import type { HostReply, HostRequest } from './virtual-remote.ts';
 
 declare const self: SharedWorkerGlobalScope;

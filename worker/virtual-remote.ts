@@ -5,10 +5,10 @@
  */
 import { WebdiscError, type ErrorValue } from '../usb-mass-storage/src/errors.ts';
 import { VIRTUAL_RECORDER_NAME } from '../virtual-recorder/src/index.ts';
-import type { VirtualDriveState } from './api.ts';
-import type { RecorderSource, VirtualControl } from './service.ts';
-import { PortUsbDevice, type DeviceDescription, type PortLike } from './usb-port.ts';
-import { VIRTUAL_ID } from './virtual-source.ts';
+import type { VirtualDriveState } from '../contract/api.ts';
+import type { RecorderSource, VirtualControl } from '../engine/service.ts';
+import { PortUsbDevice, type DeviceDescription, type PortLike } from '../engine/usb-port.ts';
+import { VIRTUAL_ID } from '../engine/virtual-source.ts';
 
 export type HostRequest =
   | { readonly id: number; readonly method: 'openDevicePort'; readonly args: [] }

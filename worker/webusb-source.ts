@@ -6,7 +6,7 @@
  * protected class); the transport turns that into a clear E_ACCESS_DENIED.
  */
 import { findMassStorageInterface } from '../usb-mass-storage/src/bot/transport.ts';
-import type { RecorderSource } from './service.ts';
+import type { RecorderSource } from '../engine/service.ts';
 
 function hex4(n: number): string {
   return n.toString(16).padStart(4, '0');

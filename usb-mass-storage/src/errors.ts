@@ -3,7 +3,7 @@
  * ya-webadb) and the IMAPI HRESULT a Windows caller would have seen, so the
  * worker can send it across Comlink as a plain value (see `toErrorValue`).
  */
-import { HRESULT, type HResultName } from './hresult.ts';
+import { HRESULT, type HResultName } from '../../contract/hresult.ts';
 import type { Sense } from './scsi/sense.ts';
 
 export class WebdiscError extends Error {

@@ -1,5 +1,5 @@
 export * from './struct.ts';
-export * from './hresult.ts';
+export * from '../../contract/hresult.ts';
 export * from './errors.ts';
 export * from './timers.ts';
 export * from './usb.ts';

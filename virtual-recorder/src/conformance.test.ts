@@ -18,7 +18,7 @@ import {
   type BotOptions,
   type CommandResult,
 } from '../../usb-mass-storage/src/bot/transport.ts';
-import { ScsiDrive, commandError } from '../../usb-mass-storage/src/drive.ts';
+import { ScsiDrive, commandError } from '../../usb-mass-storage/src/scsi/scsi-drive.ts';
 import {
   CommandTimeoutError,
   DeviceGoneError,
@@ -26,7 +26,7 @@ import {
   TransportError,
   WebdiscError,
 } from '../../usb-mass-storage/src/errors.ts';
-import type { HResultName } from '../../usb-mass-storage/src/hresult.ts';
+import type { HResultName } from '../../contract/hresult.ts';
 import { TruncatedResponseError } from '../../usb-mass-storage/src/scsi/bytes.ts';
 import { type ScsiRequest, noData } from '../../usb-mass-storage/src/scsi/command.ts';
 import {
@@ -94,25 +94,27 @@ import { msfToLba } from '../../usb-mass-storage/src/scsi/bytes.ts';
 import type { Sense } from '../../usb-mass-storage/src/scsi/sense.ts';
 import {
   PageControl,
-  ejectMedium,
   inquiry,
-  loadMedium,
   modeSelect10,
   modeSense10,
-  parseCapacity,
   parseInquiry,
   parseRequestSense,
   preventAllowMediumRemoval,
-  read10,
-  readCapacity10,
   release6,
   requestSense,
   reserve6,
+  testUnitReady,
+} from '../../usb-mass-storage/src/scsi/spc.ts';
+import {
+  ejectMedium,
+  loadMedium,
+  parseCapacity,
+  read10,
+  readCapacity10,
   startStopUnit,
   synchronizeCache10,
-  testUnitReady,
   write10,
-} from '../../usb-mass-storage/src/scsi/spc.ts';
+} from '../../usb-mass-storage/src/scsi/sbc.ts';
 import {
   DRIVE_PROFILES,
   MEDIA,

@@ -73,7 +73,13 @@ import {
 import type { Sense } from '../../usb-mass-storage/src/scsi/sense.ts';
 import { toHex } from '../../usb-mass-storage/src/struct.ts';
 import type { VirtualClock } from './clock.ts';
-import type { CommandOutcome, CommandPlan, DataInPhase, DataOutPhase, MmcDrive } from './drive.ts';
+import type {
+  CommandOutcome,
+  CommandPlan,
+  DataInPhase,
+  DataOutPhase,
+  MmcDrive,
+} from './mmc-target.ts';
 import { UsbMessages, usbError, type UsbDomError } from './errors.ts';
 import type { FaultState } from './faults.ts';
 import type { CommandStatus, Observer } from './observer.ts';

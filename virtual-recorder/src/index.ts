@@ -14,7 +14,7 @@ export {
   type VirtualRecorderState,
   type ImageSource,
   type InsertImageOptions,
-} from './recorder.ts';
+} from './virtual-recorder.ts';
 export * from './media.ts';
 export * from './clock.ts';
 export * from './store.ts';
@@ -39,7 +39,7 @@ export {
   Opcode,
   type EjectButtonResult,
   type EjectRequestPolicy,
-} from './drive.ts';
+} from './mmc-target.ts';
 export {
   Disc,
   DiscStatus,

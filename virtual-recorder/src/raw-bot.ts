@@ -21,7 +21,7 @@ import {
   createVirtualRecorder,
   type VirtualRecorder,
   type VirtualRecorderOptions,
-} from './recorder.ts';
+} from './virtual-recorder.ts';
 
 export interface RawResult {
   readonly csw: Csw;

@@ -5,13 +5,13 @@ import type {
   ErrorValue,
   LockState,
   MediaState,
-  ProgressInfo,
+  Progress,
   RecorderEvent,
   RecorderInfo,
   RecorderSummary,
   Result,
   VirtualDriveState,
-} from '../../worker/api.ts';
+} from '../../contract/api.ts';
 import type { UiApi } from '../lib/api.ts';
 import {
   settle,
@@ -89,7 +89,7 @@ export class RecordersController implements ReactiveController {
   readonly #info = new Map<string, Slot<RecorderInfo>>();
   readonly #media = new Map<string, Slot<MediaState>>();
   readonly #lock = new Map<string, Slot<LockState>>();
-  readonly #progress = new Map<string, ProgressInfo>();
+  readonly #progress = new Map<string, Progress>();
   /** The erase or burn running, or the last one that ended, per recorder. */
   readonly #operations = new Map<string, Operation>();
   readonly #errors = new Map<string, Partial<Record<ActionArea, ErrorValue>>>();
@@ -128,7 +128,7 @@ export class RecordersController implements ReactiveController {
   lock(id = this.selectedId): Slot<LockState> {
     return this.#lock.get(id) ?? EMPTY_SLOT;
   }
-  progress(id = this.selectedId): ProgressInfo | null {
+  progress(id = this.selectedId): Progress | null {
     return this.#progress.get(id) ?? null;
   }
   operation(id = this.selectedId): Operation | null {

@@ -1,5 +1,5 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { TraceEntry } from '../../worker/api.ts';
+import type { TraceEntry } from '../../contract/api.ts';
 
 /** How many commands the trace keeps (oldest dropped first). */
 export const TRACE_LIMIT = 5000;

@@ -1,5 +1,5 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { ErrorValue } from '../../worker/api.ts';
+import type { ErrorValue } from '../../contract/api.ts';
 import { toErrorValue } from '../lib/errors.ts';
 import { OPTICAL_USB_FILTERS } from '../lib/usb-problems.ts';
 

@@ -1,9 +1,9 @@
 import * as Comlink from 'comlink';
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { RecorderEvent } from '../../worker/api.ts';
+import type { RecorderEvent } from '../../contract/api.ts';
 import type { UiApi } from '../lib/api.ts';
 import { toErrorValue } from '../lib/errors.ts';
-import type { ErrorValue } from '../../worker/api.ts';
+import type { ErrorValue } from '../../contract/api.ts';
 
 /** APIs already subscribed to: the worker API has no unsubscribe, so subscribe once each. */
 const subscribed = new WeakMap<object, Set<(event: RecorderEvent) => void>>();

@@ -3,7 +3,7 @@
  * through these types (`import type`); at run time it is a Comlink proxy
  * (web/lib/worker-client.ts) or, in tests, a fake (web/test/fake-api.ts).
  */
-import type { WebdiscWorkerApi } from '../../worker/api.ts';
+import type { WebdiscWorkerApi } from '../../contract/api.ts';
 
 export type UiApiMethod =
   | 'selfTest'

@@ -1,5 +1,5 @@
 import { html, nothing } from 'lit';
-import type { LockState, MediaState } from '../../worker/api.ts';
+import type { LockState, MediaState } from '../../contract/api.ts';
 import { formatBytes } from './format.ts';
 import { describeMedia } from './media.ts';
 

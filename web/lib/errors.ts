@@ -1,4 +1,4 @@
-import type { ErrorValue, MediaState, OperationFailure, Result } from '../../worker/api.ts';
+import type { ErrorValue, MediaState, OperationFailure, Result } from '../../contract/api.ts';
 
 /** E_FAIL: what a call that rejected (rather than resolving to a Result) is shown as. */
 export const E_FAIL = 0x80004005;

@@ -2,7 +2,7 @@
  * The UI's typed events. Each bubbles and is composed so the app shell hears
  * it from inside any panel's shadow root.
  */
-import type { BurnOptions, EraseOptions } from '../../worker/api.ts';
+import type { BurnOptions, EraseOptions } from '../../contract/api.ts';
 
 const init = { bubbles: true, composed: true } as const;
 

@@ -1,4 +1,4 @@
-import type { Sense } from '../../worker/api.ts';
+import type { Sense } from '../../contract/api.ts';
 
 /** SPC-4 Table 48 sense key names. */
 const SENSE_KEYS: readonly string[] = [

@@ -6,7 +6,7 @@
  * the dialogs refuse up front, with a clear message, instead of after a
  * round trip that takes the lock.
  */
-import type { DiscStatus, MediaState, RecorderInfo } from '../../worker/api.ts';
+import type { DiscStatus, MediaState, RecorderInfo } from '../../contract/api.ts';
 
 /** Every burn writes 2048-byte sectors (Mode 1 / DVD / BD user data). */
 export const SECTOR_BYTES = 2048;

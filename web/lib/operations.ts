@@ -2,7 +2,7 @@
  * Erase and burn as the UI tracks them: what runs (or ran) on a recorder and
  * how it ended, and the words for the engine's progress actions.
  */
-import type { BurnOptions, BurnReport, EraseReport } from '../../worker/api.ts';
+import type { BurnOptions, BurnReport, EraseReport } from '../../contract/api.ts';
 import type { OperationResult } from './errors.ts';
 
 interface OperationBase {

@@ -1,4 +1,4 @@
-import type { TraceEntry } from '../../worker/api.ts';
+import type { TraceEntry } from '../../contract/api.ts';
 import { formatClock, formatMs, formatSense, spacedHex } from './format.ts';
 
 /** The status column: "good", "CHECK CONDITION", "error". */

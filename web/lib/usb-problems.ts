@@ -1,4 +1,4 @@
-import type { ErrorValue } from '../../worker/api.ts';
+import type { ErrorValue } from '../../contract/api.ts';
 import { usbUnrestrictedAllowed } from './isolated-app.ts';
 
 /**

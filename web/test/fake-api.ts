@@ -17,16 +17,16 @@ import type {
   LockState,
   MediaState,
   OperationFailure,
-  ProgressInfo,
+  Progress,
   RecorderEvent,
   RecorderInfo,
   RecorderSummary,
   Result,
   SelfTestResult,
   VirtualDriveState,
-} from '../../worker/api.ts';
+} from '../../contract/api.ts';
 import type { UiApi, UiApiMethod } from '../lib/api.ts';
-import { CLIENT_NAME_PATTERN } from '../lib/client-name.ts';
+import { CLIENT_NAME_PATTERN } from '../../contract/client-name.ts';
 import {
   blankCdR,
   blankCdRw,
@@ -299,7 +299,7 @@ export class FakeApi implements UiApi {
    * the first step, waits while `hold` is set, then the rest, and gives the
    * lock back. Resolves to true when the operation was cancelled meanwhile.
    */
-  async #steps(id: string, clientName: string, steps: readonly ProgressInfo[]): Promise<boolean> {
+  async #steps(id: string, clientName: string, steps: readonly Progress[]): Promise<boolean> {
     if (this.count++ === 0) this.owner = clientName;
     this.emit({ type: 'lock', recorderId: id, lock: this.lockState() });
     try {
@@ -333,7 +333,7 @@ export class FakeApi implements UiApi {
           `${this.media.profile?.name ?? 'This medium'} cannot be erased: only CD-RW, DVD-RW, DVD+RW and BD-RE can.`,
         ),
       };
-    const step = (fraction: number): ProgressInfo => ({
+    const step = (fraction: number): Progress => ({
       action: 'erasing',
       fraction,
       elapsedMs: fraction * 60_000,
@@ -381,7 +381,7 @@ export class FakeApi implements UiApi {
           `The image needs ${sectors} sectors; the disc has ${m.freeBlocks} free from LBA ${startLba}.`,
         ),
       };
-    const step = (action: string, fraction: number, written: number): ProgressInfo => ({
+    const step = (action: string, fraction: number, written: number): Progress => ({
       action,
       fraction,
       elapsedMs: fraction * 10_000,

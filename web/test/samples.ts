@@ -8,7 +8,7 @@ import type {
   RecorderInfo,
   RecorderSummary,
   TraceEntry,
-} from '../../worker/api.ts';
+} from '../../contract/api.ts';
 
 export const virtualSummary: RecorderSummary = {
   id: 'virtual',

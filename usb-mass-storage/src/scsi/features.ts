@@ -34,55 +34,9 @@ import {
 // ===========================================================================
 // Profiles, MMC-6 §5.3.1 (table 88)
 
-export const PROFILE = {
-  NONE: 0x0000,
-  CD_ROM: 0x0008,
-  CD_R: 0x0009,
-  CD_RW: 0x000a,
-  DVD_ROM: 0x0010,
-  DVD_R: 0x0011,
-  DVD_RAM: 0x0012,
-  DVD_RW_RESTRICTED_OVERWRITE: 0x0013,
-  DVD_RW_SEQUENTIAL: 0x0014,
-  DVD_R_DL_SEQUENTIAL: 0x0015,
-  DVD_R_DL_LAYER_JUMP: 0x0016,
-  DVD_PLUS_RW: 0x001a,
-  DVD_PLUS_R: 0x001b,
-  DVD_PLUS_RW_DL: 0x002a,
-  DVD_PLUS_R_DL: 0x002b,
-  BD_ROM: 0x0040,
-  BD_R_SRM: 0x0041,
-  BD_R_RRM: 0x0042,
-  BD_RE: 0x0043,
-} as const;
-export type Profile = (typeof PROFILE)[keyof typeof PROFILE];
-
-export const PROFILE_NAMES: Readonly<Record<number, string>> = {
-  [PROFILE.NONE]: 'no current profile',
-  [PROFILE.CD_ROM]: 'CD-ROM',
-  [PROFILE.CD_R]: 'CD-R',
-  [PROFILE.CD_RW]: 'CD-RW',
-  [PROFILE.DVD_ROM]: 'DVD-ROM',
-  [PROFILE.DVD_R]: 'DVD-R sequential',
-  [PROFILE.DVD_RAM]: 'DVD-RAM',
-  [PROFILE.DVD_RW_RESTRICTED_OVERWRITE]: 'DVD-RW restricted overwrite',
-  [PROFILE.DVD_RW_SEQUENTIAL]: 'DVD-RW sequential',
-  [PROFILE.DVD_R_DL_SEQUENTIAL]: 'DVD-R DL sequential',
-  [PROFILE.DVD_R_DL_LAYER_JUMP]: 'DVD-R DL layer jump',
-  [PROFILE.DVD_PLUS_RW]: 'DVD+RW',
-  [PROFILE.DVD_PLUS_R]: 'DVD+R',
-  [PROFILE.DVD_PLUS_RW_DL]: 'DVD+RW DL',
-  [PROFILE.DVD_PLUS_R_DL]: 'DVD+R DL',
-  [PROFILE.BD_ROM]: 'BD-ROM',
-  [PROFILE.BD_R_SRM]: 'BD-R SRM',
-  [PROFILE.BD_R_RRM]: 'BD-R RRM',
-  [PROFILE.BD_RE]: 'BD-RE',
-};
-
-/** "DVD+RW", or "profile 0xNNNN" for one not in the table. */
-export function profileName(code: number): string {
-  return PROFILE_NAMES[code] ?? `profile 0x${code.toString(16).padStart(4, '0')}`;
-}
+// The tables live in the contract (every realm decides with them); this
+// module re-exports them for the codecs and their callers.
+export { PROFILE, PROFILE_NAMES, profileName, type Profile } from '../../../contract/profiles.ts';
 
 // ===========================================================================
 // Feature codes, MMC-6 §5.3 (table 87)

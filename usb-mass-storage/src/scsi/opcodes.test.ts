@@ -19,21 +19,23 @@ import {
 } from './mmc.ts';
 import { commandName, COMMAND_TIMEOUT_MS, defaultTimeoutMs, OPCODE } from './opcodes.ts';
 import {
-  ejectMedium,
   inquiry,
   modeSelect10,
   modeSense10,
   preventAllowMediumRemoval,
-  read10,
-  readCapacity10,
   release6,
   requestSense,
   reserve6,
+  testUnitReady,
+} from './spc.ts';
+import {
+  ejectMedium,
+  read10,
+  readCapacity10,
   startStopUnit,
   synchronizeCache10,
-  testUnitReady,
   write10,
-} from './spc.ts';
+} from './sbc.ts';
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;

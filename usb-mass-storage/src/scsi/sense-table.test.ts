@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { HRESULT } from '../hresult.ts';
+import { HRESULT } from '../../../contract/hresult.ts';
 import { OPCODE } from './opcodes.ts';
 import { decodeSense, encodeFixedSense } from './sense.ts';
 import { describeSense, lookupSense, SENSE_ANY, SENSE_TABLE, SensePolicy } from './sense-table.ts';

@@ -4,7 +4,7 @@
  * policy, and the IMAPI HRESULT the error carries. The rows are those of the
  * protocol notes' sense table plus the common extras drives send.
  */
-import type { HResultName } from '../hresult.ts';
+import type { HResultName } from '../../../contract/hresult.ts';
 import { OPCODE } from './opcodes.ts';
 import { formatSenseTriple, type Sense } from './sense.ts';
 
@@ -262,4 +262,39 @@ export function describeSense(
   }
   if (sense.information !== undefined) text += `, LBA ${sense.information}`;
   return text;
+}
+
+// ---------------------------------------------------------------------------
+// Named conditions. Callers that branch on a sense ask these, never compare
+// key/ASC/ASCQ themselves, so this file stays the one place that decides.
+
+type Triple = Pick<Sense, 'key' | 'asc' | 'ascq'> | null | undefined;
+
+/**
+ * 5/20/xx INVALID COMMAND OPERATION CODE or 5/24/xx INVALID FIELD IN CDB:
+ * the drive lacks the command or the option asked for (RESERVE(6) on a bridge
+ * that has none, GET CONFIGURATION on a simple CD-ROM, Persistent PREVENT).
+ * The capability is absent; nothing failed.
+ */
+export function isCommandRefused(sense: Triple): boolean {
+  return !!sense && sense.key === 0x5 && (sense.asc === 0x20 || sense.asc === 0x24);
+}
+
+/** 5/24/xx INVALID FIELD IN CDB alone (a bit the drive does not take, e.g. Persistent PREVENT). */
+export function isInvalidFieldInCdb(sense: Triple): boolean {
+  return !!sense && sense.key === 0x5 && sense.asc === 0x24;
+}
+
+/** 5/53/xx MEDIUM REMOVAL PREVENTED (MMC-6 §6.39: START STOP UNIT eject while PREVENT is set). */
+export function isRemovalPrevented(sense: Triple): boolean {
+  return !!sense && sense.key === 0x5 && sense.asc === 0x53;
+}
+
+/**
+ * 2/3A/xx MEDIUM NOT PRESENT: null when the sense says something else;
+ * otherwise whether the tray is open (3A/02), closed (3A/01) or unknown (3A/00).
+ */
+export function mediumAbsence(sense: Triple): { readonly trayOpen: boolean | null } | null {
+  if (!sense || sense.key !== 0x2 || sense.asc !== 0x3a) return null;
+  return { trayOpen: sense.ascq === 0x02 ? true : sense.ascq === 0x01 ? false : null };
 }

@@ -3,7 +3,7 @@ import { emulateMedia } from '@web/test-runner-commands';
 import * as Comlink from 'comlink';
 import type { UsbLike } from '../../controllers/usb.ts';
 import { FakeApi } from '../../test/fake-api.ts';
-import type { BurnSource } from '../../../worker/api.ts';
+import type { BurnSource } from '../../../contract/api.ts';
 import { $, $$, button, chooseFile, textAt, textOf, waitForText } from '../../test/helpers.ts';
 import {
   blankCdR,

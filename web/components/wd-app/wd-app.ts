@@ -1,5 +1,5 @@
 import { LitElement, html, nothing, svg, type PropertyValues } from 'lit';
-import type { ErrorValue, RecorderEvent, SelfTestResult } from '../../../worker/api.ts';
+import type { ErrorValue, RecorderEvent, SelfTestResult } from '../../../contract/api.ts';
 import { FileDropController } from '../../controllers/file-drop.ts';
 import { ActionArea, RecordersController } from '../../controllers/recorders.ts';
 import { TraceBufferController } from '../../controllers/trace-buffer.ts';

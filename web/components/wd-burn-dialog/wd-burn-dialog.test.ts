@@ -1,6 +1,6 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import { emulateMedia } from '@web/test-runner-commands';
-import type { MediaState, RecorderInfo } from '../../../worker/api.ts';
+import type { MediaState, RecorderInfo } from '../../../contract/api.ts';
 import { WdBurnEvent, WdCloseDialogEvent } from '../../lib/events.ts';
 import { $, $$, button, chooseFile, nextEvent, textAt, textOf } from '../../test/helpers.ts';
 import {

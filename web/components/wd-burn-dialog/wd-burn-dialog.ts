@@ -5,8 +5,8 @@ import type {
   MediaState,
   RecorderInfo,
   VerifyMode,
-} from '../../../worker/api.ts';
-import { clientNameProblem } from '../../lib/client-name.ts';
+} from '../../../contract/api.ts';
+import { clientNameProblem } from '../../../contract/client-name.ts';
 import {
   clientNameField,
   driveFacts,

@@ -1,6 +1,6 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
-import type { VirtualDriveState } from '../../../worker/api.ts';
+import type { VirtualDriveState } from '../../../contract/api.ts';
 import {
   WdConnectUsbEvent,
   WdInsertMediaEvent,

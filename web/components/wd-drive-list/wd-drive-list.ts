@@ -1,5 +1,5 @@
 import { LitElement, html, nothing } from 'lit';
-import type { ErrorValue, RecorderSummary, VirtualDriveState } from '../../../worker/api.ts';
+import type { ErrorValue, RecorderSummary, VirtualDriveState } from '../../../contract/api.ts';
 import {
   WdConnectUsbEvent,
   WdInsertMediaEvent,

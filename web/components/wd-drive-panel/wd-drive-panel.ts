@@ -7,7 +7,7 @@ import type {
   ModePageInfo,
   ProfileInfo,
   RecorderInfo,
-} from '../../../worker/api.ts';
+} from '../../../contract/api.ts';
 import { RecorderAction, WdRecorderActionEvent } from '../../lib/events.ts';
 import { formatField, hex4, humanize } from '../../lib/format.ts';
 import '../wd-error-view/wd-error-view.ts';

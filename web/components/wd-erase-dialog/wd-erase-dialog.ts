@@ -1,6 +1,6 @@
 import { LitElement, html, nothing, type PropertyValues } from 'lit';
-import type { LockState, MediaState } from '../../../worker/api.ts';
-import { clientNameProblem } from '../../lib/client-name.ts';
+import type { LockState, MediaState } from '../../../contract/api.ts';
+import { clientNameProblem } from '../../../contract/client-name.ts';
 import {
   clientNameField,
   driveFacts,

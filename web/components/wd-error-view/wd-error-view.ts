@@ -1,5 +1,5 @@
 import { LitElement, html, nothing } from 'lit';
-import type { ErrorValue } from '../../../worker/api.ts';
+import type { ErrorValue } from '../../../contract/api.ts';
 import { formatHresult } from '../../lib/errors.ts';
 import { formatSense } from '../../lib/format.ts';
 import { styles } from './wd-error-view.styles.ts';

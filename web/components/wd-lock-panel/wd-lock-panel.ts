@@ -1,6 +1,6 @@
 import { LitElement, html, nothing } from 'lit';
-import type { ErrorValue, LockState } from '../../../worker/api.ts';
-import { clientNameProblem } from '../../lib/client-name.ts';
+import type { ErrorValue, LockState } from '../../../contract/api.ts';
+import { clientNameProblem } from '../../../contract/client-name.ts';
 import { RecorderAction, WdAcquireEvent, WdRecorderActionEvent } from '../../lib/events.ts';
 import '../wd-error-view/wd-error-view.ts';
 import { styles } from './wd-lock-panel.styles.ts';

@@ -1,5 +1,5 @@
 import { LitElement, html, nothing } from 'lit';
-import type { ErrorValue, MediaState } from '../../../worker/api.ts';
+import type { ErrorValue, MediaState } from '../../../contract/api.ts';
 import { DialogName, WdOpenDialogEvent } from '../../lib/events.ts';
 import { formatBytes } from '../../lib/format.ts';
 import { STATUS_WORDS, mediaTypeName } from '../../lib/media.ts';

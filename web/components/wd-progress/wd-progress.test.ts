@@ -1,6 +1,6 @@
 import { expect, fixture, html } from '@open-wc/testing';
 import { emulateMedia } from '@web/test-runner-commands';
-import type { BurnReport } from '../../../worker/api.ts';
+import type { BurnReport } from '../../../contract/api.ts';
 import { WdCancelEvent, WdClearResultEvent } from '../../lib/events.ts';
 import type { BurnOperation, EraseOperation } from '../../lib/operations.ts';
 import { $, button, nextEvent, textAt, textOf } from '../../test/helpers.ts';

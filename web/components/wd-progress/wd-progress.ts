@@ -5,8 +5,8 @@ import type {
   ErrorValue,
   MediaState,
   OperationFailure,
-  ProgressInfo,
-} from '../../../worker/api.ts';
+  Progress,
+} from '../../../contract/api.ts';
 import { ClockController } from '../../controllers/clock.ts';
 import { WdCancelEvent, WdClearResultEvent } from '../../lib/events.ts';
 import { formatBytes, formatDuration, formatMs } from '../../lib/format.ts';
@@ -67,7 +67,7 @@ export class WdProgress extends LitElement {
   };
 
   declare recorderId: string;
-  declare progress: ProgressInfo | null;
+  declare progress: Progress | null;
   declare cancelling: boolean;
   declare error: ErrorValue | null;
   /** The erase or burn this session runs or ran (the controller's record), or null. */
@@ -241,7 +241,7 @@ export class WdProgress extends LitElement {
   }
 
   /** What a burn adds (IDiscFormat2DataEventArgs): sectors written, LBAs and the drive's buffer. */
-  #burnFacts(p: ProgressInfo) {
+  #burnFacts(p: Progress) {
     const written =
       p.sectorCount !== undefined && p.lastWrittenLba !== undefined && p.lastWrittenLba !== null
         ? Math.max(0, p.lastWrittenLba - (p.startLba ?? 0) + 1)
@@ -274,7 +274,7 @@ export class WdProgress extends LitElement {
     `;
   }
 
-  #running(p: ProgressInfo) {
+  #running(p: Progress) {
     const live = this.#live;
     const since = live ? Math.max(0, this.#clock.now() - this.#receivedAt) : 0;
     const elapsed = p.elapsedMs + since;

@@ -1,5 +1,5 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
-import type { TraceEntry } from '../../../worker/api.ts';
+import type { TraceEntry } from '../../../contract/api.ts';
 import { WdClearTraceEvent } from '../../lib/events.ts';
 import { $, $$, button, nextEvent } from '../../test/helpers.ts';
 import { traceEntry } from '../../test/samples.ts';

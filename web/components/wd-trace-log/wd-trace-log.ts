@@ -1,5 +1,5 @@
 import { LitElement, html, nothing } from 'lit';
-import type { TraceEntry } from '../../../worker/api.ts';
+import type { TraceEntry } from '../../../contract/api.ts';
 import { WdClearTraceEvent } from '../../lib/events.ts';
 import { formatClock, formatMs, spacedHex } from '../../lib/format.ts';
 import {

@@ -1,5 +1,5 @@
 import { LitElement, html, nothing } from 'lit';
-import type { ErrorValue, LockState } from '../../../worker/api.ts';
+import type { ErrorValue, LockState } from '../../../contract/api.ts';
 import { RecorderAction, WdRecorderActionEvent } from '../../lib/events.ts';
 import '../wd-error-view/wd-error-view.ts';
 import { styles } from './wd-tray-controls.styles.ts';

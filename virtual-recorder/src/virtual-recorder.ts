@@ -18,7 +18,7 @@ import {
   MmcDrive,
   type EjectButtonResult,
   type EjectRequestPolicy,
-} from './drive.ts';
+} from './mmc-target.ts';
 import { VirtualRecorderError } from './errors.ts';
 import { FaultState, VirtualFaults } from './faults.ts';
 import { MEDIA, mediaInfo, type MediaInfo, type MediaName } from './media.ts';

@@ -9,7 +9,7 @@
  * drive through ScsiDrive, so 2/04/08 (buffer full) is retried with backoff
  * and NOT READY is polled, by the one sense table.
  */
-import type { ScsiDrive } from '../../usb-mass-storage/src/drive.ts';
+import type { ScsiDrive } from '../../usb-mass-storage/src/scsi/scsi-drive.ts';
 import { CancelledError, WebdiscError } from '../../usb-mass-storage/src/errors.ts';
 import {
   CloseFunction,
@@ -36,13 +36,8 @@ import {
   parseModeParameterList,
   parseWriteParameters,
 } from '../../usb-mass-storage/src/scsi/mode-pages.ts';
-import {
-  modeSelect10,
-  modeSense10,
-  read10,
-  synchronizeCache10,
-  write10,
-} from '../../usb-mass-storage/src/scsi/spc.ts';
+import { modeSelect10, modeSense10 } from '../../usb-mass-storage/src/scsi/spc.ts';
+import { read10, synchronizeCache10, write10 } from '../../usb-mass-storage/src/scsi/sbc.ts';
 import type { AbortSignalLike } from '../../usb-mass-storage/src/timers.ts';
 import type {
   BurnAction,
@@ -52,8 +47,9 @@ import type {
   MediaState,
   RecorderInfo,
   VerifyMode,
-} from '../api.ts';
+} from '../../contract/api.ts';
 import { formatRequest } from './erase.ts';
+import { writeFamilyOf } from '../../contract/profiles.ts';
 import { Sha256 } from './sha256.ts';
 import { SECTOR, sectorChunks, sectorsFor, type ImageSource } from './source.ts';
 
@@ -65,26 +61,6 @@ export interface BurnContext {
   info(): Promise<RecorderInfo>;
   progress(p: BurnProgress): void;
 }
-
-/** Writing strategy per profile (MMC-6 §4: CD, DVD-R/-RW, DVD+R, BD-R, random-writable). */
-export type WriteFamily = 'cd' | 'dvd-minus' | 'plus-r' | 'random';
-
-/** The web UI keeps its own copy (it may not import the worker); a test holds the two together. */
-export const PROFILE_FAMILY: Readonly<Record<number, WriteFamily>> = {
-  0x09: 'cd',
-  0x0a: 'cd',
-  0x11: 'dvd-minus',
-  0x14: 'dvd-minus',
-  0x15: 'dvd-minus',
-  0x16: 'dvd-minus',
-  0x1b: 'plus-r',
-  0x2b: 'plus-r',
-  0x41: 'plus-r',
-  0x42: 'plus-r',
-  0x1a: 'random',
-  0x43: 'random',
-  0x13: 'random',
-};
 
 /** A WRITE carries this much by default: big enough to keep the bus busy, small enough to cancel promptly. */
 export const DEFAULT_CHUNK_SECTORS = 128;
@@ -178,7 +154,7 @@ export async function burnImage(
   if (!media.present)
     throw fail('E_IMAPI_RECORDER_MEDIA_NO_MEDIA', 'There is no disc in the drive.');
   const profile = media.profile?.code ?? 0;
-  const family = PROFILE_FAMILY[profile];
+  const family = writeFamilyOf(profile);
   if (!family) {
     throw fail(
       'E_IMAPI_DF2DATA_MEDIA_IS_NOT_SUPPORTED',

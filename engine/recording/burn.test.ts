@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseToc } from '../../usb-mass-storage/src/scsi/mmc.ts';
 import { toHex } from '../../usb-mass-storage/src/struct.ts';
-import type { BurnReport, Result } from '../api.ts';
+import type { BurnReport, Result } from '../../contract/api.ts';
 import { V, bench, failed, image, ok } from '../test-kit.ts';
 import { bytesSource } from './source.ts';
 

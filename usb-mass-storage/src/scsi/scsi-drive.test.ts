@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { BulkOnlyTransport } from './bot/transport.ts';
-import { ScsiDrive } from './drive.ts';
-import { ScsiCommandError } from './errors.ts';
-import { noData } from './scsi/command.ts';
-import { write10 } from './scsi/spc.ts';
-import { MemoryBotDevice } from './testing/memory-device.ts';
+import { BulkOnlyTransport } from '../bot/transport.ts';
+import { ScsiDrive } from './scsi-drive.ts';
+import { ScsiCommandError } from '../errors.ts';
+import { noData } from './command.ts';
+import { write10 } from './sbc.ts';
+import { MemoryBotDevice } from '../testing/memory-device.ts';
 
 async function setup() {
   const device = new MemoryBotDevice();

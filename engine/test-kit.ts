@@ -8,7 +8,7 @@ import {
   type VirtualRecorderOptions,
   type VirtualRecorder,
 } from '../virtual-recorder/src/index.ts';
-import type { RecorderEvent, Result } from './api.ts';
+import type { RecorderEvent, Result } from '../contract/api.ts';
 import { MemoryCoordinator } from './coordinator.ts';
 import { WebdiscService } from './service.ts';
 import { VIRTUAL_ID, virtualControl, virtualSource } from './virtual-source.ts';

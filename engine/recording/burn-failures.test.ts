@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { MemorySectorStore } from '../../virtual-recorder/src/index.ts';
-import type { BurnReport, OperationFailure, Result } from '../api.ts';
+import type { BurnReport, OperationFailure, Result } from '../../contract/api.ts';
 import { V, armAtCommand, bench, image, ok } from '../test-kit.ts';
 import { bytesSource } from './source.ts';
 

@@ -10,7 +10,11 @@ import {
   type CommandRecord,
   type CommandResult,
 } from '../usb-mass-storage/src/bot/transport.ts';
-import { ScsiDrive, commandError, isUnitAttention } from '../usb-mass-storage/src/drive.ts';
+import {
+  ScsiDrive,
+  commandError,
+  isUnitAttention,
+} from '../usb-mass-storage/src/scsi/scsi-drive.ts';
 import { DeviceGoneError, ScsiCommandError, WebdiscError } from '../usb-mass-storage/src/errors.ts';
 import type { ScsiRequest } from '../usb-mass-storage/src/scsi/command.ts';
 import {
@@ -28,17 +32,21 @@ import {
   ConfigurationRequestType,
 } from '../usb-mass-storage/src/scsi/mmc.ts';
 import { commandName, defaultTimeoutMs } from '../usb-mass-storage/src/scsi/opcodes.ts';
-import { describeSense } from '../usb-mass-storage/src/scsi/sense-table.ts';
+import {
+  describeSense,
+  isCommandRefused,
+  isInvalidFieldInCdb,
+  isRemovalPrevented,
+  mediumAbsence,
+} from '../usb-mass-storage/src/scsi/sense-table.ts';
+import { preventAllowMediumRemoval, release6, reserve6 } from '../usb-mass-storage/src/scsi/spc.ts';
 import {
   ejectMedium,
   loadMedium,
   parseCapacity,
-  preventAllowMediumRemoval,
   read10,
   readCapacity10,
-  release6,
-  reserve6,
-} from '../usb-mass-storage/src/scsi/spc.ts';
+} from '../usb-mass-storage/src/scsi/sbc.ts';
 import { toHex } from '../usb-mass-storage/src/struct.ts';
 import type { UsbDeviceLike } from '../usb-mass-storage/src/usb.ts';
 import type {
@@ -49,7 +57,7 @@ import type {
   EraseOptions,
   EraseReport,
   LockState,
-  ProgressInfo,
+  Progress,
   MediaInfoV1,
   MediaState,
   MediaTypeV1,
@@ -59,10 +67,11 @@ import type {
   RecorderInfo,
   RecorderSummary,
   TrackInfo,
-} from './api.ts';
-import { clientNameProblem } from './client-name.ts';
+} from '../contract/api.ts';
+import { clientNameProblem } from '../contract/client-name.ts';
 import type { LockCoordinator, LockLease } from './coordinator.ts';
-import { readRecorderInfo, physicalTypeOf, profileInfo } from './identity.ts';
+import { physicalTypeOf } from '../contract/profiles.ts';
+import { readRecorderInfo, profileInfo } from './identity.ts';
 import { OperationError, burnImage } from './recording/burn.ts';
 import { eraseMedium } from './recording/erase.ts';
 import type { ImageSource } from './recording/source.ts';
@@ -482,7 +491,7 @@ export class Recorder {
     });
     const s = r.sense;
     if (r.status !== 'good') {
-      if (s?.key === 5 && s.asc === 0x24) this.#persistentSupported = false;
+      if (isInvalidFieldInCdb(s)) this.#persistentSupported = false;
       else throw commandError(preventAllowMediumRemoval({ prevent: true, persistent: true }), r);
     }
   }
@@ -528,7 +537,7 @@ export class Recorder {
       return;
     }
     const s = r.sense;
-    if (s && s.key === 5 && (s.asc === 0x20 || s.asc === 0x24)) {
+    if (isCommandRefused(s)) {
       this.#reserveSupported = false;
       return;
     }
@@ -602,7 +611,7 @@ export class Recorder {
         await this.#run(ejectMedium());
       } catch (error) {
         const s = error instanceof ScsiCommandError ? error.sense : undefined;
-        if (s?.key === 5 && s.asc === 0x53) {
+        if (isRemovalPrevented(s)) {
           throw new ScsiCommandError(
             'E_IMAPI_RECORDER_LOCKED',
             'The drive refuses to open: its tray is locked (PREVENT). If no session owns it, use "Unlock tray".',
@@ -768,9 +777,8 @@ export class Recorder {
       await drive.waitReady({ notReadyBudgetMs: 30_000 });
     } catch (error) {
       const s = error instanceof ScsiCommandError ? error.sense : undefined;
-      if (s?.key === 2 && s.asc === 0x3a) {
-        return none(s.ascq === 0x02 ? true : s.ascq === 0x01 ? false : null);
-      }
+      const absent = mediumAbsence(s);
+      if (absent) return none(absent.trayOpen);
       throw error;
     }
     let profileCode = 0;
@@ -1032,7 +1040,7 @@ export class Recorder {
   /** IDiscFormat2Erase::EraseMedia. Failures carry the disc's state afterwards, as burns' do. */
   async eraseMedia(
     options: EraseOptions,
-    onProgress?: (p: ProgressInfo) => void,
+    onProgress?: (p: Progress) => void,
   ): Promise<EraseReport> {
     try {
       return await this.#erase(options, onProgress);
@@ -1055,7 +1063,7 @@ export class Recorder {
     return failure;
   }
 
-  #erase(options: EraseOptions, onProgress?: (p: ProgressInfo) => void): Promise<EraseReport> {
+  #erase(options: EraseOptions, onProgress?: (p: Progress) => void): Promise<EraseReport> {
     return this.#withLock(options.clientName, () =>
       this.#runOperation(async (signal) => {
         const { drive } = await this.#connect();

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { HRESULT } from '../usb-mass-storage/src/hresult.ts';
+import { HRESULT } from '../contract/hresult.ts';
 import { V, armAtCommand, bench, failed, ok } from './test-kit.ts';
 
 const ops = (b: ReturnType<typeof bench>) => b.drive.log.map((e) => e.opcode);

@@ -5,9 +5,8 @@
  * CLI); what differs is passed in: where devices come from, the
  * cross-session lock record, and the virtual drive's controls.
  */
-import { Direction, decodeCbw, encodeCbw } from '../usb-mass-storage/src/bot/wrappers.ts';
 import { WebdiscError, toErrorValue } from '../usb-mass-storage/src/errors.ts';
-import { fromHex, toHex } from '../usb-mass-storage/src/struct.ts';
+import { fromHex } from '../usb-mass-storage/src/struct.ts';
 import type { UsbDeviceLike } from '../usb-mass-storage/src/usb.ts';
 import type {
   BurnOptions,
@@ -17,6 +16,7 @@ import type {
   EraseReport,
   LockState,
   OperationFailure,
+  OperationResult,
   MediaInfoV1,
   MediaState,
   MediaTypeV1,
@@ -26,10 +26,9 @@ import type {
   RecorderInfo,
   RecorderSummary,
   Result,
-  SelfTestResult,
   VirtualDriveState,
   WebdiscWorkerApi,
-} from './api.ts';
+} from '../contract/api.ts';
 import type { LockCoordinator } from './coordinator.ts';
 import { Recorder, type OsDriverControl } from './recorder.ts';
 import { blobSource, bytesSource, streamSource, type ImageSource } from './recording/source.ts';
@@ -212,23 +211,6 @@ export class WebdiscService implements WebdiscWorkerApi {
 
   // ------------------------------------------------------------------- API
 
-  selfTest(tag: number): Promise<SelfTestResult> {
-    // TEST UNIT READY: opcode 00h, 6-byte CDB, no data phase (SPC-4 §6.47).
-    const bytes = encodeCbw({
-      tag,
-      dataTransferLength: 0,
-      direction: Direction.None,
-      lun: 0,
-      cdb: new Uint8Array(6),
-    });
-    const decoded = decodeCbw(bytes);
-    return Promise.resolve({
-      cbwHex: toHex(bytes),
-      decodedTag: decoded.tag,
-      roundTrip: toHex(encodeCbw(decoded)) === toHex(bytes),
-    });
-  }
-
   listRecorders(): Promise<Result<readonly RecorderSummary[]>> {
     return result(async () =>
       this.#recorders.size ? [...this.#recorders.values()].map((r) => r.summary) : this.#refresh(),
@@ -355,7 +337,7 @@ export class WebdiscService implements WebdiscWorkerApi {
     });
   }
 
-  async eraseMedia(id: string, options: EraseOptions): Promise<Result<EraseReport>> {
+  async eraseMedia(id: string, options: EraseOptions): Promise<OperationResult<EraseReport>> {
     try {
       const recorder = await this.recorder(id);
       const report = await recorder.eraseMedia(options, (progress) =>
@@ -371,12 +353,16 @@ export class WebdiscService implements WebdiscWorkerApi {
     id: string,
     source: BurnSource,
     options: BurnOptions,
-  ): Promise<Result<BurnReport>> {
+  ): Promise<OperationResult<BurnReport>> {
     return this.burn(id, toImageSource(source), options);
   }
 
   /** In-process callers (the CLI) hand over any ImageSource, e.g. a file read in Node. */
-  async burn(id: string, source: ImageSource, options: BurnOptions): Promise<Result<BurnReport>> {
+  async burn(
+    id: string,
+    source: ImageSource,
+    options: BurnOptions,
+  ): Promise<OperationResult<BurnReport>> {
     try {
       const recorder = await this.recorder(id);
       const report = await recorder.burn(source, options, (p) =>

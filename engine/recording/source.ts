@@ -5,6 +5,7 @@
  * a source that can be read again at an offset (a Blob, a file) lets full
  * verification find the exact first bad sector.
  */
+import type { BlobLike, ReadableStreamLike } from '../../contract/api.ts';
 import { WebdiscError } from '../../usb-mass-storage/src/errors.ts';
 
 export const SECTOR = 2048;
@@ -16,12 +17,6 @@ export interface ImageSource {
   stream(): AsyncIterable<Uint8Array>;
   /** Random access, when the source has it (for verification). */
   readAt?(offset: number, length: number): Promise<Uint8Array>;
-}
-
-/** The part of Blob used here (DOM, worker and Node 20's Blob fit). */
-export interface BlobLike {
-  readonly size: number;
-  slice(start?: number, end?: number): { arrayBuffer(): Promise<ArrayBuffer> };
 }
 
 const BLOB_READ = 4 * 1024 * 1024;
@@ -59,14 +54,9 @@ export function bytesSource(bytes: Uint8Array): ImageSource {
   };
 }
 
-/** The part of ReadableStream used here. */
-interface ReadableStreamLike {
-  getReader(): { read(): Promise<{ done: boolean; value?: Uint8Array }>; releaseLock(): void };
-}
-
 /** A one-pass stream (ReadableStream or AsyncIterable); `size` when the caller knows it. */
 export function streamSource(
-  stream: ReadableStreamLike | AsyncIterable<Uint8Array>,
+  stream: ReadableStreamLike<Uint8Array> | AsyncIterable<Uint8Array>,
   size?: number,
 ): ImageSource {
   let used = false;

@@ -4,7 +4,7 @@
  * 05h. Simple bridges reject some of these with 5/20/00 or 5/24/00: that is
  * "unsupported", not a failure (protocol-notes.md, "Quirks").
  */
-import type { ScsiDrive } from '../usb-mass-storage/src/drive.ts';
+import type { ScsiDrive } from '../usb-mass-storage/src/scsi/scsi-drive.ts';
 import { ScsiCommandError } from '../usb-mass-storage/src/errors.ts';
 import type { ScsiRequest } from '../usb-mass-storage/src/scsi/command.ts';
 import {
@@ -24,6 +24,7 @@ import {
   type Capabilities as Page2A,
 } from '../usb-mass-storage/src/scsi/mode-pages.ts';
 import { commandName } from '../usb-mass-storage/src/scsi/opcodes.ts';
+import { isCommandRefused } from '../usb-mass-storage/src/scsi/sense-table.ts';
 import { inquiry, modeSense10, parseInquiry } from '../usb-mass-storage/src/scsi/spc.ts';
 import { toHex } from '../usb-mass-storage/src/struct.ts';
 import type {
@@ -34,33 +35,7 @@ import type {
   ProfileInfo,
   RecorderInfo,
   RecorderSummary,
-} from './api.ts';
-
-const PHYSICAL_TYPES: Readonly<Record<number, string>> = {
-  0x08: 'IMAPI_MEDIA_TYPE_CDROM',
-  0x09: 'IMAPI_MEDIA_TYPE_CDR',
-  0x0a: 'IMAPI_MEDIA_TYPE_CDRW',
-  0x10: 'IMAPI_MEDIA_TYPE_DVDROM',
-  0x11: 'IMAPI_MEDIA_TYPE_DVDDASHR',
-  0x12: 'IMAPI_MEDIA_TYPE_DVDRAM',
-  0x13: 'IMAPI_MEDIA_TYPE_DVDDASHRW',
-  0x14: 'IMAPI_MEDIA_TYPE_DVDDASHRW',
-  0x15: 'IMAPI_MEDIA_TYPE_DVDDASHR_DUALLAYER',
-  0x16: 'IMAPI_MEDIA_TYPE_DVDDASHR_DUALLAYER',
-  0x1a: 'IMAPI_MEDIA_TYPE_DVDPLUSRW',
-  0x1b: 'IMAPI_MEDIA_TYPE_DVDPLUSR',
-  0x2a: 'IMAPI_MEDIA_TYPE_DVDPLUSRW_DUALLAYER',
-  0x2b: 'IMAPI_MEDIA_TYPE_DVDPLUSR_DUALLAYER',
-  0x40: 'IMAPI_MEDIA_TYPE_BDROM',
-  0x41: 'IMAPI_MEDIA_TYPE_BDR',
-  0x42: 'IMAPI_MEDIA_TYPE_BDR',
-  0x43: 'IMAPI_MEDIA_TYPE_BDRE',
-};
-
-/** IMAPI2's IMAPI_MEDIA_PHYSICAL_TYPE for an MMC profile. */
-export function physicalTypeOf(profile: number): string {
-  return PHYSICAL_TYPES[profile] ?? 'IMAPI_MEDIA_TYPE_UNKNOWN';
-}
+} from '../contract/api.ts';
 
 export function profileInfo(code: number, current: boolean): ProfileInfo {
   return { code, name: profileName(code), current };
@@ -139,7 +114,7 @@ async function optional(
     return (await drive.run(request)).data;
   } catch (error) {
     const s = error instanceof ScsiCommandError ? error.sense : undefined;
-    if (s && s.key === 5 && (s.asc === 0x20 || s.asc === 0x24)) {
+    if (isCommandRefused(s)) {
       unsupported.push(commandName(request.cdb));
       return undefined;
     }

@@ -6,7 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { OperationFailure } from './api.ts';
+import type { OperationFailure } from '../contract/api.ts';
 import { V, armAtCommand, bench, failed, ok } from './test-kit.ts';
 
 const locked = (b: ReturnType<typeof bench>) =>

@@ -4,12 +4,13 @@
  * and BD-RE (30h). Both are sent with IMMED; progress then comes from the
  * progress indicator in the NOT READY sense while TEST UNIT READY is polled.
  */
-import type { ScsiDrive } from '../../usb-mass-storage/src/drive.ts';
+import type { ScsiDrive } from '../../usb-mass-storage/src/scsi/scsi-drive.ts';
 import { WebdiscError } from '../../usb-mass-storage/src/errors.ts';
 import { BlankType, FormatType, blank, formatUnit } from '../../usb-mass-storage/src/scsi/mmc.ts';
 import type { ScsiRequest } from '../../usb-mass-storage/src/scsi/command.ts';
 import type { AbortSignalLike } from '../../usb-mass-storage/src/timers.ts';
-import type { EraseReport, MediaState } from '../api.ts';
+import type { EraseReport, MediaState } from '../../contract/api.ts';
+import { ERASABLE_MEDIA_WORDS, PROFILE, eraseMethodOf } from '../../contract/profiles.ts';
 
 export interface EraseContext {
   readonly drive: ScsiDrive;
@@ -28,7 +29,7 @@ const ERASE_BUDGET_MS = 3 * 60 * 60_000;
  * format a blank disc from the box before burning it.
  */
 export function formatRequest(profile: number, certification: 'full' | 'quick'): ScsiRequest {
-  const bd = profile === 0x43;
+  const bd = profile === PROFILE.BD_RE;
   return formatUnit({
     fov: true,
     dcrt: false,
@@ -47,20 +48,21 @@ export async function eraseMedium(ctx: EraseContext, full: boolean): Promise<Era
   if (!media.present)
     throw new WebdiscError('E_IMAPI_RECORDER_MEDIA_NO_MEDIA', 'There is no disc in the drive.');
   const code = media.profile?.code ?? 0;
+  const how = eraseMethodOf(code);
   let method: EraseReport['method'];
   ctx.progress(0, 0);
-  if (code === 0x0a || code === 0x13 || code === 0x14) {
+  if (how === 'blank') {
     method = full ? 'blank-full' : 'blank-minimal';
     await ctx.drive.run(blank({ type: full ? BlankType.Full : BlankType.Minimal, immed: true }), {
       signal: ctx.signal,
     });
-  } else if (code === 0x1a || code === 0x43) {
+  } else if (how === 'format') {
     method = 'format';
     await ctx.drive.run(formatRequest(code, full ? 'full' : 'quick'), { signal: ctx.signal });
   } else {
     throw new WebdiscError(
       'E_IMAPI_RECORDER_MEDIA_INCOMPATIBLE',
-      `${media.profile?.name ?? 'This medium'} cannot be erased: only CD-RW, DVD-RW, DVD+RW and BD-RE can.`,
+      `${media.profile?.name ?? 'This medium'} cannot be erased: ${ERASABLE_MEDIA_WORDS}.`,
     );
   }
   await ctx.drive.waitReady({

@@ -11,7 +11,7 @@ import {
   type VirtualRecorder,
 } from '../virtual-recorder/src/index.ts';
 import { WebdiscError } from '../usb-mass-storage/src/errors.ts';
-import type { VirtualDriveState } from './api.ts';
+import type { VirtualDriveState } from '../contract/api.ts';
 import type { OsDriverControl } from './recorder.ts';
 import type { RecorderSource, VirtualControl } from './service.ts';
 import { SharedDeviceHandle } from './shared-device.ts';

@@ -1,0 +1,328 @@
+/**
+ * The recorder service's public surface: the engine implements it, the UI
+ * calls it through Comlink (it sees the worker only through this type) and
+ * the CLI calls it in-process. Types only; the rules that go with them
+ * (HRESULTs, client names, profiles) are the contract's other modules.
+ *
+ * Every call resolves to a Result (./errors.ts): errors cross the boundary
+ * as values, `{ hresult, name, message, sense }`.
+ */
+import type { ErrorValue, OperationFailure, OperationResult, Result, Sense } from './errors.ts';
+import type { Progress } from './progress.ts';
+
+export type { ErrorValue, OperationFailure, OperationResult, Result, Sense };
+export type { BurnAction, BurnProgress, Progress } from './progress.ts';
+
+export type RecorderKind = 'virtual' | 'usb';
+
+export interface RecorderSummary {
+  /** Stable across sessions: vendor:product:serial (or bus path), "virtual" for the virtual drive. */
+  readonly id: string;
+  readonly name: string;
+  readonly kind: RecorderKind;
+  readonly vendorId: number;
+  readonly productId: number;
+  readonly serial: string | null;
+}
+
+export interface RecorderIdentity {
+  readonly vendor: string;
+  readonly product: string;
+  readonly revision: string;
+  readonly serial: string | null;
+  readonly vendorId: number;
+  readonly productId: number;
+}
+
+export interface ProfileInfo {
+  readonly code: number;
+  readonly name: string;
+  readonly current: boolean;
+}
+
+export type FieldValue = string | number | boolean;
+
+export interface FeatureInfo {
+  readonly code: number;
+  readonly name: string;
+  readonly current: boolean;
+  readonly persistent: boolean;
+  readonly version: number;
+  /** Decoded fields for display; unknown features give { raw: "hex" }. */
+  readonly fields: Readonly<Record<string, FieldValue>>;
+}
+
+export interface ModePageInfo {
+  readonly code: number;
+  readonly name: string;
+  readonly fields: Readonly<Record<string, FieldValue>>;
+  readonly rawHex: string;
+}
+
+export interface Capabilities {
+  readonly canLoadMedia: boolean;
+  readonly canEject: boolean;
+  readonly canLock: boolean;
+  readonly loadingMechanism: string;
+  readonly reads: readonly string[];
+  readonly writes: readonly string[];
+  readonly testWrite: boolean;
+  readonly bufferUnderrunProtection: boolean;
+  readonly bufferSizeKiB: number | null;
+  readonly maxReadSpeedKBps: number | null;
+  readonly writeSpeedsKBps: readonly number[];
+  /** null until the first acquire has tried RESERVE(6). */
+  readonly reserveSupported: boolean | null;
+}
+
+export interface RecorderInfo {
+  readonly summary: RecorderSummary;
+  readonly identity: RecorderIdentity;
+  readonly profiles: readonly ProfileInfo[];
+  readonly currentProfile: ProfileInfo | null;
+  readonly features: readonly FeatureInfo[];
+  readonly modePages: readonly ModePageInfo[];
+  readonly capabilities: Capabilities;
+  /** Commands the drive rejected as unsupported while we read it (simple bridges). */
+  readonly unsupported: readonly string[];
+}
+
+export type DiscStatus = 'none' | 'blank' | 'appendable' | 'complete' | 'random-access';
+
+export interface TrackInfo {
+  readonly number: number;
+  readonly session: number;
+  readonly start: number;
+  readonly size: number;
+  readonly mode: 'data' | 'audio';
+}
+
+export interface MediaState {
+  readonly present: boolean;
+  readonly trayOpen: boolean | null;
+  readonly profile: ProfileInfo | null;
+  /** IMAPI2's IMAPI_MEDIA_PHYSICAL_TYPE name, e.g. IMAPI_MEDIA_TYPE_DVDPLUSR. */
+  readonly physicalType: string;
+  readonly status: DiscStatus;
+  readonly erasable: boolean;
+  readonly sessions: number;
+  readonly tracks: readonly TrackInfo[];
+  readonly blockSize: number;
+  readonly capacityBlocks: number;
+  readonly freeBlocks: number;
+  readonly nextWritableAddress: number | null;
+}
+
+export interface LockState {
+  /** This session's lock count (IMAPI2's lock count for its owner). */
+  readonly count: number;
+  /** The owner's client name, from any session; '' when free. */
+  readonly owner: string;
+  readonly ownedByMe: boolean;
+  /** Another session owns it: this session sees the drive as busy. */
+  readonly busy: boolean;
+  /** The drive's own PREVENT state (mode page 2Ah Lock State), when it reports one. */
+  readonly trayLocked: boolean | null;
+  /** The drive is locked but no live session owns it (a crashed owner). */
+  readonly stale: boolean;
+  /** IMAPI v1 openExclusive() is in effect. */
+  readonly openedV1: boolean;
+}
+
+/** IDiscRecorder::QueryMediaType. */
+export interface MediaTypeV1 {
+  readonly type: string;
+  readonly blank: boolean;
+  readonly rewritable: boolean;
+  readonly writable: boolean;
+}
+
+/** IDiscRecorder::QueryMediaInfo. */
+export interface MediaInfoV1 {
+  readonly sessions: number;
+  readonly lastTrack: number;
+  readonly startAddress: number;
+  readonly nextWritable: number;
+  readonly freeBlocks: number;
+}
+
+export type RawData =
+  | { readonly direction: 'none' }
+  | { readonly direction: 'in'; readonly length: number }
+  | { readonly direction: 'out'; readonly bytes: Uint8Array };
+
+/** IDiscRecorder2Ex::SendCommand* result: sense comes back as data, not as an error. */
+export interface RawResult {
+  readonly status: 'good' | 'check-condition';
+  readonly data: Uint8Array;
+  readonly transferred: number;
+  readonly sense: Sense | null;
+  readonly senseText: string | null;
+}
+
+export interface TraceEntry {
+  readonly seq: number;
+  readonly recorderId: string;
+  readonly time: number;
+  readonly name: string;
+  readonly cdbHex: string;
+  readonly direction: 'none' | 'in' | 'out';
+  readonly length: number;
+  readonly transferred: number;
+  readonly status: 'good' | 'check-condition' | 'error';
+  readonly sense: Sense | null;
+  readonly senseText: string | null;
+  readonly error: string | null;
+  readonly durationMs: number;
+}
+
+export type VerifyMode = 'none' | 'quick' | 'full';
+
+export interface BurnOptions {
+  /** Who holds the lock while the burn runs (the same rules as acquireExclusiveAccess). */
+  readonly clientName: string;
+  /** Close the disc (no more sessions); default false leaves it appendable where the medium allows. */
+  readonly close?: boolean;
+  readonly verify?: VerifyMode;
+  /** Requested write speed in kB/s; adjusted to one the drive offers. */
+  readonly speedKBps?: number;
+  /** Test write: the drive goes through the motions with the laser off. */
+  readonly simulate?: boolean;
+  /** CD: track-at-once (default) or session-at-once. */
+  readonly writeType?: 'tao' | 'sao';
+  /** Random-writable media (DVD+RW, BD-RE) only: where to start; default 0. */
+  readonly startLba?: number;
+  /** Sectors per WRITE(10); default 128 (256 KiB). */
+  readonly chunkSectors?: number;
+}
+
+export interface BurnReport {
+  readonly startLba: number;
+  readonly sectorCount: number;
+  readonly lastWrittenLba: number | null;
+  readonly durationMs: number;
+  readonly verify: VerifyMode;
+  /** SHA-256 of the image, when a full verification proved the disc holds exactly it. */
+  readonly sha256: string | null;
+  readonly simulated: boolean;
+  readonly writeType: 'tao' | 'sao' | 'dao' | 'incremental' | 'random';
+  readonly speedKBps: number | null;
+  readonly closed: boolean;
+  /** The disc as the drive reports it afterwards. */
+  readonly disc: MediaState;
+}
+
+export interface EraseOptions {
+  readonly clientName: string;
+  /** Full BLANK (or full format) instead of quick. */
+  readonly full?: boolean;
+}
+
+export interface EraseReport {
+  readonly method: 'blank-minimal' | 'blank-full' | 'format';
+  readonly durationMs: number;
+  readonly disc: MediaState;
+}
+
+/** The part of Blob a burn reads (the page's, a worker's and Node 20's Blob fit). */
+export interface BlobLike {
+  readonly size: number;
+  slice(start?: number, end?: number): { arrayBuffer(): Promise<ArrayBuffer> };
+}
+
+/** The part of ReadableStream a burn reads. */
+export interface ReadableStreamLike<T> {
+  getReader(): {
+    read(): Promise<{ done: false; value: T } | { done: true; value?: T | undefined }>;
+    releaseLock(): void;
+  };
+}
+
+/** Where a burn reads its image from, as it crosses to the worker (structured clone / transfer). */
+export type BurnSource =
+  | { readonly kind: 'blob'; readonly blob: BlobLike }
+  | { readonly kind: 'bytes'; readonly bytes: Uint8Array }
+  | {
+      readonly kind: 'stream';
+      readonly stream: ReadableStreamLike<Uint8Array>;
+      readonly size?: number;
+    };
+
+export type RecorderEvent =
+  | { readonly type: 'recorders'; readonly recorders: readonly RecorderSummary[] }
+  | { readonly type: 'media'; readonly recorderId: string; readonly media: MediaState }
+  | { readonly type: 'lock'; readonly recorderId: string; readonly lock: LockState }
+  | { readonly type: 'tray'; readonly recorderId: string; readonly open: boolean }
+  | { readonly type: 'eject-request'; readonly recorderId: string }
+  | { readonly type: 'trace'; readonly entry: TraceEntry }
+  | { readonly type: 'progress'; readonly recorderId: string; readonly progress: Progress };
+
+export interface VirtualDriveState {
+  readonly media: string;
+  readonly mediaNames: readonly string[];
+  readonly trayOpen: boolean;
+  readonly prevent: boolean;
+  readonly persistentPrevent: boolean;
+  readonly mountedByOs: boolean;
+  /** PREVENT transitions seen by the drive, oldest first. */
+  readonly preventHistory: readonly boolean[];
+}
+
+export interface WebdiscWorkerApi {
+  listRecorders(): Promise<Result<readonly RecorderSummary[]>>;
+  /** After navigator.usb.requestDevice in the page: pick up newly granted devices. */
+  refreshUsbDevices(): Promise<Result<readonly RecorderSummary[]>>;
+  getInfo(id: string): Promise<Result<RecorderInfo>>;
+  getMedia(id: string): Promise<Result<MediaState>>;
+
+  // IMAPI2 IDiscRecorder2
+  acquireExclusiveAccess(
+    id: string,
+    force: boolean,
+    clientName: string,
+  ): Promise<Result<LockState>>;
+  releaseExclusiveAccess(id: string): Promise<Result<LockState>>;
+  exclusiveAccessOwner(id: string): Promise<Result<string>>;
+  getLockState(id: string): Promise<Result<LockState>>;
+  ejectMedia(id: string): Promise<Result<void>>;
+  closeTray(id: string): Promise<Result<void>>;
+  disableMcn(id: string): Promise<Result<void>>;
+  enableMcn(id: string): Promise<Result<void>>;
+  /** Clears a drive's stale PREVENT when no live session owns it. */
+  unlockTray(id: string): Promise<Result<void>>;
+  // IDiscRecorder2Ex
+  sendCommand(
+    id: string,
+    cdbHex: string,
+    data: RawData,
+    timeoutMs?: number,
+  ): Promise<Result<RawResult>>;
+
+  // IMAPI v1 IDiscRecorder facade
+  openExclusive(id: string): Promise<Result<void>>;
+  close(id: string): Promise<Result<void>>;
+  queryMediaType(id: string): Promise<Result<MediaTypeV1>>;
+  queryMediaInfo(id: string): Promise<Result<MediaInfoV1>>;
+  eject(id: string): Promise<Result<void>>;
+  erase(id: string, full: boolean): Promise<Result<void>>;
+
+  // IMAPI2 IDiscFormat2Erase / IDiscFormat2Data: they take the lock themselves.
+  eraseMedia(id: string, options: EraseOptions): Promise<OperationResult<EraseReport>>;
+  burnImage(
+    id: string,
+    source: BurnSource,
+    options: BurnOptions,
+  ): Promise<OperationResult<BurnReport>>;
+  /** Cancels the running erase or burn (it then fails with E_IMAPI_REQUEST_CANCELLED). */
+  cancelOperation(id: string): Promise<Result<void>>;
+  /** READ(10): `count` sectors from `lba`. */
+  readSectors(id: string, lba: number, count: number): Promise<Result<Uint8Array>>;
+
+  // The virtual recorder's own controls (media picker, eject button).
+  virtualInsertMedia(name: string): Promise<Result<VirtualDriveState>>;
+  virtualPressEjectButton(): Promise<Result<VirtualDriveState>>;
+  virtualState(): Promise<Result<VirtualDriveState>>;
+
+  /** Events pushed to the page (wrap the listener with Comlink.proxy). */
+  subscribe(listener: (event: RecorderEvent) => void): Promise<void>;
+}

@@ -1,0 +1,52 @@
+/**
+ * Errors as values: what crosses every boundary (Comlink, BroadcastChannel,
+ * the CLI's --json) is `{ hresult, name, message, sense }`, because Comlink
+ * passes only `{ name, message }` of a thrown Error. Every call of the
+ * recorder service resolves to a `Result`; erase and burn resolve to an
+ * `OperationResult`, whose failure says where it stopped and what the disc is.
+ */
+import type { MediaState } from './api.ts';
+
+/** SCSI sense (SPC-4 §4.5) as a plain, structured-cloneable value. */
+export interface Sense {
+  readonly key: number;
+  readonly asc: number;
+  readonly ascq: number;
+  /** Progress 0..65535 of 65536 from the sense-key-specific bytes, when SKSV and NOT READY. */
+  readonly progress?: number | undefined;
+  /** The INFORMATION field (often the failing LBA) when VALID is set. */
+  readonly information?: number | undefined;
+}
+
+export interface ErrorValue {
+  readonly hresult: number;
+  /** The HRESULT's name (E_ACCESS_DENIED), or a DOMException's (SecurityError). */
+  readonly name: string;
+  readonly message: string;
+  readonly sense: Sense | null;
+}
+
+export type Result<T, E extends ErrorValue = ErrorValue> =
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly error: E };
+
+/** A failed or cancelled burn or erase: the error, plus where it stopped and the disc's state. */
+export interface OperationFailure extends ErrorValue {
+  /** The last sector the drive accepted; null when nothing was written. */
+  readonly lastWrittenLba: number | null;
+  /** Verification: the first sector that differs from the image. */
+  readonly firstBadLba: number | null;
+  /** The disc as the drive reports it after the failure; null when it could not be read. */
+  readonly disc: MediaState | null;
+}
+
+export type OperationResult<T> = Result<T, OperationFailure>;
+
+export function isErrorValue(value: unknown): value is ErrorValue {
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return (
+    typeof v['hresult'] === 'number' &&
+    typeof v['name'] === 'string' &&
+    typeof v['message'] === 'string'
+  );
+}

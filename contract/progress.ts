@@ -1,0 +1,38 @@
+/**
+ * One progress type for every long operation (erase, burn, and what comes
+ * after). Burns fill in the write fields, as IMAPI2's
+ * IDiscFormat2DataEventArgs does; other operations leave them out.
+ */
+
+/** IMAPI_FORMAT2_DATA_WRITE_ACTION, in words. */
+export type BurnAction =
+  | 'validating'
+  | 'formatting'
+  | 'calibrating'
+  | 'writing'
+  | 'finalizing'
+  | 'verifying'
+  | 'completed';
+
+export interface Progress {
+  /** A BurnAction, 'erasing', or another operation's step. */
+  readonly action: string;
+  /** 0..1, or null when unknown. */
+  readonly fraction: number | null;
+  readonly elapsedMs: number;
+  readonly remainingMs: number | null;
+  readonly startLba?: number;
+  readonly sectorCount?: number;
+  readonly lastWrittenLba?: number | null;
+  /** Drive buffer fill 0..1 (READ BUFFER CAPACITY), when known. */
+  readonly bufferFill?: number | null;
+}
+
+/** A burn's progress: the same type with the write fields always present. */
+export interface BurnProgress extends Progress {
+  readonly action: BurnAction;
+  readonly startLba: number;
+  readonly sectorCount: number;
+  readonly lastWrittenLba: number | null;
+  readonly bufferFill: number | null;
+}
