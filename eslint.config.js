@@ -4,7 +4,15 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const realmDirs = ['usb-mass-storage', 'virtual-recorder', 'worker', 'web', 'cli'];
+const realmDirs = [
+  'contract',
+  'usb-mass-storage',
+  'virtual-recorder',
+  'engine',
+  'worker',
+  'web',
+  'cli',
+];
 /** Import patterns that reach into another top-level part. */
 const into = (...dirs) => dirs.flatMap((d) => [`**/${d}/**`, `../${d}/*`, `../../${d}/*`]);
 const without = (...keep) => realmDirs.filter((d) => !keep.includes(d));
@@ -33,7 +41,31 @@ export default tseslint.config(
     files: ['**/*.js', '**/*.mjs'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly', URL: 'readonly' } },
   },
-  // Dependency direction: web -> worker (types only) -> usb-mass-storage.
+  // Dependency direction (each folder's README says the same):
+  //   contract <- usb-mass-storage <- virtual-recorder
+  //   contract, usb-mass-storage <- engine <- worker, cli
+  //   web -> contract at run time; engine and worker as types only.
+  {
+    files: ['contract/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: into(...without('contract')),
+              message: 'contract is the bottom tier: it imports nothing of ours.',
+            },
+            {
+              group: ['node:*', 'lit', 'lit/*', 'comlink', 'usb'],
+              message: 'contract runs in every realm: no platform or UI packages.',
+            },
+          ],
+        },
+      ],
+    },
+  },
   {
     files: ['usb-mass-storage/**/*.ts'],
     ignores: ['**/*.test.ts'],
@@ -43,8 +75,8 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: into(...without()),
-              message: 'usb-mass-storage is the bottom layer: it imports no other part.',
+              group: into(...without('usb-mass-storage', 'contract')),
+              message: 'usb-mass-storage imports no other part but contract.',
             },
             {
               group: ['node:*', 'lit', 'lit/*', 'comlink', 'usb'],
@@ -64,13 +96,35 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: into('worker', 'web', 'cli'),
-              message: 'The virtual recorder uses only usb-mass-storage.',
+              group: into('engine', 'worker', 'web', 'cli'),
+              message: 'The virtual recorder uses only usb-mass-storage and contract.',
             },
             {
               group: ['node:*', 'lit', 'lit/*', 'comlink', 'usb'],
               message:
                 'The virtual recorder runs in the page, a worker and Node: no platform packages.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['engine/**/*.ts'],
+    ignores: ['**/*.test.ts', 'engine/test-kit.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: into('worker', 'web', 'cli'),
+              message:
+                'The engine is platform-neutral: the worker and the CLI hand it devices and drives.',
+            },
+            {
+              group: ['node:*', 'lit', 'lit/*', 'comlink', 'usb'],
+              message: 'The engine runs in a worker and in Node: no platform or UI packages.',
             },
           ],
         },
@@ -92,6 +146,23 @@ export default tseslint.config(
     },
   },
   {
+    files: ['cli/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: into('web', 'worker'),
+              message: 'The CLI runs the engine in Node: it never imports the UI or the worker.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['web/**/*.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': [
@@ -99,10 +170,10 @@ export default tseslint.config(
         {
           patterns: [
             {
-              group: into('worker', 'usb-mass-storage', 'virtual-recorder'),
+              group: into('engine', 'worker', 'usb-mass-storage', 'virtual-recorder'),
               allowTypeImports: true,
               message:
-                'The UI talks to the worker through Comlink: import its types only (`import type`).',
+                'The UI talks to the worker through Comlink: import its types only (`import type`); shared rules come from contract/.',
             },
             { group: into('cli'), message: 'The UI never imports the CLI.' },
           ],

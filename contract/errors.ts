@@ -18,12 +18,27 @@ export interface Sense {
   readonly information?: number | undefined;
 }
 
+/**
+ * Why a device could not be opened, when the fix is the user's to make: the
+ * protocol layer says which, as a fact; the UI and the CLI each say what to
+ * do about it in their own terms (web/lib/usb-problems.ts, cli/format.ts).
+ */
+export const AccessProblem = {
+  /** The browser refuses the mass-storage class (0x08) or its control transfers to this page. */
+  ProtectedClass: 'protected-class',
+  /** Another driver (the OS's usb-storage, another program) holds the interface. */
+  Busy: 'busy',
+} as const;
+export type AccessProblem = (typeof AccessProblem)[keyof typeof AccessProblem];
+
 export interface ErrorValue {
   readonly hresult: number;
   /** The HRESULT's name (E_ACCESS_DENIED), or a DOMException's (SecurityError). */
   readonly name: string;
   readonly message: string;
   readonly sense: Sense | null;
+  /** Set when opening the device failed for a reason the user can fix. */
+  readonly problem?: AccessProblem;
 }
 
 export type Result<T, E extends ErrorValue = ErrorValue> =
