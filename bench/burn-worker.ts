@@ -9,6 +9,7 @@ import { MemoryCoordinator } from '../engine/coordinator.ts';
 import { WebdiscService } from '../engine/service.ts';
 import { PortUsbDevice, type DeviceDescription, type PortLike } from '../engine/usb-port.ts';
 import type { ImageSource } from '../engine/recording/source.ts';
+import { VIRTUAL_ID, VIRTUAL_RECORDER_NAME } from '../contract/virtual.ts';
 
 const { port, description, bytes, chunkSectors } = workerData as {
   port: PortLike;
@@ -48,8 +49,8 @@ const service = new WebdiscService({
       list: async () => [
         {
           summary: {
-            id: 'virtual',
-            name: 'Virtual recorder',
+            id: VIRTUAL_ID,
+            name: VIRTUAL_RECORDER_NAME,
             kind: 'virtual',
             vendorId: device.vendorId,
             productId: device.productId,
@@ -64,7 +65,7 @@ const service = new WebdiscService({
 });
 const reference = await generatorMbps(Math.min(bytes, 512 * 1024 * 1024));
 const started = performance.now();
-const r = await service.burn('virtual', synthetic(bytes), { clientName: 'bench', chunkSectors });
+const r = await service.burn(VIRTUAL_ID, synthetic(bytes), { clientName: 'bench', chunkSectors });
 const seconds = (performance.now() - started) / 1000;
 if (!r.ok) throw new Error(`burn failed: ${r.error.name}: ${r.error.message}`);
 (globalThis as { gc?: () => void }).gc?.();

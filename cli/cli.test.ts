@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, it } from 'node:test';
+import { HRESULT } from '../contract/hresult.ts';
 import { main, splitLine } from './cli.ts';
 
 async function run(
@@ -36,7 +37,7 @@ describe('webdisc CLI', () => {
       results.map((r) => (r.ok ? ((r.lock as { count?: number })?.count ?? r.owner) : r.name)),
       [1, 2, 'Archive Tool', 1, 0, 'E_FAIL', ''],
     );
-    assert.equal(results[5]!.hresult, 0x80004005);
+    assert.equal(results[5]!.hresult, HRESULT.E_FAIL);
     assert.equal(code, 1, 'a failed line makes the shell exit 1');
   });
 
@@ -117,6 +118,62 @@ describe('webdisc CLI', () => {
     const raw = await run(['--json', '--virtual', 'raw', 'zz']);
     assert.equal(json(raw.out)[0]!.name, 'E_INVALIDARG');
     assert.equal((await run(['--virtual', 'acquire', 'X'])).code, 2, 'acquire is a shell command');
+  });
+
+  it('takes every spelling of the options: global ones anywhere, values inline or apart', async () => {
+    for (const argv of [['--help'], ['-h'], ['help'], ['--virtual', 'media', '--help']]) {
+      const { code, out } = await run(argv);
+      assert.equal(code, 0, argv.join(' '));
+      assert.match(out.join('\n'), /^usage: webdisc /m);
+    }
+    const after = await run(['media', '--virtual=dvd+r', '--json']);
+    assert.equal(after.code, 0);
+    assert.equal(
+      (json(after.out)[0]!.media as { physicalType: string }).physicalType,
+      'IMAPI_MEDIA_TYPE_DVDPLUSR',
+    );
+    const bare = await run(['--virtual', '--json', 'media']);
+    assert.equal(
+      (json(bare.out)[0]!.media as { physicalType: string }).physicalType,
+      'IMAPI_MEDIA_TYPE_CDR',
+    );
+    const erased = await run(
+      ['--json', '--virtual=cd-rw', 'shell'],
+      'erase --name "Archive Tool" --full\nerase --name=Nightly\nraw "12 00 00 00 24 00" --in=36\n',
+    );
+    assert.deepEqual(
+      json(erased.out)
+        .filter((l) => 'ok' in l)
+        .map((l) => l.ok),
+      [true, true, true],
+    );
+  });
+
+  it('rejects unknown options and stray words with a clear error and exit code 2', async () => {
+    const bogus = await run(['--bogus']);
+    assert.equal(bogus.code, 2);
+    assert.match(bogus.err[0]!, /^unknown option --bogus\n/);
+    for (const [argv, message] of [
+      [['--virtual', 'media', '--bogus'], /^media: unknown option --bogus/],
+      [['--virtual=cd-rw', 'erase', '--fast'], /^erase: unknown option --fast/],
+      [['--virtual=cd-rw', 'erase', '--full=yes'], /^erase: .*--full/],
+      [['--virtual', 'media', 'extra'], /^usage: media/],
+      [['--virtual', 'lock', '--name', 'X', '--forever'], /^lock: unknown option --forever/],
+      [['--virtual', 'lock'], /^usage: lock --name NAME/],
+      [['--virtual', 'shell', 'now'], /^usage: shell/],
+      [['--json=yes', 'media'], /^--json takes no value/],
+      [['--virtual', 'media', '--device'], /^--device needs an ID/],
+    ] as const) {
+      const { code, err } = await run([...argv]);
+      assert.equal(code, 2, argv.join(' '));
+      assert.match(err[0]!, message);
+    }
+    const { code, out } = await run(['--json', '--virtual', 'shell'], 'media --bogus\nmedia\n');
+    const [bad, good] = json(out);
+    assert.equal(bad!.name, 'E_INVALIDARG');
+    assert.match(bad!.message as string, /unknown option --bogus/);
+    assert.equal(good!.ok, true, 'the shell goes on after a usage error');
+    assert.equal(code, 1);
   });
 
   it('burns an image file with verification, reads it back, and prints JSON progress lines', async () => {

@@ -5,8 +5,12 @@
  */
 import { open, readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { WebdiscError, toErrorValue } from '../usb-mass-storage/src/errors.ts';
-import type { ErrorValue, RawData, RecorderEvent, Result } from '../contract/api.ts';
+import type { RawData, RecorderEvent } from '../contract/api.ts';
+import type { ErrorValue, Result } from '../contract/errors.ts';
+import { HRESULT } from '../contract/hresult.ts';
+import { VIRTUAL_ID } from '../contract/virtual.ts';
 import { fileSource } from './file-source.ts';
 import { MemoryCoordinator } from '../engine/coordinator.ts';
 import { WebdiscService, type RecorderSource, type VirtualControl } from '../engine/service.ts';
@@ -55,31 +59,123 @@ export interface CliIo {
   readonly progress?: (line: string) => void;
 }
 
-interface Options {
-  json: boolean;
-  virtual: string | undefined;
-  device: string | undefined;
-  rest: string[];
-}
-
 class UsageError extends Error {}
 
-export function parseArgs(argv: readonly string[]): Options {
-  const o: Options = { json: false, virtual: undefined, device: undefined, rest: [] };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a === '--json') o.json = true;
-    else if (a === '--virtual') o.virtual = 'cd-r';
-    else if (a.startsWith('--virtual=')) o.virtual = a.slice('--virtual='.length);
-    else if (a === '--device') {
-      const v = argv[++i];
-      if (!v) throw new UsageError('--device needs an ID');
-      o.device = v;
-    } else if (a.startsWith('--device=')) o.device = a.slice('--device='.length);
-    else o.rest.push(a);
+/** A service call that resolved to a failure: its error value, printed as it came. */
+class CallFailed extends Error {
+  readonly value: ErrorValue;
+  constructor(value: ErrorValue) {
+    super(value.message);
+    this.name = 'CallFailed';
+    this.value = value;
   }
-  return o;
 }
+
+type OptionsConfig = NonNullable<ParseArgsConfig['options']>;
+
+/**
+ * The global options, anywhere on the line. `--virtual` is a boolean so that
+ * it never takes the next word: non-strict parsing hands `--virtual=MEDIA`
+ * over as a string, and leaves every other option to the command.
+ */
+const GLOBAL_OPTIONS = {
+  json: { type: 'boolean' },
+  virtual: { type: 'boolean' },
+  device: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies OptionsConfig;
+
+interface Options {
+  readonly json: boolean;
+  readonly help: boolean;
+  readonly virtual: string | undefined;
+  readonly device: string | undefined;
+  readonly command: string | undefined;
+  /** The command's own words, options included, for `commandArgs`. */
+  readonly args: readonly string[];
+}
+
+function globalArgs(argv: readonly string[]): Options {
+  const { values, tokens } = parseArgs({
+    args: [...argv],
+    options: GLOBAL_OPTIONS,
+    strict: false,
+    allowPositionals: true,
+    tokens: true,
+  });
+  for (const flag of ['json', 'help'] as const) {
+    if (typeof values[flag] === 'string') throw new UsageError(`--${flag} takes no value`);
+  }
+  const { virtual, device } = values;
+  if (device !== undefined && (typeof device !== 'string' || !device)) {
+    throw new UsageError('--device needs an ID');
+  }
+  let command: string | undefined;
+  const args: string[] = [];
+  let lastIndex = -1;
+  for (const token of tokens) {
+    if (token.kind === 'option' && Object.hasOwn(GLOBAL_OPTIONS, token.name)) continue;
+    if (command === undefined) {
+      if (token.kind === 'option') throw new UsageError(`unknown option ${token.rawName}`);
+      if (token.kind === 'positional') command = token.value;
+    } else if (token.index !== lastIndex) {
+      // The word as typed: a group of short options (-ab) is one word and several tokens.
+      args.push(argv[token.index]!);
+      lastIndex = token.index;
+    }
+  }
+  return {
+    json: values.json === true,
+    help: values.help === true,
+    virtual: typeof virtual === 'string' ? virtual : virtual ? 'cd-r' : undefined,
+    device: typeof device === 'string' ? device : undefined,
+    command,
+    args,
+  };
+}
+
+/**
+ * A command's words through node:util parseArgs: its `options`, and between
+ * `min` and `max` positional words. Anything else is a usage error.
+ */
+function commandArgs<const O extends OptionsConfig>(
+  args: readonly string[],
+  usage: string,
+  options: O,
+  [min, max]: readonly [min: number, max: number] = [0, 0],
+) {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...args], options, strict: true, allowPositionals: true });
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (typeof code !== 'string' || !code.startsWith('ERR_PARSE_ARGS_')) throw error;
+    // Node's words for an unknown option go on about `--`: name the option plainly.
+    const { tokens } = parseArgs({ args: [...args], options, strict: false, tokens: true });
+    const unknown = tokens.find((t) => t.kind === 'option' && !Object.hasOwn(options, t.name));
+    const message =
+      unknown?.kind === 'option' ? `unknown option ${unknown.rawName}` : (error as Error).message;
+    throw new UsageError(`${usage.split(' ')[0]}: ${message}`);
+  }
+  const n = parsed.positionals.length;
+  if (n < min || n > max) throw new UsageError(`usage: ${usage}`);
+  return parsed;
+}
+
+/** Commands with no arguments. */
+const BARE_COMMANDS = new Set([
+  'list',
+  'info',
+  'media',
+  'eject',
+  'load',
+  'unlock-tray',
+  'release',
+  'owner',
+  'state',
+  'open',
+  'close',
+]);
 
 /** Splits a shell line into words, honouring "double" and 'single' quotes. */
 export function splitLine(line: string): string[] {
@@ -93,8 +189,21 @@ type Outcome =
   { ok: true; text: string; json: Record<string, unknown> } | { ok: false; error: ErrorValue };
 
 function unwrap<T>(r: Result<T>): T {
-  if (!r.ok) throw Object.assign(new WebdiscError('E_FAIL', r.error.message), { value: r.error });
+  if (!r.ok) throw new CallFailed(r.error);
   return r.value;
+}
+
+function errorValueOf(error: unknown): ErrorValue {
+  if (error instanceof CallFailed) return error.value;
+  if (error instanceof UsageError) {
+    return {
+      hresult: HRESULT.E_INVALIDARG,
+      name: 'E_INVALIDARG',
+      message: error.message,
+      sense: null,
+    };
+  }
+  return toErrorValue(error);
 }
 
 export class Cli {
@@ -115,13 +224,13 @@ export class Cli {
   static async create(options: Options, io: CliIo): Promise<Cli> {
     const sources: RecorderSource[] = [];
     let virtual: VirtualControl | undefined;
-    let recorderId = 'virtual';
+    let recorderId: string = VIRTUAL_ID;
     if (options.device === undefined || options.virtual !== undefined) {
       const v = createVirtualSource(options.virtual ?? 'cd-r');
       sources.push(v.source);
       virtual = v.control;
     }
-    if (options.device !== undefined || options.rest[0] === 'list') {
+    if (options.device !== undefined || options.command === 'list') {
       const usb = await loadNodeUsb();
       if ('unavailable' in usb) {
         if (options.device !== undefined) {
@@ -156,8 +265,10 @@ export class Cli {
       );
     } else if (outcome.ok) {
       if (outcome.text) this.#io.out(outcome.text);
+    } else if (this.#shell) {
+      this.#io.out(errorText(outcome.error, ' '));
     } else {
-      (this.#shell ? this.#io.out : this.#io.err)(errorText(outcome.error));
+      this.#io.err(errorText(outcome.error));
     }
   }
 
@@ -170,12 +281,7 @@ export class Cli {
     } catch (error) {
       // A one-shot command with bad arguments exits 2 with the usage; the shell reports and goes on.
       if (error instanceof UsageError && !shell) throw error;
-      const value = (error as { value?: ErrorValue }).value;
-      outcome = {
-        ok: false,
-        error:
-          value ?? (error instanceof UsageError ? usageValue(error.message) : toErrorValue(error)),
-      };
+      outcome = { ok: false, error: errorValueOf(error) };
     }
     this.#print(outcome, command);
     return outcome.ok;
@@ -189,6 +295,7 @@ export class Cli {
       text,
       json,
     });
+    if (BARE_COMMANDS.has(command)) commandArgs(args, command, {});
     switch (command) {
       case 'list': {
         const list = unwrap(await s.refreshUsbDevices());
@@ -245,8 +352,12 @@ export class Cli {
     });
     switch (command) {
       case 'acquire': {
-        const [name, force] = args;
-        if (name === undefined) throw new UsageError('acquire NAME [force]');
+        const [name = '', force] = commandArgs(
+          args,
+          'acquire NAME [force]',
+          {},
+          [1, 2],
+        ).positionals;
         if (force !== undefined && force !== 'force')
           throw new UsageError(`acquire: "${force}" is not "force"`);
         return lockOutcome(unwrap(await s.acquireExclusiveAccess(id, force === 'force', name)));
@@ -266,8 +377,7 @@ export class Cli {
         unwrap(await s.close(id));
         return { ok: true, text: 'closed (IMAPI v1)', json: {} };
       case 'insert': {
-        const [media] = args;
-        if (!media) throw new UsageError('insert MEDIA');
+        const [media = ''] = commandArgs(args, 'insert MEDIA', {}, [1, 1]).positionals;
         const state = unwrap(await s.virtualInsertMedia(media));
         return { ok: true, text: `inserted ${state.media}`, json: { virtual: state } };
       }
@@ -276,18 +386,24 @@ export class Cli {
   }
 
   async #raw(args: readonly string[]): Promise<Outcome> {
-    const [hex, flag, value] = args;
-    if (!hex) throw new UsageError('raw HEX [--in N | --out FILE]');
+    const usage = 'raw HEX [--in N | --out FILE]';
+    const { values, positionals } = commandArgs(
+      args,
+      usage,
+      { in: { type: 'string' }, out: { type: 'string' } },
+      [1, 1],
+    );
+    const [hex = ''] = positionals;
     let data: RawData = { direction: 'none' };
-    if (flag === '--in') {
-      const n = Number(value);
+    if (values.in !== undefined && values.out !== undefined)
+      throw new UsageError(`usage: ${usage}`);
+    if (values.in !== undefined) {
+      const n = Number(values.in);
       if (!Number.isInteger(n) || n < 1) throw new UsageError('--in needs a positive byte count');
       data = { direction: 'in', length: n };
-    } else if (flag === '--out') {
-      if (!value) throw new UsageError('--out needs a file');
-      data = { direction: 'out', bytes: new Uint8Array(await readFile(value)) };
-    } else if (flag !== undefined) {
-      throw new UsageError(`raw: unknown option "${flag}"`);
+    } else if (values.out !== undefined) {
+      if (!values.out) throw new UsageError('--out needs a file');
+      data = { direction: 'out', bytes: new Uint8Array(await readFile(values.out)) };
     }
     const r = unwrap(await this.service.sendCommand(this.recorderId, hex, data));
     return {
@@ -304,7 +420,7 @@ export class Cli {
           }
         : {
             error: {
-              hresult: 0x00aa0200,
+              hresult: HRESULT.S_IMAPI_COMMAND_HAS_SENSE_DATA,
               name: 'S_IMAPI_COMMAND_HAS_SENSE_DATA',
               message: `The device accepted the command but returned sense data: ${r.senseText ?? 'no sense'}.`,
               sense: r.sense,
@@ -340,13 +456,16 @@ export class Cli {
   }
 
   async #erase(args: readonly string[]): Promise<Outcome> {
-    const flags = parseFlags(args, ['full'], ['name']);
+    const { values } = commandArgs(args, 'erase [--full] [--name NAME]', {
+      full: { type: 'boolean' },
+      name: { type: 'string' },
+    });
     const stop = this.#watchProgress();
     try {
       const r = unwrap(
         await this.service.eraseMedia(this.recorderId, {
-          clientName: flags.values.name ?? CLI_CLIENT,
-          full: flags.switches.has('full'),
+          clientName: values.name ?? CLI_CLIENT,
+          full: values.full === true,
         }),
       );
       return {
@@ -360,32 +479,40 @@ export class Cli {
   }
 
   async #burn(args: readonly string[]): Promise<Outcome> {
-    const flags = parseFlags(
+    const { values, positionals } = commandArgs(
       args,
-      ['close', 'simulate', 'sao'],
-      ['verify', 'speed', 'name', 'start'],
+      'burn IMAGE [--verify=none|quick|full] [--close] [--speed N] [--simulate] [--name NAME] [--start LBA] [--sao]',
+      {
+        verify: { type: 'string' },
+        close: { type: 'boolean' },
+        speed: { type: 'string' },
+        simulate: { type: 'boolean' },
+        name: { type: 'string' },
+        start: { type: 'string' },
+        sao: { type: 'boolean' },
+      },
+      [1, 1],
     );
-    const [path] = flags.positional;
-    if (!path || flags.positional.length > 1) throw new UsageError('burn IMAGE [options]');
-    const verify = flags.values.verify ?? 'none';
+    const [path = ''] = positionals;
+    const verify = values.verify ?? 'none';
     if (verify !== 'none' && verify !== 'quick' && verify !== 'full') {
       throw new UsageError('--verify must be none, quick or full');
     }
-    const speed = flags.values.speed === undefined ? undefined : Number(flags.values.speed);
+    const speed = values.speed === undefined ? undefined : Number(values.speed);
     if (speed !== undefined && (!Number.isFinite(speed) || speed <= 0))
       throw new UsageError('--speed needs kB/s > 0');
-    const start = flags.values.start === undefined ? undefined : Number(flags.values.start);
+    const start = values.start === undefined ? undefined : Number(values.start);
     if (start !== undefined && (!Number.isInteger(start) || start < 0))
       throw new UsageError('--start needs an LBA');
     const source = await fileSource(path);
     const stop = this.#watchProgress();
     try {
       const r = await this.service.burn(this.recorderId, source, {
-        clientName: flags.values.name ?? CLI_CLIENT,
+        clientName: values.name ?? CLI_CLIENT,
         verify,
-        close: flags.switches.has('close'),
-        simulate: flags.switches.has('simulate'),
-        ...(flags.switches.has('sao') ? { writeType: 'sao' as const } : {}),
+        close: values.close === true,
+        simulate: values.simulate === true,
+        ...(values.sao ? { writeType: 'sao' as const } : {}),
         ...(speed !== undefined ? { speedKBps: speed } : {}),
         ...(start !== undefined ? { startLba: start } : {}),
       });
@@ -406,18 +533,12 @@ export class Cli {
   }
 
   async #read(args: readonly string[]): Promise<Outcome> {
-    const [lbaText, countText, file, ...rest] = args;
+    const usage = 'read LBA COUNT FILE';
+    const [lbaText, countText, file = ''] = commandArgs(args, usage, {}, [3, 3]).positionals;
     const lba = Number(lbaText);
     const count = Number(countText);
-    if (
-      !file ||
-      rest.length ||
-      !Number.isInteger(lba) ||
-      lba < 0 ||
-      !Number.isInteger(count) ||
-      count < 1
-    ) {
-      throw new UsageError('read LBA COUNT FILE');
+    if (!file || !Number.isInteger(lba) || lba < 0 || !Number.isInteger(count) || count < 1) {
+      throw new UsageError(`usage: ${usage}`);
     }
     const out = await open(file, 'w');
     try {
@@ -438,16 +559,17 @@ export class Cli {
 
   /** `lock --name NAME [--force]`: hold until SIGINT/SIGTERM, then release cleanly. */
   async lock(args: readonly string[], signals: NodeJS.EventEmitter = process): Promise<number> {
-    let name: string | undefined;
-    let force = false;
-    for (let i = 0; i < args.length; i++) {
-      if (args[i] === '--name') name = args[++i];
-      else if (args[i]?.startsWith('--name=')) name = args[i]!.slice(7);
-      else if (args[i] === '--force') force = true;
-      else throw new UsageError(`lock: unknown argument "${args[i]}"`);
-    }
-    if (name === undefined) throw new UsageError('lock --name NAME [--force]');
-    const acquired = await this.service.acquireExclusiveAccess(this.recorderId, force, name);
+    const usage = 'lock --name NAME [--force]';
+    const { values } = commandArgs(args, usage, {
+      name: { type: 'string' },
+      force: { type: 'boolean' },
+    });
+    if (values.name === undefined) throw new UsageError(`usage: ${usage}`);
+    const acquired = await this.service.acquireExclusiveAccess(
+      this.recorderId,
+      values.force === true,
+      values.name,
+    );
     if (!acquired.ok) {
       this.#print({ ok: false, error: acquired.error }, 'lock');
       return 1;
@@ -511,69 +633,41 @@ export class Cli {
 
 const CLI_CLIENT = 'webdisc CLI';
 
-/** `--flag`, `--key=value` / `--key value`, and positional words. */
-function parseFlags(
-  args: readonly string[],
-  switches: readonly string[],
-  valued: readonly string[],
-): { switches: Set<string>; values: Record<string, string>; positional: string[] } {
-  const out = {
-    switches: new Set<string>(),
-    values: {} as Record<string, string>,
-    positional: [] as string[],
-  };
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (!a.startsWith('--')) {
-      out.positional.push(a);
-      continue;
-    }
-    const [key = '', inline] = a.slice(2).split(/=(.*)/s, 2);
-    if (switches.includes(key) && inline === undefined) out.switches.add(key);
-    else if (valued.includes(key)) {
-      const v = inline ?? args[++i];
-      if (v === undefined) throw new UsageError(`--${key} needs a value`);
-      out.values[key] = v;
-    } else throw new UsageError(`unknown option --${key}`);
-  }
-  return out;
-}
-
-function usageValue(message: string): ErrorValue {
-  return { hresult: 0x80070057, name: 'E_INVALIDARG', message, sense: null };
-}
-
 /** Entry point: returns the process exit code. */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
   let options: Options;
   try {
-    options = parseArgs(argv);
+    options = globalArgs(argv);
   } catch (error) {
-    io.err(`${(error as Error).message}\n\n${USAGE}`);
+    if (!(error instanceof UsageError)) throw error;
+    io.err(`${error.message}\n\n${USAGE}`);
     return 2;
   }
-  const [command, ...args] = options.rest;
-  if (!command || command === 'help' || command === '--help' || command === '-h') {
-    (command ? io.out : io.err)(USAGE);
-    return command ? 0 : 2;
+  const { command, args } = options;
+  if (options.help || command === 'help' || !command) {
+    (command || options.help ? io.out : io.err)(USAGE);
+    return command || options.help ? 0 : 2;
   }
   let cli: Cli;
   try {
     cli = await Cli.create(options, io);
   } catch (error) {
-    io.err(errorText(toErrorValue(error)));
+    io.err(errorText(errorValueOf(error)));
     return 1;
   }
   try {
     if (command === 'lock') return await cli.lock(args);
-    if (command === 'shell') return await cli.shell(io.stdin ?? process.stdin);
+    if (command === 'shell') {
+      commandArgs(args, 'shell', {});
+      return await cli.shell(io.stdin ?? process.stdin);
+    }
     return (await cli.exec([command, ...args])) ? 0 : 1;
   } catch (error) {
     if (error instanceof UsageError) {
       io.err(`${error.message}\n\n${USAGE}`);
       return 2;
     }
-    io.err(errorText(toErrorValue(error)));
+    io.err(errorText(errorValueOf(error)));
     return 1;
   } finally {
     await cli.dispose();

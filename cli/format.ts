@@ -1,7 +1,7 @@
 /** Human-readable and JSON renderings of CLI results. */
+import { AccessProblem, type ErrorValue } from '../contract/errors.ts';
 import { formatHResult } from '../contract/hresult.ts';
 import type {
-  ErrorValue,
   LockState,
   MediaState,
   RawResult,
@@ -23,11 +23,38 @@ export function hexdump(bytes: Uint8Array, max = 512): string {
   return lines.join('\n');
 }
 
-export function errorText(e: ErrorValue): string {
+/**
+ * What to do about a device the CLI could not open. The protocol layer says
+ * only what happened (`ErrorValue.problem`); the advice is the CLI's.
+ */
+export function problemAdvice(problem: AccessProblem): string {
+  switch (problem) {
+    case AccessProblem.Busy:
+      return (
+        "what to do: another driver holds the drive; on Linux it is usually the kernel's " +
+        'usb-storage driver. Detach it for the length of a lock with force (`acquire NAME ' +
+        'force` in `webdisc shell`, or `webdisc --device ID lock --name NAME --force`), or ' +
+        'keep usb-storage off the drive for good with the quirk in the README ("Real drives", ' +
+        '"In Node").'
+      );
+    case AccessProblem.ProtectedClass:
+      return (
+        'what to do: the drive refused access to its mass-storage interface, which is not ' +
+        'expected in Node (no USB class is restricted here): replug the drive and try again.'
+      );
+  }
+}
+
+/**
+ * An error for people: one line, then what to do when the user can fix it.
+ * `separator` joins the two (the shell prints each result on one line).
+ */
+export function errorText(e: ErrorValue, separator = '\n'): string {
   const sense = e.sense
     ? ` [sense ${e.sense.key.toString(16)}/${e.sense.asc.toString(16).padStart(2, '0')}/${e.sense.ascq.toString(16).padStart(2, '0')}]`
     : '';
-  return `error ${formatHResult(e.hresult)} ${e.name}: ${e.message}${sense}`;
+  const text = `error ${formatHResult(e.hresult)} ${e.name}: ${e.message}${sense}`;
+  return e.problem ? `${text}${separator}${problemAdvice(e.problem)}` : text;
 }
 
 export function listText(list: readonly RecorderSummary[]): string {

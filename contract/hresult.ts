@@ -20,6 +20,8 @@ export const HRESULT = {
   IMAPI_E_ALREADYOPEN: 0x80040222,
 
   // IMAPI2 (imapi2error.h)
+  /** Success: the command completed with sense data (IDiscRecorder2Ex::SendCommand*). */
+  S_IMAPI_COMMAND_HAS_SENSE_DATA: 0x00aa0200,
   E_IMAPI_REQUEST_CANCELLED: 0xc0aa0002,
   E_IMAPI_RECORDER_REQUIRED: 0xc0aa0003,
   E_IMAPI_BURN_VERIFICATION_FAILED: 0xc0aa0007,

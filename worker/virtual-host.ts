@@ -4,20 +4,36 @@
  * shares, as tabs share a real drive. Each connecting client gets a control
  * channel (media picker, eject button, state) and, on request, a USB device
  * port of its own (a SharedDeviceHandle served over a MessageChannel).
+ *
+ * Written sectors live in the Origin Private File System (opfs-store.ts)
+ * where the browser has it, so a burned DVD or BD image is on disk, not in
+ * this worker's memory. The disc's layout (sessions, tracks) is in memory and
+ * ends with the worker, so stores an earlier run left behind are removed
+ * before the drive starts.
  */
 import { createVirtualRecorder } from '../virtual-recorder/src/index.ts';
 import { toErrorValue } from '../usb-mass-storage/src/errors.ts';
 import { describeDevice, serveUsbDevice } from '../engine/usb-port.ts';
 import { SharedDeviceHandle } from '../engine/shared-device.ts';
 import { virtualControl } from '../engine/virtual-source.ts';
+import { createOpfsStoreFactory, removeAllOpfsStores } from './opfs-store.ts';
 import type { HostReply, HostRequest } from './virtual-remote.ts';
 
 declare const self: SharedWorkerGlobalScope;
 
-const recorder = createVirtualRecorder({ media: 'cd-r' });
-const control = virtualControl(recorder);
+async function startDrive() {
+  const opfs = typeof navigator.storage?.getDirectory === 'function';
+  if (opfs) await removeAllOpfsStores().catch(() => undefined);
+  const recorder = createVirtualRecorder({
+    media: 'cd-r',
+    ...(opfs ? { storeFactory: createOpfsStoreFactory() } : {}),
+  });
+  return { recorder, control: virtualControl(recorder) };
+}
+const drive = startDrive();
 
 async function answer(request: HostRequest): Promise<{ value: unknown; transfer: Transferable[] }> {
+  const { recorder, control } = await drive;
   switch (request.method) {
     case 'openDevicePort': {
       const channel = new MessageChannel();
