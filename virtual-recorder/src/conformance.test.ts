@@ -4,7 +4,7 @@
  * against the virtual recorder, command by command and medium by medium.
  *
  * The two sides were written apart on purpose: the device builds its
- * responses in responses.ts and parses CDBs itself, the host has its own
+ * responses in responses/ and parses CDBs itself, the host has its own
  * codecs. Every response here goes through the host's parser and is checked
  * against what the device's state says it must be; every refusal comes back
  * as the host's typed error (ScsiCommandError with the sense and the HRESULT

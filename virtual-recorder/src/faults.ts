@@ -1,7 +1,8 @@
 /**
  * Fault injection. Every fault is armed on demand and, unless stated,
  * fires once and disarms itself. The transport-level faults act in the BOT
- * engine (device.ts), the medium-level ones in the MMC target (drive.ts).
+ * engine (device/bot-engine.ts, device/csw.ts), the medium-level ones in the
+ * MMC target (mmc-target/).
  *
  * | fault                         | what the host sees                                          |
  * |-------------------------------|-------------------------------------------------------------|
@@ -61,6 +62,63 @@ export class FaultState {
     this.lossOfStreaming = false;
     this.powerCalibrationFailure = false;
     this.reservationConflict = false;
+  }
+
+  // ---- consuming a fault where it strikes ---------------------------------------------------
+
+  /** Fires a one-shot flag: true (and disarmed) when it was armed. */
+  take(
+    fault:
+      | 'stallData'
+      | 'phaseError'
+      | 'badCswSignature'
+      | 'badCswTag'
+      | 'lossOfStreaming'
+      | 'powerCalibrationFailure'
+      | 'reservationConflict',
+  ): boolean {
+    const armed = this[fault];
+    this[fault] = false;
+    return armed;
+  }
+
+  /** Fires `noAnswer` when it is armed for `point`. */
+  takeNoAnswer(point: NoAnswerPoint): boolean {
+    if (this.noAnswer !== point) return false;
+    this.noAnswer = undefined;
+    return true;
+  }
+
+  /** Counts a command down to `disconnectAtCommand`: true when the device must unplug now. */
+  disconnectNow(): boolean {
+    if (this.disconnectAtCommand === undefined) return false;
+    this.disconnectAtCommand--;
+    if (this.disconnectAtCommand > 0) return false;
+    this.disconnectAtCommand = undefined;
+    return true;
+  }
+
+  /** Counts `n` data bytes against `disconnectAfterBytes`: false when they cross it (fired). */
+  dataBudget(n: number): boolean {
+    if (this.disconnectAfterBytes === undefined || n === 0) return true;
+    if (n > this.disconnectAfterBytes) {
+      this.disconnectAfterBytes = undefined;
+      return false;
+    }
+    this.disconnectAfterBytes -= n;
+    return true;
+  }
+
+  /** Fires `readErrorAt` / `writeErrorAt` when it falls in `count` blocks from `lba`: its LBA. */
+  takeErrorAt(
+    fault: 'readErrorAt' | 'writeErrorAt',
+    lba: number,
+    count: number,
+  ): number | undefined {
+    const at = this[fault];
+    if (at === undefined || at < lba || at >= lba + count) return undefined;
+    this[fault] = undefined;
+    return at;
   }
 
   /** Names of the faults still armed. */

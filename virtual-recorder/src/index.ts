@@ -21,25 +21,24 @@ export * from './store.ts';
 export * from './faults.ts';
 export * from './observer.ts';
 export * from './errors.ts';
+export { VirtualUsbDevice, DEFAULT_MAX_TRANSFER_BYTES } from './device/virtual-usb-device.ts';
 export {
-  VirtualUsbDevice,
   BULK_IN_ENDPOINT,
   BULK_OUT_ENDPOINT,
   PACKET_SIZE,
   INTERFACE_NUMBER,
   CONFIGURATION_VALUE,
-  DEFAULT_MAX_TRANSFER_BYTES,
-  type BotBehaviour,
   type DeviceIdentity,
-} from './device.ts';
+} from './device/descriptors.ts';
+export type { BotBehaviour } from './device/bot-context.ts';
+export { TIMING } from './mmc-target/long-operations.ts';
+export { DEFAULT_BUFFER_BYTES } from './mmc-target/buffer-model.ts';
+export { Opcode } from './mmc-target/command.ts';
 export {
-  TIMING,
-  DEFAULT_BUFFER_BYTES,
   MediaEvent,
-  Opcode,
   type EjectButtonResult,
   type EjectRequestPolicy,
-} from './mmc-target.ts';
+} from './mmc-target/mechanics.ts';
 export {
   Disc,
   DiscStatus,

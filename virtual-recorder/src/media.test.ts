@@ -9,7 +9,7 @@ import {
   mediaInfo,
   type MediaName,
 } from './index.ts';
-import { lbaToMsf } from './responses.ts';
+import { lbaToMsf } from './responses/fields.ts';
 import { Cdb, readyBot, type RawBot } from './raw-bot.ts';
 
 const T = { timeout: 10_000 };

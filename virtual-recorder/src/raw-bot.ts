@@ -16,7 +16,7 @@ import {
 } from '../../usb-mass-storage/src/bot/wrappers.ts';
 import { decodeSense, type Sense } from '../../usb-mass-storage/src/scsi/sense.ts';
 import { clearTimer, setTimer } from '../../usb-mass-storage/src/timers.ts';
-import { BULK_IN_ENDPOINT, BULK_OUT_ENDPOINT, INTERFACE_NUMBER } from './device.ts';
+import { BULK_IN_ENDPOINT, BULK_OUT_ENDPOINT, INTERFACE_NUMBER } from './device/descriptors.ts';
 import {
   createVirtualRecorder,
   type VirtualRecorder,

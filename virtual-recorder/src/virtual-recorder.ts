@@ -6,19 +6,13 @@
  * break it on purpose (`.faults`) and see what happened (`.log`, `.state`).
  */
 import { createClock, type ClockOption, type VirtualClock } from './clock.ts';
-import {
-  DEFAULT_MAX_TRANSFER_BYTES,
-  VirtualUsbDevice,
-  type BotBehaviour,
-  type DeviceIdentity,
-} from './device.ts';
+import type { BotBehaviour } from './device/bot-context.ts';
+import type { DeviceIdentity } from './device/descriptors.ts';
+import { DEFAULT_MAX_TRANSFER_BYTES, VirtualUsbDevice } from './device/virtual-usb-device.ts';
 import { Disc, type DiscSnapshot } from './disc.ts';
-import {
-  DEFAULT_BUFFER_BYTES,
-  MmcDrive,
-  type EjectButtonResult,
-  type EjectRequestPolicy,
-} from './mmc-target.ts';
+import { DEFAULT_BUFFER_BYTES } from './mmc-target/buffer-model.ts';
+import type { EjectButtonResult, EjectRequestPolicy } from './mmc-target/mechanics.ts';
+import { MmcTarget } from './mmc-target/mmc-target.ts';
 import { VirtualRecorderError } from './errors.ts';
 import { FaultState, VirtualFaults } from './faults.ts';
 import { MEDIA, mediaInfo, type MediaInfo, type MediaName } from './media.ts';
@@ -30,7 +24,7 @@ import {
   type RecorderListener,
   type SenseTriple,
 } from './observer.ts';
-import type { Identity } from './responses.ts';
+import type { Identity } from './responses/inquiry.ts';
 import { SECTOR_SIZE, createMemoryStore, type SectorStoreFactory } from './store.ts';
 
 /** The name users see for the simulated drive (UI device list, CLI `--virtual`). */
@@ -172,7 +166,7 @@ export class VirtualRecorder {
   readonly clock: VirtualClock;
   readonly #observer: Observer;
   readonly #faultState = new FaultState();
-  readonly #drive: MmcDrive;
+  readonly #target: MmcTarget;
   readonly #identity: DeviceIdentity;
   readonly #bot: BotBehaviour;
   readonly #storeFactory: SectorStoreFactory;
@@ -220,7 +214,7 @@ export class VirtualRecorder {
     this.#storeFactory = options.storeFactory ?? createMemoryStore;
     this.#mountedByOs = options.mountedByOs ?? false;
     this.#mountedBlocksClaim = options.mountedBlocksClaim ?? false;
-    this.#drive = new MmcDrive({
+    this.#target = new MmcTarget({
       clock: this.clock,
       faults: this.#faultState,
       observer: this.#observer,
@@ -239,9 +233,9 @@ export class VirtualRecorder {
     });
     const media = mediaInfo(options.media ?? 'none');
     if (media.kind !== 'none') {
-      this.#drive.changeMedia(media.name, options.formatted ? { formatted: true } : {});
+      this.#target.changeMedia(media.name, options.formatted ? { formatted: true } : {});
       // A disc present at power-on is not a media change: only the power-on attention is pending.
-      this.#drive.clearMediaChangeNotice();
+      this.#target.clearMediaChangeNotice();
     }
     this.faults = new VirtualFaults(this.#faultState, (name) => this.changeMedia(name));
     this.#device = this.#newDevice();
@@ -251,7 +245,7 @@ export class VirtualRecorder {
     return new VirtualUsbDevice({
       identity: this.#identity,
       bot: this.#bot,
-      drive: this.#drive,
+      target: this.#target,
       faults: this.#faultState,
       observer: this.#observer,
       clock: this.clock,
@@ -266,7 +260,7 @@ export class VirtualRecorder {
   }
 
   get state(): VirtualRecorderState {
-    const d = this.#drive;
+    const d = this.#target;
     const disc = d.disc;
     const iface = this.#device.configuration?.interfaces[0];
     return {
@@ -345,7 +339,7 @@ export class VirtualRecorder {
 
   /** The drive's front button: opens, closes, or (locked) is refused / becomes an eject request. */
   pressEjectButton(): EjectButtonResult {
-    return this.#drive.pressEjectButton();
+    return this.#target.pressEjectButton();
   }
 
   /**
@@ -354,20 +348,20 @@ export class VirtualRecorder {
    * sees 6/28/00 once the disc has spun up, and GESN reports new media.
    */
   changeMedia(name: MediaName, options: { formatted?: boolean } = {}): void {
-    this.#drive.changeMedia(name, options);
+    this.#target.changeMedia(name, options);
   }
 
   /** Takes the disc out (the tray ends closed and empty). */
   removeMedia(): void {
-    this.#drive.changeMedia('none');
+    this.#target.changeMedia('none');
   }
 
   get writeProtected(): boolean {
-    return this.#drive.writeProtected;
+    return this.#target.writeProtected;
   }
   /** A write-protect switch: writes, BLANK, FORMAT, RESERVE/CLOSE get 7/27/00 while on. */
   set writeProtected(on: boolean) {
-    this.#drive.writeProtected = on;
+    this.#target.writeProtected = on;
   }
 
   /**
@@ -409,7 +403,7 @@ export class VirtualRecorder {
     }
     const media = options.as ? mediaInfo(options.as) : this.#mediaFor(blocks);
     const disc = Disc.recorded(media, store, blocks, { finalize: options.finalize ?? true });
-    this.#drive.loadDisc(disc);
+    this.#target.loadDisc(disc);
   }
 
   #imageLimit(media: MediaInfo): number {
@@ -438,7 +432,7 @@ export class VirtualRecorder {
    * chunks of `chunkBlocks` sectors (unwritten sectors read as zeros).
    */
   async *exportImage(options: { chunkBlocks?: number } = {}): AsyncGenerator<Uint8Array> {
-    const disc = this.#drive.disc;
+    const disc = this.#target.disc;
     if (!disc)
       throw new VirtualRecorderError('no-medium', 'there is no disc in the virtual recorder');
     const chunk = positiveInteger('chunkBlocks', options.chunkBlocks ?? 512);
@@ -450,7 +444,7 @@ export class VirtualRecorder {
 
   /** `exportImage()` as one buffer, for small discs. */
   async readImage(): Promise<Uint8Array> {
-    const disc = this.#drive.disc;
+    const disc = this.#target.disc;
     if (!disc)
       throw new VirtualRecorderError('no-medium', 'there is no disc in the virtual recorder');
     return disc.store.read(0, disc.readableEnd);
@@ -469,7 +463,7 @@ export class VirtualRecorder {
    */
   reconnect(): VirtualUsbDevice {
     this.#device.unplug();
-    this.#drive.portReset();
+    this.#target.portReset();
     this.#device = this.#newDevice();
     this.#observer.emit({ type: 'connect' });
     return this.#device;

@@ -1,0 +1,69 @@
+/**
+ * What the command handlers of the MMC target share: the options the
+ * recorder gives it, and the parts of its state (the handlers are plain
+ * functions of a `TargetContext` and the CDB).
+ */
+import type { VirtualClock } from '../clock.ts';
+import type { FaultState } from '../faults.ts';
+import type { Observer } from '../observer.ts';
+import type { Identity } from '../responses/inquiry.ts';
+import type { SectorStoreFactory } from '../store.ts';
+import type { BufferModel } from './buffer-model.ts';
+import type { CommandPlan, Planner } from './command.ts';
+import type { LongOperations } from './long-operations.ts';
+import type { EjectRequestPolicy, Mechanics } from './mechanics.ts';
+import type { SenseState } from './sense-state.ts';
+import type { WriteParameters } from './write-parameters.ts';
+
+export interface MmcTargetOptions {
+  readonly clock: VirtualClock;
+  readonly faults: FaultState;
+  readonly observer: Observer;
+  readonly identity: Identity;
+  readonly reserveSupported: boolean;
+  readonly persistentPreventSupported: boolean;
+  readonly ejectRequestOn: EjectRequestPolicy;
+  readonly resetClearsPrevent: boolean;
+  readonly resetUnitAttention: boolean;
+  readonly powerOnUnitAttention: boolean;
+  readonly bufferBytes: number;
+  readonly storeFactory: SectorStoreFactory;
+}
+
+export interface TargetContext {
+  readonly options: MmcTargetOptions;
+  readonly sense: SenseState;
+  readonly mechanics: Mechanics;
+  readonly operations: LongOperations;
+  readonly buffer: BufferModel;
+  readonly writing: WriteParameters;
+  readonly plans: Planner;
+}
+
+/** A command handler: validates `cdb` (throwing `check(...)` to refuse it) and plans the rest. */
+export type Handler = (t: TargetContext, cdb: Uint8Array) => CommandPlan;
+
+/**
+ * The sector store failed (an OPFS store out of quota, say). A drive whose
+ * medium cannot take or give back data reports MEDIUM ERROR with the
+ * failing LBA in INFORMATION (MMC-6 annex F: 3/0C/00 WRITE ERROR, 3/11/00
+ * UNRECOVERED READ ERROR); the store's own error goes to the observer
+ * (`store-error` event) for whoever can say more (a UI: "storage full").
+ */
+export function storeFailed(
+  observer: Observer,
+  operation: 'read' | 'write',
+  lba: number,
+  error: unknown,
+): void {
+  const e = error instanceof Error ? error : new Error(String(error));
+  const hresultName = (e as { hresultName?: unknown }).hresultName;
+  observer.emit({
+    type: 'store-error',
+    operation,
+    lba,
+    name: e.name,
+    message: e.message,
+    ...(typeof hresultName === 'string' ? { hresultName } : {}),
+  });
+}
