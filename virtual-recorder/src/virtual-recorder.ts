@@ -24,11 +24,12 @@ import {
   type RecorderListener,
   type SenseTriple,
 } from './observer.ts';
+import { VIRTUAL_RECORDER_NAME } from '../../contract/virtual.ts';
 import type { Identity } from './responses/inquiry.ts';
 import { SECTOR_SIZE, createMemoryStore, type SectorStoreFactory } from './store.ts';
 
-/** The name users see for the simulated drive (UI device list, CLI `--virtual`). */
-export const VIRTUAL_RECORDER_NAME = 'Virtual recorder';
+/** The name users see for the simulated drive (UI device list, CLI `--virtual`): the contract's. */
+export { VIRTUAL_RECORDER_NAME };
 
 /** pid.codes' test vendor and product id: not a real product, so no real drive filter matches. */
 export const VIRTUAL_VENDOR_ID = 0x1209;
