@@ -160,3 +160,11 @@ export function eraseMethodOf(profile: number | undefined): EraseMethod | null {
 
 /** The sentence both the engine and the UI give for a medium that cannot be erased. */
 export const ERASABLE_MEDIA_WORDS = 'only CD-RW, DVD-RW, DVD+RW and BD-RE can';
+
+/** Every data burn writes 2048-byte user-data sectors (Mode 1 / DVD / BD, MMC-6 §4.2.2). */
+export const SECTOR_BYTES = 2048;
+
+/** Sectors an image of `bytes` bytes takes: the last one is padded with zeros. */
+export function sectorsFor(bytes: number): number {
+  return Math.ceil(bytes / SECTOR_BYTES);
+}

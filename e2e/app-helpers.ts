@@ -50,9 +50,9 @@ export async function watch(context: BrowserContext, page: Page, origin: string)
   };
 }
 
-/** The self-test line is there (the worker chunk loaded and answered). */
+/** The worker chunk loaded and answered: the drive panel shows the drive's INQUIRY vendor. */
 export async function waitForApp(page: Page): Promise<void> {
-  await page.locator('wd-app [data-testid=cbw]').waitFor({ timeout: 15000 });
+  await page.locator('wd-app [data-testid=vendor]').first().waitFor({ timeout: 15000 });
 }
 
 /** The drive and media panels finished their first reads (with a value or an error). */

@@ -6,7 +6,7 @@
  */
 import { expect } from '@open-wc/testing';
 import * as Comlink from 'comlink';
-import type { WorkerApi } from '../contract/api.ts';
+import type { WorkerApi } from './api.ts';
 import { remoteVirtual } from './virtual-remote.ts';
 
 function sharedDrivePort(): MessagePort {

@@ -8,7 +8,9 @@
 import type { BlobLike, ReadableStreamLike } from '../../contract/api.ts';
 import { WebdiscError } from '../../usb-mass-storage/src/errors.ts';
 
-export const SECTOR = 2048;
+/** The contract's sector size and arithmetic, under the names the engine uses. */
+export { SECTOR_BYTES as SECTOR, sectorsFor } from '../../contract/profiles.ts';
+import { SECTOR_BYTES as SECTOR } from '../../contract/profiles.ts';
 
 export interface ImageSource {
   /** Bytes, when known before reading (a Blob, a file); streams may not know. */
@@ -128,9 +130,4 @@ export async function* sectorChunks(
     const padded = Math.ceil(filled / SECTOR) * SECTOR;
     yield pending.subarray(0, padded);
   }
-}
-
-/** Sectors a byte count needs: exact, rounding a partial last sector up. */
-export function sectorsFor(bytes: number): number {
-  return Math.ceil(bytes / SECTOR);
 }

@@ -4,7 +4,7 @@
  * worker can send it across Comlink as a plain value (see `toErrorValue`).
  */
 import { HRESULT, type HResultName } from '../../contract/hresult.ts';
-import type { Sense } from './scsi/sense.ts';
+import { AccessProblem, type ErrorValue, type Sense } from '../../contract/errors.ts';
 
 export class WebdiscError extends Error {
   /** Name of the HRESULT in `HRESULT` (the seed's spelling). */
@@ -71,8 +71,33 @@ export class DeviceUnusableError extends WebdiscError {
 
 /** No mass-storage interface, claim refused, and the like. */
 export class DeviceAccessError extends WebdiscError {
-  constructor(hresultName: HResultName, message: string, options?: { cause?: unknown }) {
+  /** Set when the cause is one the user can fix; the UI and the CLI say how. */
+  readonly problem: AccessProblem | undefined;
+  constructor(
+    hresultName: HResultName,
+    message: string,
+    options?: { cause?: unknown; problem?: AccessProblem },
+  ) {
     super(hresultName, message, options);
+    this.problem = options?.problem;
+  }
+}
+
+/**
+ * The platform refused the mass-storage interface or a control transfer to it
+ * (WebUSB SecurityError: Chrome's protected class 08h for ordinary pages).
+ * A fact, with no advice: what to do is the UI's and the CLI's to say.
+ */
+export class ProtectedClassError extends DeviceAccessError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('E_ACCESS_DENIED', message, { ...options, problem: AccessProblem.ProtectedClass });
+  }
+}
+
+/** Another driver holds the interface (WebUSB NetworkError, libusb LIBUSB_ERROR_BUSY). */
+export class DeviceBusyError extends DeviceAccessError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('E_ACCESS_DENIED', message, { ...options, problem: AccessProblem.Busy });
   }
 }
 
@@ -92,12 +117,7 @@ export class ScsiCommandError extends WebdiscError {
 }
 
 /** What crosses a structured-clone boundary (Comlink, BroadcastChannel, CLI --json). */
-export interface ErrorValue {
-  readonly hresult: number;
-  readonly name: string;
-  readonly message: string;
-  readonly sense: Sense | null;
-}
+export type { ErrorValue };
 
 export function toErrorValue(error: unknown): ErrorValue {
   if (error instanceof WebdiscError) {
@@ -106,6 +126,7 @@ export function toErrorValue(error: unknown): ErrorValue {
       name: error.hresultName,
       message: error.message,
       sense: error.sense ?? null,
+      ...(error instanceof DeviceAccessError && error.problem ? { problem: error.problem } : {}),
     };
   }
   if (error instanceof Error && error.name === 'QuotaExceededError') {

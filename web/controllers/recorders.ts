@@ -20,6 +20,7 @@ import {
   toOperationFailure,
   type OperationResult,
 } from '../lib/errors.ts';
+import { VIRTUAL_ID, VIRTUAL_RECORDER_NAME } from '../../contract/virtual.ts';
 import { formatBytes } from '../lib/format.ts';
 import { theMedium } from '../lib/media.ts';
 import {
@@ -30,12 +31,12 @@ import {
   type Operation,
 } from '../lib/operations.ts';
 
-export const VIRTUAL_ID = 'virtual';
+export { VIRTUAL_ID };
 
 /** Shown until (and whether or not) the worker lists the virtual recorder itself. */
 export const VIRTUAL_SUMMARY: RecorderSummary = {
   id: VIRTUAL_ID,
-  name: 'Virtual recorder',
+  name: VIRTUAL_RECORDER_NAME,
   kind: 'virtual',
   vendorId: 0,
   productId: 0,
@@ -407,7 +408,7 @@ export class RecordersController implements ReactiveController {
   async #operate<T>(
     id: string,
     op: Operation,
-    call: (api: UiApi) => Promise<Result<T>>,
+    call: (api: UiApi) => Promise<OperationResult<T>>,
     ended: (result: OperationResult<T>) => Operation,
   ): Promise<void> {
     if (this.busy(id)) return;

@@ -6,7 +6,6 @@
 import type { WebdiscWorkerApi } from '../../contract/api.ts';
 
 export type UiApiMethod =
-  | 'selfTest'
   | 'listRecorders'
   | 'refreshUsbDevices'
   | 'getInfo'

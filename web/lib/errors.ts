@@ -1,22 +1,14 @@
-import type { ErrorValue, MediaState, OperationFailure, Result } from '../../contract/api.ts';
+import type {
+  ErrorValue,
+  MediaState,
+  OperationFailure,
+  OperationResult,
+  Result,
+} from '../../contract/api.ts';
+import { isErrorValue } from '../../contract/errors.ts';
+import { HRESULT } from '../../contract/hresult.ts';
 
-/** E_FAIL: what a call that rejected (rather than resolving to a Result) is shown as. */
-export const E_FAIL = 0x80004005;
-
-/** 0xC0AA0210 for -1062600176 or 3232366096: always 8 upper-case hex digits. */
-export function formatHresult(hresult: number): string {
-  return '0x' + (hresult >>> 0).toString(16).toUpperCase().padStart(8, '0');
-}
-
-export function isErrorValue(value: unknown): value is ErrorValue {
-  if (typeof value !== 'object' || value === null) return false;
-  const v = value as Record<string, unknown>;
-  return (
-    typeof v['hresult'] === 'number' &&
-    typeof v['name'] === 'string' &&
-    typeof v['message'] === 'string'
-  );
-}
+export type { OperationResult };
 
 /**
  * Anything thrown or rejected as an ErrorValue. A DOMException or Error keeps
@@ -30,17 +22,23 @@ export function toErrorValue(error: unknown): ErrorValue {
       name: error.name,
       message: error.message,
       sense: error.sense ?? null,
+      ...(error.problem ? { problem: error.problem } : {}),
     };
   }
   if (error instanceof Error || error instanceof DOMException) {
     return {
-      hresult: E_FAIL,
+      hresult: HRESULT.E_FAIL,
       name: error.name || 'Error',
       message: firstLine(error.message),
       sense: null,
     };
   }
-  return { hresult: E_FAIL, name: 'E_FAIL', message: firstLine(String(error)), sense: null };
+  return {
+    hresult: HRESULT.E_FAIL,
+    name: 'E_FAIL',
+    message: firstLine(String(error)),
+    sense: null,
+  };
 }
 
 /** Only the first line: a message that carries a stack trace loses it here. */
@@ -48,9 +46,6 @@ function firstLine(message: string): string {
   const line = message.split('\n')[0] ?? '';
   return line.trim() || 'Unknown error';
 }
-
-/** E_NOTIMPL: the worker has no such method (a page newer than its worker, or work in progress). */
-export const E_NOTIMPL = 0x80004001;
 
 /**
  * What Comlink rejects with when the worker has no such method: the worker
@@ -74,7 +69,7 @@ export async function settle<T>(call: () => Promise<Result<T>>): Promise<Result<
       return {
         ok: false,
         error: {
-          hresult: E_NOTIMPL,
+          hresult: HRESULT.E_NOTIMPL,
           name: 'E_NOTIMPL',
           message: 'The recorder service does not offer this operation yet.',
           sense: null,
@@ -84,11 +79,6 @@ export async function settle<T>(call: () => Promise<Result<T>>): Promise<Result<
     return { ok: false, error: value };
   }
 }
-
-/** An erase's or a burn's Result: a failure keeps where it stopped and the disc's state. */
-export type OperationResult<T> =
-  | { readonly ok: true; readonly value: T }
-  | { readonly ok: false; readonly error: OperationFailure };
 
 function isMediaState(value: unknown): value is MediaState {
   return (
@@ -120,12 +110,12 @@ export function toOperationFailure(error: unknown): OperationFailure {
 
 /** `settle` for eraseMedia and burnImage: the same rules, and the failure as an OperationFailure. */
 export async function settleOperation<T>(
-  call: () => Promise<Result<T>>,
+  call: () => Promise<OperationResult<T>>,
 ): Promise<OperationResult<T>> {
-  let raw: Result<T> | undefined;
-  const result = await settle(async () => (raw = await call()));
+  let raw: OperationResult<T> | undefined;
+  const result = await settle<T>(async () => (raw = await call()));
   if (result.ok) return result;
-  const original = raw as Result<T> | undefined;
+  const original = raw as OperationResult<T> | undefined;
   return {
     ok: false,
     error: toOperationFailure(

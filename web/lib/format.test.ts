@@ -46,4 +46,19 @@ describe('usb problems', () => {
     );
     expect(classifyUsbError(e('E_ACCESS_DENIED', 'Access denied: owned by tab'))).to.equal(null);
   });
+
+  it("takes the protocol layer's word for it when the error says which problem it is", () => {
+    const protectedClass = {
+      ...e('E_ACCESS_DENIED', 'The device refused access to its mass-storage interface.'),
+      problem: 'protected-class' as const,
+    };
+    expect(classifyUsbError(protectedClass, false)).to.equal('security');
+    expect(classifyUsbError(protectedClass, true)).to.equal(null);
+    const busy = {
+      ...e('E_ACCESS_DENIED', 'Another driver holds the interface.'),
+      problem: 'busy' as const,
+    };
+    expect(classifyUsbError(busy, false)).to.equal('network');
+    expect(classifyUsbError(busy, true)).to.equal('network');
+  });
 });

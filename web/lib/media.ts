@@ -2,14 +2,23 @@
  * What the UI needs to know about a medium before it offers to erase or burn
  * it: names in words, which profiles can be erased or written and how, and
  * the exact sector arithmetic of "does the image fit". The worker checks all
- * of it again (worker/recording/burn.ts and erase.ts); these rules only let
+ * of it again (engine/recording/); the profile tables are the contract's
+ * (contract/profiles.ts), the same ones the engine decides with; these rules only let
  * the dialogs refuse up front, with a clear message, instead of after a
  * round trip that takes the lock.
  */
 import type { DiscStatus, MediaState, RecorderInfo } from '../../contract/api.ts';
+import {
+  ERASABLE_MEDIA_WORDS,
+  SECTOR_BYTES,
+  eraseMethodOf,
+  mediaTypeName,
+  sectorsFor,
+  writeFamilyOf,
+  type WriteFamily,
+} from '../../contract/profiles.ts';
 
-/** Every burn writes 2048-byte sectors (Mode 1 / DVD / BD user data). */
-export const SECTOR_BYTES = 2048;
+export { SECTOR_BYTES, mediaTypeName, sectorsFor, type WriteFamily };
 
 export const STATUS_WORDS: Readonly<Record<DiscStatus, string>> = {
   none: 'no disc',
@@ -19,75 +28,14 @@ export const STATUS_WORDS: Readonly<Record<DiscStatus, string>> = {
   'random-access': 'random access (rewritable, formatted)',
 };
 
-const MEDIA_TYPE_NAMES: Readonly<Record<string, string>> = {
-  UNKNOWN: 'unknown',
-  CDROM: 'CD-ROM',
-  CDR: 'CD-R',
-  CDRW: 'CD-RW',
-  DVDROM: 'DVD-ROM',
-  DVDRAM: 'DVD-RAM',
-  DVDPLUSR: 'DVD+R',
-  DVDPLUSRW: 'DVD+RW',
-  DVDPLUSR_DUALLAYER: 'DVD+R DL',
-  DVDPLUSRW_DUALLAYER: 'DVD+RW DL',
-  DVDDASHR: 'DVD-R',
-  DVDDASHRW: 'DVD-RW',
-  DVDDASHR_DUALLAYER: 'DVD-R DL',
-  DISK: 'random-access disc',
-  HDDVDROM: 'HD DVD-ROM',
-  HDDVDR: 'HD DVD-R',
-  HDDVDRAM: 'HD DVD-RAM',
-  BDROM: 'BD-ROM',
-  BDR: 'BD-R',
-  BDRE: 'BD-RE',
-};
-
-/** IMAPI_MEDIA_TYPE_DVDPLUSR -> DVD+R (IMAPI_MEDIA_PHYSICAL_TYPE names). */
-export function mediaTypeName(physicalType: string): string {
-  const t = physicalType.replace(/^IMAPI_MEDIA_TYPE_/, '');
-  return MEDIA_TYPE_NAMES[t] ?? (t || 'unknown');
-}
-
 /** "DVD+R, blank" / "No disc". */
 export function describeMedia(m: MediaState): string {
   if (!m.present) return m.trayOpen ? 'No disc; the tray is open' : 'No disc';
   return `${mediaTypeName(m.physicalType)}, ${STATUS_WORDS[m.status]}`;
 }
 
-/**
- * How a profile is written, as the engine groups them (MMC-6 §4): CD (TAO or
- * SAO), DVD-R/-RW (incremental or DAO), the "+R" family (DVD+R, DVD+R DL,
- * BD-R: no page 05h) and random-writable media (DVD+RW, BD-RE, DVD-RW in
- * restricted overwrite) written in place from LBA 0.
- */
-export type WriteFamily = 'cd' | 'dvd-minus' | 'plus-r' | 'random';
-
-/** The worker's copy is in worker/recording/burn.ts; worker/recording/family.test.ts holds them together. */
-export const WRITE_FAMILY: Readonly<Record<number, WriteFamily>> = {
-  0x09: 'cd',
-  0x0a: 'cd',
-  0x11: 'dvd-minus',
-  0x14: 'dvd-minus',
-  0x15: 'dvd-minus',
-  0x16: 'dvd-minus',
-  0x1b: 'plus-r',
-  0x2b: 'plus-r',
-  0x41: 'plus-r',
-  0x42: 'plus-r',
-  0x1a: 'random',
-  0x43: 'random',
-  0x13: 'random',
-};
-
-/** CD-RW (BLANK), DVD-RW sequential and restricted overwrite (BLANK), DVD+RW and BD-RE (FORMAT UNIT). */
-const ERASABLE_PROFILES: ReadonlySet<number> = new Set([0x0a, 0x13, 0x14, 0x1a, 0x43]);
-
-/** Media whose erase is a FORMAT UNIT rather than a BLANK. */
-const FORMATTED_PROFILES: ReadonlySet<number> = new Set([0x1a, 0x43]);
-
 export function writeFamily(m: MediaState | null): WriteFamily | null {
-  const code = m?.present ? m.profile?.code : undefined;
-  return code === undefined ? null : (WRITE_FAMILY[code] ?? null);
+  return writeFamilyOf(m?.present ? m.profile?.code : undefined);
 }
 
 /** The medium's name for sentences: "the DVD+R", or "this disc" when unknown. */
@@ -108,20 +56,15 @@ export interface EraseCheck {
 export function eraseCheck(m: MediaState | null): EraseCheck {
   if (!m) return { problem: 'The drive has not said what medium it holds yet.', method: null };
   if (!m.present) return { problem: 'There is no disc in the drive.', method: null };
-  const code = m.profile?.code;
-  if (code === undefined || !ERASABLE_PROFILES.has(code)) {
+  const method = eraseMethodOf(m.profile?.code);
+  if (!method) {
     const name = mediaTypeName(m.physicalType);
     return {
-      problem: `${name === 'unknown' ? 'This disc' : `A ${name}`} cannot be erased: only CD-RW, DVD-RW, DVD+RW and BD-RE can.`,
+      problem: `${name === 'unknown' ? 'This disc' : `A ${name}`} cannot be erased: ${ERASABLE_MEDIA_WORDS}.`,
       method: null,
     };
   }
-  return { problem: null, method: FORMATTED_PROFILES.has(code) ? 'format' : 'blank' };
-}
-
-/** Sectors an image of `bytes` bytes takes: the last one is padded with zeros. */
-export function sectorsFor(bytes: number): number {
-  return Math.ceil(bytes / SECTOR_BYTES);
+  return { problem: null, method };
 }
 
 export interface BurnTarget {

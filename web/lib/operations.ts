@@ -3,6 +3,7 @@
  * how it ended, and the words for the engine's progress actions.
  */
 import type { BurnOptions, BurnReport, EraseReport } from '../../contract/api.ts';
+import type { HResultName } from '../../contract/hresult.ts';
 import type { OperationResult } from './errors.ts';
 
 interface OperationBase {
@@ -31,7 +32,7 @@ export interface BurnOperation extends OperationBase {
 export type Operation = EraseOperation | BurnOperation;
 
 /** IMAPI2's E_IMAPI_REQUEST_CANCELLED: how a cancelled erase or burn ends. */
-export const E_IMAPI_REQUEST_CANCELLED = 'E_IMAPI_REQUEST_CANCELLED';
+export const E_IMAPI_REQUEST_CANCELLED = 'E_IMAPI_REQUEST_CANCELLED' satisfies HResultName;
 
 /** The engine's actions (IMAPI_FORMAT2_DATA_WRITE_ACTION, and erasing) in words. */
 const ACTION_WORDS: Readonly<Record<string, string>> = {

@@ -1,4 +1,5 @@
 import type { ErrorValue } from '../../contract/api.ts';
+import { AccessProblem } from '../../contract/errors.ts';
 import { usbUnrestrictedAllowed } from './isolated-app.ts';
 
 /**
@@ -40,6 +41,10 @@ export function classifyUsbError(
   error: ErrorValue,
   unrestricted: boolean = usbUnrestrictedAllowed(),
 ): UsbProblemKind | null {
+  // The protocol layer says which problem it met (contract AccessProblem); the words are ours.
+  if (error.problem === AccessProblem.ProtectedClass)
+    return unrestricted ? null : UsbProblemKind.Security;
+  if (error.problem === AccessProblem.Busy) return UsbProblemKind.Network;
   const text = `${error.name} ${error.message}`;
   if (error.name === 'SecurityError' || /SecurityError|protected class/i.test(text)) {
     return unrestricted || OTHER_SECURITY_CAUSE.test(text) ? null : UsbProblemKind.Security;

@@ -17,12 +17,12 @@ import type {
   LockState,
   MediaState,
   OperationFailure,
+  OperationResult,
   Progress,
   RecorderEvent,
   RecorderInfo,
   RecorderSummary,
   Result,
-  SelfTestResult,
   VirtualDriveState,
 } from '../../contract/api.ts';
 import type { UiApi, UiApiMethod } from '../lib/api.ts';
@@ -63,9 +63,16 @@ async function sha256Hex(blob: Blob): Promise<string> {
 }
 
 function sourceBlob(source: BurnSource): Blob | null {
-  if (source.kind === 'blob') return source.blob;
+  // The page hands over a real Blob; the contract types it structurally.
+  if (source.kind === 'blob') return source.blob as Blob;
   if (source.kind === 'bytes') return new Blob([source.bytes as Uint8Array<ArrayBuffer>]);
   return null;
+}
+
+/** A refusal before anything ran (a plain ErrorValue) as the API's OperationFailure. */
+function withOperationFields<T>(r: Result<T, ErrorValue>): OperationResult<T> {
+  if (r.ok) return r;
+  return { ok: false, error: { lastWrittenLba: null, firstBadLba: null, disc: null, ...r.error } };
 }
 
 export class FakeApi implements UiApi {
@@ -135,11 +142,6 @@ export class FakeApi implements UiApi {
       mountedByOs: false,
       preventHistory: [],
     };
-  }
-
-  selfTest(tag: number): Promise<SelfTestResult> {
-    this.calls.push({ method: 'selfTest', args: [tag] });
-    return Promise.resolve({ cbwHex: '55534243', decodedTag: tag, roundTrip: true });
   }
 
   subscribe(listener: (event: RecorderEvent) => void): Promise<void> {
@@ -318,7 +320,11 @@ export class FakeApi implements UiApi {
     }
   }
 
-  async eraseMedia(id: string, options: EraseOptions): Promise<Result<EraseReport>> {
+  async eraseMedia(id: string, options: EraseOptions): Promise<OperationResult<EraseReport>> {
+    return withOperationFields(await this.#erase(id, options));
+  }
+
+  async #erase(id: string, options: EraseOptions): Promise<Result<EraseReport, ErrorValue>> {
     const failed = this.#record('eraseMedia', id, options);
     if (failed) return failed;
     const refusal = this.#refusal(options.clientName);
@@ -362,7 +368,15 @@ export class FakeApi implements UiApi {
     id: string,
     source: BurnSource,
     options: BurnOptions,
-  ): Promise<Result<BurnReport>> {
+  ): Promise<OperationResult<BurnReport>> {
+    return withOperationFields(await this.#burn(id, source, options));
+  }
+
+  async #burn(
+    id: string,
+    source: BurnSource,
+    options: BurnOptions,
+  ): Promise<Result<BurnReport, ErrorValue>> {
     const failed = this.#record('burnImage', id, source, options);
     if (failed) return failed;
     const refusal = this.#refusal(options.clientName);

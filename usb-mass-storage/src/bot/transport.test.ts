@@ -4,6 +4,7 @@ import {
   CancelledError,
   CommandTimeoutError,
   DeviceAccessError,
+  toErrorValue,
   DeviceGoneError,
   DeviceUnusableError,
   TransportError,
@@ -86,8 +87,8 @@ describe('BulkOnlyTransport: connect', () => {
   });
 
   for (const [name, pattern] of [
-    ['SecurityError', /Isolated Web App/],
-    ['NetworkError', /operating system holds/],
+    ['SecurityError', /protected class/],
+    ['NetworkError', /Another driver holds/],
   ] as const) {
     it(`explains a claimInterface ${name}`, async () => {
       const device = new MemoryBotDevice();
@@ -97,6 +98,8 @@ describe('BulkOnlyTransport: connect', () => {
         assert.ok(e instanceof DeviceAccessError);
         assert.equal(e.hresultName, 'E_ACCESS_DENIED');
         assert.match(e.message, pattern);
+        assert.equal(e.problem, name === 'SecurityError' ? 'protected-class' : 'busy');
+        assert.equal(toErrorValue(e).problem, e.problem);
         return true;
       });
     });

@@ -10,12 +10,16 @@ import {
   CommandTimeoutError,
   DecodeError,
   DeviceAccessError,
+  DeviceBusyError,
   DeviceGoneError,
   DeviceUnusableError,
+  ProtectedClassError,
   TransportError,
   WebdiscError,
 } from '../errors.ts';
-import type { ScsiRequest } from '../scsi/command.ts';
+import type { CommandResult, ExecuteOptions, ScsiRequest } from '../scsi/command.ts';
+
+export type { CommandResult, ExecuteOptions };
 import { decodeSense, type Sense } from '../scsi/sense.ts';
 import { clearTimer, setTimer, type AbortSignalLike, type TimerHandle } from '../timers.ts';
 import {
@@ -103,31 +107,6 @@ export interface BotOptions {
   readonly onCommand?: (record: CommandRecord) => void;
 }
 
-export interface ExecuteOptions {
-  readonly signal?: AbortSignalLike | undefined;
-  readonly timeoutMs?: number | undefined;
-  /** Skip REQUEST SENSE after status 1 (used for REQUEST SENSE itself). */
-  readonly noAutoSense?: boolean;
-}
-
-export interface CommandResult {
-  /** 'good' = CSW status 0; 'check-condition' = status 1, with auto-sense in `sense`. */
-  readonly status: 'good' | 'check-condition';
-  /** Data-in bytes actually received (empty for other directions). */
-  readonly data: Uint8Array;
-  /** Bytes actually moved in the data phase, whatever the device claimed. */
-  readonly transferred: number;
-  /** The CSW residue, clamped to the requested length (BOT §6.7: never more). */
-  readonly residue: number;
-  /** Decoded auto-sense when status is 'check-condition'. Undefined if sense was empty. */
-  readonly sense?: Sense | undefined;
-  /**
-   * Status 1 followed by empty sense: how BOT reports RESERVATION CONFLICT,
-   * which it cannot express directly (protocol-notes.md).
-   */
-  readonly emptySense?: boolean;
-}
-
 export interface CommandRecord {
   readonly cdb: Uint8Array;
   readonly direction: ScsiRequest['direction'];
@@ -210,7 +189,8 @@ export class BulkOnlyTransport {
   /**
    * Opens the device, selects the configuration, claims the BOT interface and
    * reads the max LUN. WebUSB's SecurityError (Chrome's protected class) and
-   * NetworkError (the OS holds the interface) become DeviceAccessError with
+   * NetworkError (the OS holds the interface) become ProtectedClassError and
+   * DeviceBusyError (facts, no advice: the UI and the CLI say what to do), with
    * the reason.
    */
   static async connect(
@@ -245,10 +225,8 @@ export class BulkOnlyTransport {
     if (isGoneError(error)) return new DeviceGoneError(undefined, { cause: error });
     const name = error instanceof Error ? error.name : '';
     if (name === 'SecurityError') {
-      return new DeviceAccessError(
-        'E_ACCESS_DENIED',
-        'The browser refused the USB Mass Storage interface (a protected class for ordinary pages). ' +
-          'Use the Isolated Web App build with the usb-unrestricted permission, or the webdisc CLI.',
+      return new ProtectedClassError(
+        'The platform refused access to the USB Mass Storage interface (a protected class).',
         { cause: error },
       );
     }
@@ -256,10 +234,8 @@ export class BulkOnlyTransport {
       name === 'NetworkError' ||
       /LIBUSB_ERROR_BUSY|busy/i.test(String((error as Error)?.message))
     ) {
-      return new DeviceAccessError(
-        'E_ACCESS_DENIED',
-        'The operating system holds this drive (its usb-storage driver is bound). ' +
-          'Unbind it (see the README udev rule), or use force to detach it in the CLI.',
+      return new DeviceBusyError(
+        "Another driver holds the drive's mass-storage interface (on Linux, usually usb-storage).",
         { cause: error },
       );
     }

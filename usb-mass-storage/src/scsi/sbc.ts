@@ -5,12 +5,7 @@
  * a parser and an encoder for each response.
  */
 import { struct } from '../struct.ts';
-import {
-  bit,
-  checkCdb,
-  checkInt,
-  flag,
-} from './bytes.ts';
+import { bit, checkCdb, checkInt, flag } from './bytes.ts';
 import { dataIn, dataOut, noData, type ScsiRequest } from './command.ts';
 import { OPCODE } from './opcodes.ts';
 

@@ -5,18 +5,20 @@
  * unit attention (6/28, 6/29) refreshes media state and retries once; every
  * other CHECK CONDITION becomes a typed ScsiCommandError carrying the sense.
  */
-import type { CommandResult, ExecuteOptions } from '../bot/transport.ts';
 import { ScsiCommandError, type WebdiscError } from '../errors.ts';
 import { delay, type AbortSignalLike } from '../timers.ts';
-import { noData, type ScsiRequest } from './command.ts';
+import {
+  noData,
+  type CommandResult,
+  type CommandRunner,
+  type ExecuteOptions,
+  type ScsiRequest,
+} from './command.ts';
+
+export type { CommandRunner };
 import { commandName } from './opcodes.ts';
 import { SensePolicy, describeSense, lookupSense } from './sense-table.ts';
 import type { Sense } from './sense.ts';
-
-/** Anything that runs one SCSI request: the BOT transport, or a test double. */
-export interface CommandRunner {
-  execute(request: ScsiRequest, options?: ExecuteOptions): Promise<CommandResult>;
-}
 
 export interface RunOptions {
   readonly signal?: AbortSignalLike | undefined;

@@ -3,6 +3,7 @@
  * format (72h/73h), plus the sense-key-specific progress indicator
  * (SPC-4 §4.5.2.4.4) that BLANK and FORMAT UNIT report while NOT READY.
  */
+import type { Sense } from '../../../contract/errors.ts';
 import { DecodeError } from '../errors.ts';
 
 export const SenseKey = {
@@ -19,16 +20,8 @@ export const SenseKey = {
   Miscompare: 0xe,
 } as const;
 
-/** A plain, structured-cloneable value: it crosses Comlink inside ErrorValue. */
-export interface Sense {
-  readonly key: number;
-  readonly asc: number;
-  readonly ascq: number;
-  /** Progress 0..65535 of 65536 from the sense-key-specific bytes, when SKSV and NOT READY. */
-  readonly progress?: number | undefined;
-  /** The INFORMATION field (often the failing LBA) when VALID is set. */
-  readonly information?: number | undefined;
-}
+/** A plain, structured-cloneable value (the contract's): it crosses Comlink inside ErrorValue. */
+export type { Sense };
 
 export const FIXED_SENSE_LENGTH = 18;
 

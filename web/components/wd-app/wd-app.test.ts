@@ -49,24 +49,10 @@ function fakeUsb(answers: (USBDevice | DOMException)[]) {
 describe('wd-app', () => {
   afterEach(() => emulateMedia({ colorScheme: 'light' }));
 
-  it('renders the value the worker computed', async () => {
-    const source = {
-      selfTest: (tag: number) =>
-        Promise.resolve({ cbwHex: 'cafe', decodedTag: tag, roundTrip: true }),
-    };
-    const el = await fixture<WdApp>(html`<wd-app .source=${source}></wd-app>`);
-    await waitUntil(() => el.shadowRoot?.querySelector('[data-testid=cbw]'), 'no CBW rendered');
-    expect(el.shadowRoot!.querySelector('[data-testid=cbw]')!.textContent).to.equal('cafe');
-    expect(el.shadowRoot!.querySelector('[data-testid=roundtrip]')!.textContent).to.equal(
-      'round trip ok',
-    );
-  });
-
   it('shows a worker failure as an alert, not a stack trace', async () => {
-    const source = {
-      selfTest: () => Promise.reject(new Error('worker died\n    at x (w.js:1:1)')),
-    };
-    const el = await fixture<WdApp>(html`<wd-app .source=${source}></wd-app>`);
+    const api = new FakeApi();
+    api.failures.listRecorders = new Error('worker died\n    at x (w.js:1:1)');
+    const el = await fixture<WdApp>(html`<wd-app .source=${api}></wd-app>`);
     await waitUntil(() => el.shadowRoot?.querySelector('[role=alert]'), 'no alert');
     const alert = el.shadowRoot!.querySelector('[role=alert]')!.textContent!;
     expect(alert).to.contain('worker died');

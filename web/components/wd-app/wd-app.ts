@@ -1,12 +1,13 @@
 import { LitElement, html, nothing, svg, type PropertyValues } from 'lit';
-import type { ErrorValue, RecorderEvent, SelfTestResult } from '../../../contract/api.ts';
+import type { ErrorValue, RecorderEvent } from '../../../contract/api.ts';
+import { HRESULT } from '../../../contract/hresult.ts';
+import { VIRTUAL_ID } from '../../../contract/virtual.ts';
 import { FileDropController } from '../../controllers/file-drop.ts';
 import { ActionArea, RecordersController } from '../../controllers/recorders.ts';
 import { TraceBufferController } from '../../controllers/trace-buffer.ts';
 import { UsbController, defaultUsb, type UsbLike } from '../../controllers/usb.ts';
 import { WorkerEventsController } from '../../controllers/worker-events.ts';
 import type { UiApi } from '../../lib/api.ts';
-import { toErrorValue } from '../../lib/errors.ts';
 import {
   DialogName,
   RecorderAction,
@@ -42,7 +43,7 @@ import '../wd-usb-notice/wd-usb-notice.ts';
 import { styles } from './wd-app.styles.ts';
 
 /** The worker calls the shell makes; tests may pass a fake with only some of them. */
-export type AppSource = Pick<UiApi, 'selfTest'> & Partial<UiApi>;
+export type AppSource = Partial<UiApi>;
 
 /** A file the app was opened with (file_handlers / launchQueue). */
 export interface OpenedFile {
@@ -61,7 +62,7 @@ const logo = svg`<svg viewBox="0 0 64 64" width="36" height="36" aria-hidden="tr
 </svg>`;
 
 /**
- * The application shell: the worker self-test line, the drive list, and the
+ * The application shell: the drive list, and the
  * panels for the selected drive. State lives in controllers (recorders,
  * worker events, USB, trace); panels get plain values and answer with typed
  * events, which the shell turns into worker calls.
@@ -70,8 +71,6 @@ export class WdApp extends LitElement {
   static override styles = styles;
   static override properties = {
     source: { attribute: false },
-    result: { state: true },
-    error: { state: true },
     needRefresh: { type: Boolean, attribute: 'need-refresh' },
     offlineReady: { type: Boolean, attribute: 'offline-ready' },
     reloading: { state: true },
@@ -83,8 +82,6 @@ export class WdApp extends LitElement {
 
   /** Injected by main.ts (the Comlink proxy) or by tests (a fake). */
   declare source: AppSource | undefined;
-  declare result: SelfTestResult | undefined;
-  declare error: string | undefined;
   /** A new service worker is waiting (virtual:pwa-register's onNeedRefresh). */
   declare needRefresh: boolean;
   /** The app is cached for offline use. */
@@ -120,8 +117,6 @@ export class WdApp extends LitElement {
   constructor() {
     super();
     this.source = undefined;
-    this.result = undefined;
-    this.error = undefined;
     this.needRefresh = false;
     this.offlineReady = false;
     this.reloading = false;
@@ -133,7 +128,7 @@ export class WdApp extends LitElement {
     this.#listen();
   }
 
-  /** The full API when the source has it (the worker); undefined for a self-test-only fake. */
+  /** The full API when the source has it (the worker); undefined for a partial fake. */
   #api(): UiApi | undefined {
     const s = this.source;
     return s && typeof s.listRecorders === 'function' ? (s as UiApi) : undefined;
@@ -162,19 +157,19 @@ export class WdApp extends LitElement {
   async #start(): Promise<void> {
     const source = this.source;
     if (!source) return;
-    void this.#selfTest(source);
     if (!this.#api()) return;
     await this.events.subscribe();
     await this.recorders.start();
   }
 
-  async #selfTest(source: AppSource): Promise<void> {
-    try {
-      this.result = await source.selfTest(0x2a);
-      this.error = undefined;
-    } catch (error) {
-      this.error = toErrorValue(error).message;
-    }
+  /**
+   * The recorder service did not answer at all (the worker failed to start or
+   * died): one alert, the message's first line only, never a stack trace.
+   */
+  #serviceFailure() {
+    const e = this.recorders.recordersError;
+    if (!e || usbProblemOf(e) || e.hresult !== HRESULT.E_FAIL) return nothing;
+    return html`<p role="alert">Worker failed: ${e.message}</p>`;
   }
 
   #onWorkerEvent(event: RecorderEvent): void {
@@ -352,7 +347,7 @@ export class WdApp extends LitElement {
     const usbProblem = this.#currentUsbProblem();
     const listError =
       r.error(ActionArea.Drives, id) ??
-      r.error(ActionArea.Drives, 'virtual') ??
+      r.error(ActionArea.Drives, VIRTUAL_ID) ??
       (r.recordersError && !usbProblemOf(r.recordersError) ? r.recordersError : null) ??
       (r.selected.kind === 'virtual' ? r.virtual.error : null);
     const trayOpen =
@@ -467,21 +462,7 @@ export class WdApp extends LitElement {
           ></wd-trace-log>
         </main>
         <footer>
-          <section aria-label="Worker self-test">
-            ${
-              this.error
-                ? html`<p role="alert">Worker failed: ${this.error}</p>`
-                : this.result
-                  ? html`<p>
-                      CBW from the worker: <code data-testid="cbw">${this.result.cbwHex}</code>
-                      (tag ${this.result.decodedTag},
-                      <span data-testid="roundtrip"
-                        >${this.result.roundTrip ? 'round trip ok' : 'round trip FAILED'}</span
-                      >)
-                    </p>`
-                  : html`<p>Starting the recorder service…</p>`
-            }
-          </section>
+          ${this.#serviceFailure()}
           ${
             this.events.error
               ? html`<p>Live updates are off: ${this.events.error.message}</p>`

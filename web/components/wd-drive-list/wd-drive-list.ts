@@ -1,3 +1,4 @@
+import { VIRTUAL_ID } from '../../../contract/virtual.ts';
 import { LitElement, html, nothing } from 'lit';
 import type { ErrorValue, RecorderSummary, VirtualDriveState } from '../../../contract/api.ts';
 import {
@@ -45,7 +46,7 @@ export class WdDriveList extends LitElement {
   constructor() {
     super();
     this.recorders = [];
-    this.selectedId = 'virtual';
+    this.selectedId = VIRTUAL_ID;
     this.usbSupported = false;
     this.connecting = false;
     this.virtualState = null;

@@ -1,6 +1,6 @@
 import { LitElement, html, nothing } from 'lit';
 import type { ErrorValue } from '../../../contract/api.ts';
-import { formatHresult } from '../../lib/errors.ts';
+import { formatHResult } from '../../../contract/hresult.ts';
 import { formatSense } from '../../lib/format.ts';
 import { styles } from './wd-error-view.styles.ts';
 
@@ -33,7 +33,7 @@ export class WdErrorView extends LitElement {
         <p><span class="label">${this.label}:</span> ${e.message}</p>
         <p class="codes">
           <code data-testid="error-name">${e.name}</code>
-          <code data-testid="error-hresult">${formatHresult(e.hresult)}</code>
+          <code data-testid="error-hresult">${formatHResult(e.hresult)}</code>
           ${
             e.sense
               ? html`<span data-testid="error-sense">Sense: ${formatSense(e.sense)}</span>`

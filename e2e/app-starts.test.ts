@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser } from 'playwright-core';
 import { launchChromium, serveApp, type Served } from './harness.ts';
 
-describe('walking skeleton (built app in Chromium)', () => {
+describe('the built app starts in Chromium', () => {
   let served: Served;
   let browser: Browser;
   before(async () => {
@@ -15,19 +15,18 @@ describe('walking skeleton (built app in Chromium)', () => {
     await served?.close();
   });
 
-  it('renders the CBW the worker encoded with usb-mass-storage', async () => {
+  it('starts its worker, which reads the virtual drive over BOT and SCSI', async () => {
     const page = await browser.newPage();
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(served.url);
-    const cbw = page.locator('wd-app [data-testid=cbw]');
-    await cbw.waitFor({ timeout: 15000 });
-    // TEST UNIT READY, tag 0x2a, no data, 6-byte CDB (BOT §5.1).
-    assert.equal(await cbw.textContent(), '555342432a00000000000000000006' + '00'.repeat(16));
-    assert.equal(
-      await page.locator('wd-app [data-testid=roundtrip]').textContent(),
-      'round trip ok',
-    );
+    // INQUIRY's vendor (SPC-4 §6.6) came from the virtual drive through the
+    // worker's BOT transport; no self-test text is left in the page.
+    const vendor = page.locator('wd-app [data-testid=vendor]').first();
+    await vendor.waitFor({ timeout: 15000 });
+    assert.ok(((await vendor.textContent()) ?? '').trim().length > 0);
+    assert.equal(await page.getByText(/self-test|CBW from the worker/i).count(), 0);
+    assert.equal(await page.locator('wd-app [data-testid=cbw]').count(), 0);
     assert.deepEqual(errors, []);
     await page.close();
   });
