@@ -3,8 +3,8 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { DecodeError } from '../errors.ts';
 import { fromHex } from '../struct.ts';
+import { checkCdb } from '../testing/cdb-decoders.ts';
 import {
-  checkCdb,
   checkInt,
   declaredLength,
   needDeclared,

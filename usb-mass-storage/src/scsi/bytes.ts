@@ -144,22 +144,6 @@ export function writeAscii(
   }
 }
 
-/**
- * Checks a CDB's opcode and length before a layout decodes it. A CDB may be
- * longer than its command's layout (ATAPI-style hosts pad every CDB to 12
- * bytes), so only a shorter one is an error.
- */
-export function checkCdb(name: string, cdb: Uint8Array, opcode: number, length: number): void {
-  if (cdb.length < length) {
-    throw new DecodeError(`${name} CDB: need ${length} bytes, got ${cdb.length}`);
-  }
-  if (cdb[0] !== opcode) {
-    throw new DecodeError(
-      `${name} CDB: opcode 0x${(cdb[0] ?? 0).toString(16)} is not 0x${opcode.toString(16)}`,
-    );
-  }
-}
-
 /** A CD address in minutes, seconds, frames (75 frames a second). */
 export interface Msf {
   readonly minute: number;

@@ -1,5 +1,20 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import {
+  decodeBlankCdb,
+  decodeCloseTrackSessionCdb,
+  decodeFormatUnitCdb,
+  decodeGetConfigurationCdb,
+  decodeGetEventStatusCdb,
+  decodeMechanismStatusCdb,
+  decodeReadBufferCapacityCdb,
+  decodeReadDiscInformationCdb,
+  decodeReadTocCdb,
+  decodeReadTrackInformationCdb,
+  decodeReserveTrackCdb,
+  decodeSendCueSheetCdb,
+  decodeSetCdSpeedCdb,
+} from '../testing/cdb-decoders.ts';
 import fc from 'fast-check';
 import { DecodeError } from '../errors.ts';
 import { fromHex, toHex } from '../struct.ts';
@@ -22,19 +37,6 @@ import {
   cueEntryLba,
   type CueSheetEntry,
   dataTrackCueSheet,
-  decodeBlankCdb,
-  decodeCloseTrackSessionCdb,
-  decodeFormatUnitCdb,
-  decodeGetConfigurationCdb,
-  decodeGetEventStatusCdb,
-  decodeMechanismStatusCdb,
-  decodeReadBufferCapacityCdb,
-  decodeReadDiscInformationCdb,
-  decodeReadTocCdb,
-  decodeReadTrackInformationCdb,
-  decodeReserveTrackCdb,
-  decodeSendCueSheetCdb,
-  decodeSetCdSpeedCdb,
   type DiscInformation,
   DiscStatus,
   encodeAtip,

@@ -6,14 +6,14 @@
  * SEND CUE SHEET, BLANK, FORMAT UNIT, SET CD SPEED, MECHANISM STATUS.
  *
  * Same shape as spc.ts: a `struct` CDB layout, a validating builder returning
- * a ScsiRequest, a CDB decoder, and parse/encode pairs for the data. Parsers
+ * a ScsiRequest (the tests decode its exported layout back), and
+ * parse/encode pairs for the data. Parsers
  * follow the length rules in bytes.ts.
  */
 import { DecodeError } from '../errors.ts';
 import { struct } from '../struct.ts';
 import {
   bit,
-  checkCdb,
   checkInt,
   declaredLength,
   flag,
@@ -41,7 +41,7 @@ const u8 = 'u8' as const;
 //  6  TRACK/SESSION NUMBER (format 0: first track; 2: first session)
 //  7-8 ALLOCATION LENGTH (u16)
 //  9  CONTROL (old drives also took the format in bits 7:6, not used)
-const readTocLayout = struct('READ TOC/PMA/ATIP CDB', 10, {
+export const readTocLayout = struct('READ TOC/PMA/ATIP CDB', 10, {
   opcode: { offset: 0, type: u8 },
   flags: { offset: 1, type: u8 },
   format: { offset: 2, type: u8 },
@@ -103,17 +103,6 @@ export function readTocPmaAtip(
     }),
     allocationLength,
   );
-}
-
-export function decodeReadTocCdb(cdb: Uint8Array): ReadTocParams {
-  checkCdb('READ TOC/PMA/ATIP', cdb, OPCODE.READ_TOC_PMA_ATIP, readTocLayout.size);
-  const raw = readTocLayout.decode(cdb);
-  return {
-    format: raw.format & 0x0f,
-    msf: bit(raw.flags, 1),
-    trackSessionNumber: raw.number,
-    allocationLength: raw.allocationLength,
-  };
 }
 
 /** Track number of the lead-out in a format 0 TOC (MMC-6 §6.26.3.2). */
@@ -418,7 +407,7 @@ export function encodeAtip(value: Atip): Uint8Array<ArrayBuffer> {
 //  4-6 reserved
 //  7-8 ALLOCATION LENGTH (u16)
 //  9  CONTROL
-const getConfigurationLayout = struct('GET CONFIGURATION CDB', 10, {
+export const getConfigurationLayout = struct('GET CONFIGURATION CDB', 10, {
   opcode: { offset: 0, type: u8 },
   rt: { offset: 1, type: u8 },
   startingFeature: { offset: 2, type: 'u16be' },
@@ -457,16 +446,6 @@ export function getConfiguration(params: Partial<GetConfigurationParams> = {}): 
   );
 }
 
-export function decodeGetConfigurationCdb(cdb: Uint8Array): GetConfigurationParams {
-  checkCdb('GET CONFIGURATION', cdb, OPCODE.GET_CONFIGURATION, getConfigurationLayout.size);
-  const raw = getConfigurationLayout.decode(cdb);
-  return {
-    requestType: raw.rt & 0x03,
-    startingFeature: raw.startingFeature,
-    allocationLength: raw.allocationLength,
-  };
-}
-
 // ===========================================================================
 // GET EVENT STATUS NOTIFICATION, MMC-6 §6.7
 //  0  OPERATION CODE (4Ah)
@@ -476,7 +455,7 @@ export function decodeGetConfigurationCdb(cdb: Uint8Array): GetConfigurationPara
 //  5-6 reserved
 //  7-8 ALLOCATION LENGTH (u16)
 //  9  CONTROL
-const gesnLayout = struct('GET EVENT STATUS NOTIFICATION CDB', 10, {
+export const gesnLayout = struct('GET EVENT STATUS NOTIFICATION CDB', 10, {
   opcode: { offset: 0, type: u8 },
   flags: { offset: 1, type: u8 },
   classRequest: { offset: 4, type: u8 },
@@ -528,16 +507,6 @@ export function getEventStatusNotification(
     }),
     allocationLength,
   );
-}
-
-export function decodeGetEventStatusCdb(cdb: Uint8Array): GetEventStatusParams {
-  checkCdb('GET EVENT STATUS NOTIFICATION', cdb, OPCODE.GET_EVENT_STATUS_NOTIFICATION, 10);
-  const raw = gesnLayout.decode(cdb);
-  return {
-    polled: bit(raw.flags, 0),
-    classMask: raw.classRequest,
-    allocationLength: raw.allocationLength,
-  };
 }
 
 /** Media event codes (MMC-6 §6.7.2.5, table 155). */
@@ -643,7 +612,7 @@ export function encodeEventStatus(value: EventStatus): Uint8Array<ArrayBuffer> {
 //  2-6 reserved
 //  7-8 ALLOCATION LENGTH (u16)
 //  9  CONTROL
-const readDiscInfoLayout = struct('READ DISC INFORMATION CDB', 10, {
+export const readDiscInfoLayout = struct('READ DISC INFORMATION CDB', 10, {
   opcode: { offset: 0, type: u8 },
   dataType: { offset: 1, type: u8 },
   allocationLength: { offset: 7, type: 'u16be' },
@@ -671,12 +640,6 @@ export function readDiscInformation(params: Partial<ReadDiscInformationParams> =
     }),
     allocationLength,
   );
-}
-
-export function decodeReadDiscInformationCdb(cdb: Uint8Array): ReadDiscInformationParams {
-  checkCdb('READ DISC INFORMATION', cdb, OPCODE.READ_DISC_INFORMATION, 10);
-  const raw = readDiscInfoLayout.decode(cdb);
-  return { dataType: raw.dataType & 0x07, allocationLength: raw.allocationLength };
 }
 
 /** DISC STATUS (MMC-6 §6.22.3.1.3). */
@@ -842,7 +805,7 @@ export function encodeDiscInformation(value: DiscInformation): Uint8Array<ArrayB
 //  6  reserved
 //  7-8 ALLOCATION LENGTH (u16)
 //  9  CONTROL
-const readTrackInfoLayout = struct('READ TRACK INFORMATION CDB', 10, {
+export const readTrackInfoLayout = struct('READ TRACK INFORMATION CDB', 10, {
   opcode: { offset: 0, type: u8 },
   flags: { offset: 1, type: u8 },
   address: { offset: 2, type: 'u32be' },
@@ -886,17 +849,6 @@ export function readTrackInformation(
     }),
     allocationLength,
   );
-}
-
-export function decodeReadTrackInformationCdb(cdb: Uint8Array): ReadTrackInformationParams {
-  checkCdb('READ TRACK INFORMATION', cdb, OPCODE.READ_TRACK_INFORMATION, 10);
-  const raw = readTrackInfoLayout.decode(cdb);
-  return {
-    addressType: raw.flags & 0x03,
-    address: raw.address,
-    open: bit(raw.flags, 2),
-    allocationLength: raw.allocationLength,
-  };
 }
 
 /**
@@ -1023,7 +975,7 @@ export function encodeTrackInformation(value: TrackInformation): Uint8Array<Arra
 //  2-4 reserved
 //  5-8 RESERVATION SIZE in blocks (u32)
 //  9  CONTROL
-const reserveTrackLayout = struct('RESERVE TRACK CDB', 10, {
+export const reserveTrackLayout = struct('RESERVE TRACK CDB', 10, {
   opcode: { offset: 0, type: u8 },
   flags: { offset: 1, type: u8 },
   size: { offset: 5, type: 'u32be' },
@@ -1046,11 +998,6 @@ export function reserveTrack(params: ReserveTrackParams): ScsiRequest {
   );
 }
 
-export function decodeReserveTrackCdb(cdb: Uint8Array): ReserveTrackParams {
-  checkCdb('RESERVE TRACK', cdb, OPCODE.RESERVE_TRACK, reserveTrackLayout.size);
-  return { size: reserveTrackLayout.decode(cdb).size };
-}
-
 // ===========================================================================
 // CLOSE TRACK/SESSION, MMC-6 §6.3
 //  0  OPERATION CODE (5Bh)
@@ -1061,7 +1008,7 @@ export function decodeReserveTrackCdb(cdb: Uint8Array): ReserveTrackParams {
 //  4-5 TRACK/SESSION NUMBER (u16)
 //  6-8 reserved
 //  9  CONTROL
-const closeLayout = struct('CLOSE TRACK/SESSION CDB', 10, {
+export const closeLayout = struct('CLOSE TRACK/SESSION CDB', 10, {
   opcode: { offset: 0, type: u8 },
   flags: { offset: 1, type: u8 },
   function: { offset: 2, type: u8 },
@@ -1100,12 +1047,6 @@ export function closeTrackSession(
   );
 }
 
-export function decodeCloseTrackSessionCdb(cdb: Uint8Array): CloseTrackSessionParams {
-  checkCdb('CLOSE TRACK/SESSION', cdb, OPCODE.CLOSE_TRACK_SESSION, closeLayout.size);
-  const raw = closeLayout.decode(cdb);
-  return { immed: bit(raw.flags, 0), closeFunction: raw.function & 0x07, number: raw.number };
-}
-
 // ===========================================================================
 // READ BUFFER CAPACITY, MMC-6 §6.21
 //  0  OPERATION CODE (5Ch)
@@ -1113,7 +1054,7 @@ export function decodeCloseTrackSessionCdb(cdb: Uint8Array): CloseTrackSessionPa
 //  2-6 reserved
 //  7-8 ALLOCATION LENGTH (u16)
 //  9  CONTROL
-const readBufferCapacityLayout = struct('READ BUFFER CAPACITY CDB', 10, {
+export const readBufferCapacityLayout = struct('READ BUFFER CAPACITY CDB', 10, {
   opcode: { offset: 0, type: u8 },
   flags: { offset: 1, type: u8 },
   allocationLength: { offset: 7, type: 'u16be' },
@@ -1139,12 +1080,6 @@ export function readBufferCapacity(params: Partial<ReadBufferCapacityParams> = {
     }),
     allocationLength,
   );
-}
-
-export function decodeReadBufferCapacityCdb(cdb: Uint8Array): ReadBufferCapacityParams {
-  checkCdb('READ BUFFER CAPACITY', cdb, OPCODE.READ_BUFFER_CAPACITY, 10);
-  const raw = readBufferCapacityLayout.decode(cdb);
-  return { block: bit(raw.flags, 0), allocationLength: raw.allocationLength };
 }
 
 /**
@@ -1183,7 +1118,7 @@ export function encodeBufferCapacity(value: BufferCapacity): Uint8Array<ArrayBuf
 // Data out: the cue sheet. Page 05h must say write type SAO (2) first; the
 // drive then takes WRITE(10)s in the order the cue sheet lays out and writes
 // the lead-in, generated pre-gaps and the lead-out itself (MMC-6 §4.5.4.3).
-const sendCueSheetLayout = struct('SEND CUE SHEET CDB', 10, {
+export const sendCueSheetLayout = struct('SEND CUE SHEET CDB', 10, {
   opcode: { offset: 0, type: u8 },
   size: { offset: 6, type: 'u24be' },
   control: { offset: 9, type: u8 },
@@ -1209,11 +1144,6 @@ export function sendCueSheet(cueSheet: Uint8Array): ScsiRequest {
     }),
     cueSheet,
   );
-}
-
-export function decodeSendCueSheetCdb(cdb: Uint8Array): SendCueSheetParams {
-  checkCdb('SEND CUE SHEET', cdb, OPCODE.SEND_CUE_SHEET, sendCueSheetLayout.size);
-  return { cueSheetSize: sendCueSheetLayout.decode(cdb).size };
 }
 
 /** ADR of a cue sheet entry (MMC-6 §6.33.3.3). */
@@ -1382,7 +1312,7 @@ export function dataTrackCueSheet(params: DataTrackCueSheetParams): Uint8Array<A
 //  6-10 reserved
 //  11 CONTROL
 // Progress while IMMED: TEST UNIT READY answers 2/04/07 with a progress indicator.
-const blankLayout = struct('BLANK CDB', 12, {
+export const blankLayout = struct('BLANK CDB', 12, {
   opcode: { offset: 0, type: u8 },
   flags: { offset: 1, type: u8 },
   address: { offset: 2, type: 'u32be' },
@@ -1419,19 +1349,13 @@ export function blank(params: Partial<BlankParams> & { readonly type: number }):
   );
 }
 
-export function decodeBlankCdb(cdb: Uint8Array): BlankParams {
-  checkCdb('BLANK', cdb, OPCODE.BLANK, blankLayout.size);
-  const raw = blankLayout.decode(cdb);
-  return { immed: bit(raw.flags, 4), type: raw.flags & 0x07, address: raw.address };
-}
-
 // ===========================================================================
 // FORMAT UNIT, MMC-6 §6.5
 //  0  OPERATION CODE (04h)
 //  1  FMTDATA (4) = 1: a parameter list follows | CMPLIST (3) | FORMAT CODE (2:0) = 001b
 //  2  vendor specific  3-4 obsolete (interleave)
 //  5  CONTROL
-const formatUnitLayout = struct('FORMAT UNIT CDB', 6, {
+export const formatUnitLayout = struct('FORMAT UNIT CDB', 6, {
   opcode: { offset: 0, type: u8 },
   flags: { offset: 1, type: u8 },
   control: { offset: 5, type: u8 },
@@ -1542,12 +1466,6 @@ export function formatUnit(
   return dataOut(cdb, data, list.immed ? COMMAND_TIMEOUT_MS.immediate : undefined);
 }
 
-export function decodeFormatUnitCdb(cdb: Uint8Array): FormatUnitCdb {
-  checkCdb('FORMAT UNIT', cdb, OPCODE.FORMAT_UNIT, formatUnitLayout.size);
-  const raw = formatUnitLayout.decode(cdb);
-  return { fmtData: bit(raw.flags, 4), cmpList: bit(raw.flags, 3), formatCode: raw.flags & 0x07 };
-}
-
 // ===========================================================================
 // SET CD SPEED, MMC-6 §6.37
 //  0  OPERATION CODE (BBh)
@@ -1557,7 +1475,7 @@ export function decodeFormatUnitCdb(cdb: Uint8Array): FormatUnitCdb {
 //  6-10 reserved
 //  11 CONTROL
 // 1x CD = 176.4 kB/s (drives round: 4x = 706); 1x DVD = 1385; 1x BD = 4495.
-const setCdSpeedLayout = struct('SET CD SPEED CDB', 12, {
+export const setCdSpeedLayout = struct('SET CD SPEED CDB', 12, {
   opcode: { offset: 0, type: u8 },
   rotation: { offset: 1, type: u8 },
   readSpeed: { offset: 2, type: 'u16be' },
@@ -1591,16 +1509,6 @@ export function setCdSpeed(params: Partial<SetCdSpeedParams> = {}): ScsiRequest 
   );
 }
 
-export function decodeSetCdSpeedCdb(cdb: Uint8Array): SetCdSpeedParams {
-  checkCdb('SET CD SPEED', cdb, OPCODE.SET_CD_SPEED, setCdSpeedLayout.size);
-  const raw = setCdSpeedLayout.decode(cdb);
-  return {
-    readSpeed: raw.readSpeed,
-    writeSpeed: raw.writeSpeed,
-    rotationControl: raw.rotation & 0x03,
-  };
-}
-
 // ===========================================================================
 // MECHANISM STATUS, MMC-6 §6.11
 //  0  OPERATION CODE (BDh)
@@ -1608,7 +1516,7 @@ export function decodeSetCdSpeedCdb(cdb: Uint8Array): SetCdSpeedParams {
 //  8-9 ALLOCATION LENGTH (u16)
 //  10 reserved
 //  11 CONTROL
-const mechanismStatusLayout = struct('MECHANISM STATUS CDB', 12, {
+export const mechanismStatusLayout = struct('MECHANISM STATUS CDB', 12, {
   opcode: { offset: 0, type: u8 },
   allocationLength: { offset: 8, type: 'u16be' },
   control: { offset: 11, type: u8 },
@@ -1629,11 +1537,6 @@ export function mechanismStatus(params: Partial<MechanismStatusParams> = {}): Sc
     }),
     allocationLength,
   );
-}
-
-export function decodeMechanismStatusCdb(cdb: Uint8Array): MechanismStatusParams {
-  checkCdb('MECHANISM STATUS', cdb, OPCODE.MECHANISM_STATUS, mechanismStatusLayout.size);
-  return { allocationLength: mechanismStatusLayout.decode(cdb).allocationLength };
 }
 
 /** CHANGER STATE (MMC-6 §6.11.2.1). */

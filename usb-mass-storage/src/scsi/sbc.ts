@@ -5,7 +5,7 @@
  * a parser and an encoder for each response.
  */
 import { struct } from '../struct.ts';
-import { bit, checkCdb, checkInt, flag } from './bytes.ts';
+import { checkInt, flag } from './bytes.ts';
 import { dataIn, dataOut, noData, type ScsiRequest } from './command.ts';
 import { OPCODE } from './opcodes.ts';
 
@@ -23,7 +23,7 @@ const u8 = 'u8' as const;
 //     LoEj+!Start = eject, LoEj+Start = load, !LoEj: spin down / up.
 //     Refused with 5/53/02 while removal is prevented.
 //  5  CONTROL
-const startStopUnitLayout = struct('START STOP UNIT CDB', 6, {
+export const startStopUnitLayout = struct('START STOP UNIT CDB', 6, {
   opcode: { offset: 0, type: u8 },
   flags: { offset: 1, type: u8 },
   action: { offset: 4, type: u8 },
@@ -61,23 +61,12 @@ export function loadMedium(immed = false): ScsiRequest {
   return startStopUnit({ immed, loadEject: true, start: true });
 }
 
-export function decodeStartStopUnitCdb(cdb: Uint8Array): StartStopUnitParams {
-  checkCdb('START STOP UNIT', cdb, OPCODE.START_STOP_UNIT, startStopUnitLayout.size);
-  const raw = startStopUnitLayout.decode(cdb);
-  return {
-    immed: bit(raw.flags, 0),
-    loadEject: bit(raw.action, 1),
-    start: bit(raw.action, 0),
-    powerCondition: raw.action >>> 4,
-  };
-}
-
 // ---------------------------------------------------------------------------
 // READ CAPACITY(10), SBC-3 §5.15 and MMC-6 §6.23
 //  0  OPERATION CODE (25h)
 //  1-8 reserved (RelAdr, LBA and PMI are obsolete for MMC)
 //  9  CONTROL
-const readCapacityLayout = struct('READ CAPACITY(10) CDB', 10, {
+export const readCapacityLayout = struct('READ CAPACITY(10) CDB', 10, {
   opcode: { offset: 0, type: u8 },
   control: { offset: 9, type: u8 },
 });
@@ -89,11 +78,6 @@ export function readCapacity10(): ScsiRequest {
     readCapacityLayout.encode({ opcode: OPCODE.READ_CAPACITY_10, control: 0 }),
     READ_CAPACITY_LENGTH,
   );
-}
-
-export function decodeReadCapacity10Cdb(cdb: Uint8Array): Record<string, never> {
-  checkCdb('READ CAPACITY(10)', cdb, OPCODE.READ_CAPACITY_10, readCapacityLayout.size);
-  return {};
 }
 
 /**
@@ -130,7 +114,7 @@ export function encodeCapacity(value: Capacity): Uint8Array<ArrayBuffer> {
 //  9  CONTROL
 // The LBA is unsigned here: a CD SAO pre-gap write at LBA -150 is sent as its
 // two's complement (lba >>> 0), which is how the CDB carries it.
-const readWrite10Layout = struct('READ/WRITE(10) CDB', 10, {
+export const readWrite10Layout = struct('READ/WRITE(10) CDB', 10, {
   opcode: { offset: 0, type: u8 },
   flags: { offset: 1, type: u8 },
   lba: { offset: 2, type: 'u32be' },
@@ -164,12 +148,6 @@ function encodeReadWrite10(opcode: number, params: ReadWrite10Cdb): Uint8Array<A
   });
 }
 
-function decodeReadWrite10(name: string, opcode: number, cdb: Uint8Array): ReadWrite10Cdb {
-  checkCdb(name, cdb, opcode, readWrite10Layout.size);
-  const raw = readWrite10Layout.decode(cdb);
-  return { lba: raw.lba, blocks: raw.blocks, fua: bit(raw.flags, 3), dpo: bit(raw.flags, 4) };
-}
-
 export function read10(
   params: Partial<Read10Params> & { readonly lba: number; readonly blocks: number },
 ): ScsiRequest {
@@ -182,10 +160,6 @@ export function read10(
     dpo: params.dpo ?? false,
   });
   return params.blocks === 0 ? noData(cdb) : dataIn(cdb, params.blocks * blockSize);
-}
-
-export function decodeRead10Cdb(cdb: Uint8Array): ReadWrite10Cdb {
-  return decodeReadWrite10('READ(10)', OPCODE.READ_10, cdb);
 }
 
 export interface Write10Params {
@@ -214,10 +188,6 @@ export function write10(params: Write10Params): ScsiRequest {
   return blocks === 0 ? noData(cdb) : dataOut(cdb, params.data);
 }
 
-export function decodeWrite10Cdb(cdb: Uint8Array): ReadWrite10Cdb {
-  return decodeReadWrite10('WRITE(10)', OPCODE.WRITE_10, cdb);
-}
-
 // ---------------------------------------------------------------------------
 // SYNCHRONIZE CACHE(10), SBC-3 §5.20 and MMC-6 §6.41
 //  0  OPERATION CODE (35h)
@@ -226,7 +196,7 @@ export function decodeWrite10Cdb(cdb: Uint8Array): ReadWrite10Cdb {
 //  6  GROUP NUMBER
 //  7-8 NUMBER OF BLOCKS (0 = to the end)
 //  9  CONTROL
-const syncCacheLayout = struct('SYNCHRONIZE CACHE(10) CDB', 10, {
+export const syncCacheLayout = struct('SYNCHRONIZE CACHE(10) CDB', 10, {
   opcode: { offset: 0, type: u8 },
   flags: { offset: 1, type: u8 },
   lba: { offset: 2, type: 'u32be' },
@@ -256,10 +226,4 @@ export function synchronizeCache10(params: Partial<SynchronizeCacheParams> = {})
       control: 0,
     }),
   );
-}
-
-export function decodeSynchronizeCacheCdb(cdb: Uint8Array): SynchronizeCacheParams {
-  checkCdb('SYNCHRONIZE CACHE(10)', cdb, OPCODE.SYNCHRONIZE_CACHE_10, syncCacheLayout.size);
-  const raw = syncCacheLayout.decode(cdb);
-  return { immed: bit(raw.flags, 1), lba: raw.lba, blocks: raw.blocks };
 }

@@ -1,19 +1,26 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import {
+  decodeInquiryCdb,
+  decodeModeSelect10Cdb,
+  decodeModeSense10Cdb,
+  decodePreventAllowCdb,
+  decodeRead10Cdb,
+  decodeReadCapacity10Cdb,
+  decodeRelease6Cdb,
+  decodeRequestSenseCdb,
+  decodeReserve6Cdb,
+  decodeStartStopUnitCdb,
+  decodeSynchronizeCacheCdb,
+  decodeTestUnitReadyCdb,
+  decodeWrite10Cdb,
+} from '../testing/cdb-decoders.ts';
 import fc from 'fast-check';
 import { DecodeError } from '../errors.ts';
 import { fromHex, toHex } from '../struct.ts';
 import { TruncatedResponseError } from './bytes.ts';
 import type { ScsiRequest } from './command.ts';
 import {
-  decodeInquiryCdb,
-  decodeModeSelect10Cdb,
-  decodeModeSense10Cdb,
-  decodePreventAllowCdb,
-  decodeRelease6Cdb,
-  decodeRequestSenseCdb,
-  decodeReserve6Cdb,
-  decodeTestUnitReadyCdb,
   DeviceType,
   encodeInquiry,
   encodeRequestSense,
@@ -31,11 +38,6 @@ import {
   testUnitReady,
 } from './spc.ts';
 import {
-  decodeRead10Cdb,
-  decodeReadCapacity10Cdb,
-  decodeStartStopUnitCdb,
-  decodeSynchronizeCacheCdb,
-  decodeWrite10Cdb,
   ejectMedium,
   encodeCapacity,
   loadMedium,

@@ -5,8 +5,8 @@
  * commands are in sbc.ts, the multimedia ones in mmc.ts.
  *
  * Each command has a CDB layout (a `struct`), a builder that validates its
- * arguments (RangeError) and returns a ScsiRequest, and a decoder that turns
- * the CDB back into the builder's parameters (the virtual recorder uses these).
+ * arguments (RangeError) and returns a ScsiRequest; its exported layout is
+ * what the tests' CDB decoders (testing/cdb-decoders.ts) read back.
  * Each response has a parser (DecodeError on bad input) and an encoder.
  * REQUEST SENSE data is decoded by sense.ts; parseRequestSense and
  * encodeRequestSense name that pair in this file's terms.
@@ -14,7 +14,6 @@
 import { struct } from '../struct.ts';
 import {
   bit,
-  checkCdb,
   checkInt,
   flag,
   need,
@@ -33,19 +32,13 @@ const u8 = 'u8' as const;
 //  0  OPERATION CODE (00h)
 //  1-4 reserved
 //  5  CONTROL
-const testUnitReadyLayout = struct('TEST UNIT READY CDB', 6, {
+export const testUnitReadyLayout = struct('TEST UNIT READY CDB', 6, {
   opcode: { offset: 0, type: u8 },
   control: { offset: 5, type: u8 },
 });
 
 export function testUnitReady(): ScsiRequest {
   return noData(testUnitReadyLayout.encode({ opcode: OPCODE.TEST_UNIT_READY, control: 0 }));
-}
-
-export function decodeTestUnitReadyCdb(cdb: Uint8Array): Record<string, never> {
-  checkCdb('TEST UNIT READY', cdb, OPCODE.TEST_UNIT_READY, testUnitReadyLayout.size);
-  testUnitReadyLayout.decode(cdb);
-  return {};
 }
 
 // ---------------------------------------------------------------------------
@@ -55,7 +48,7 @@ export function decodeTestUnitReadyCdb(cdb: Uint8Array): Record<string, never> {
 //  2-3 reserved
 //  4  ALLOCATION LENGTH (18 for fixed format, SPC-4 §4.5.3)
 //  5  CONTROL
-const requestSenseLayout = struct('REQUEST SENSE CDB', 6, {
+export const requestSenseLayout = struct('REQUEST SENSE CDB', 6, {
   opcode: { offset: 0, type: u8 },
   flags: { offset: 1, type: u8 },
   allocationLength: { offset: 4, type: u8 },
@@ -81,12 +74,6 @@ export function requestSense(params: Partial<RequestSenseParams> = {}): ScsiRequ
   );
 }
 
-export function decodeRequestSenseCdb(cdb: Uint8Array): RequestSenseParams {
-  checkCdb('REQUEST SENSE', cdb, OPCODE.REQUEST_SENSE, requestSenseLayout.size);
-  const raw = requestSenseLayout.decode(cdb);
-  return { allocationLength: raw.allocationLength, descriptorFormat: bit(raw.flags, 0) };
-}
-
 /**
  * REQUEST SENSE data (SPC-4 §4.5): fixed (70h/71h) or descriptor (72h/73h)
  * format; the length comes from ADDITIONAL SENSE LENGTH. DecodeError otherwise.
@@ -107,7 +94,7 @@ export function encodeRequestSense(sense: Sense): Uint8Array<ArrayBuffer> {
 //  2  PAGE CODE (0 unless EVPD)
 //  3-4 ALLOCATION LENGTH (u16; SPC-2 devices read byte 4 only, so <= 255 is safest)
 //  5  CONTROL
-const inquiryLayout = struct('INQUIRY CDB', 6, {
+export const inquiryLayout = struct('INQUIRY CDB', 6, {
   opcode: { offset: 0, type: u8 },
   flags: { offset: 1, type: u8 },
   pageCode: { offset: 2, type: u8 },
@@ -140,16 +127,6 @@ export function inquiry(params: Partial<InquiryParams> = {}): ScsiRequest {
     }),
     allocationLength,
   );
-}
-
-export function decodeInquiryCdb(cdb: Uint8Array): InquiryParams {
-  checkCdb('INQUIRY', cdb, OPCODE.INQUIRY, inquiryLayout.size);
-  const raw = inquiryLayout.decode(cdb);
-  return {
-    evpd: bit(raw.flags, 0),
-    pageCode: raw.pageCode,
-    allocationLength: raw.allocationLength,
-  };
 }
 
 /** Peripheral device types (SPC-4 §6.6.2, table 138) that matter here. */
@@ -244,7 +221,7 @@ export function encodeInquiry(value: InquiryData): Uint8Array<ArrayBuffer> {
 //  4  PERSISTENT (1) | PREVENT (0)   (MMC names the two bits of SPC's PREVENT field)
 //     Some drives reject Persistent with 5/24/00.
 //  5  CONTROL
-const preventAllowLayout = struct('PREVENT ALLOW MEDIUM REMOVAL CDB', 6, {
+export const preventAllowLayout = struct('PREVENT ALLOW MEDIUM REMOVAL CDB', 6, {
   opcode: { offset: 0, type: u8 },
   prevent: { offset: 4, type: u8 },
   control: { offset: 5, type: u8 },
@@ -265,19 +242,13 @@ export function preventAllowMediumRemoval(params: Partial<PreventAllowParams>): 
   );
 }
 
-export function decodePreventAllowCdb(cdb: Uint8Array): PreventAllowParams {
-  checkCdb('PREVENT ALLOW MEDIUM REMOVAL', cdb, OPCODE.PREVENT_ALLOW_MEDIUM_REMOVAL, 6);
-  const raw = preventAllowLayout.decode(cdb);
-  return { prevent: bit(raw.prevent, 0), persistent: bit(raw.prevent, 1) };
-}
-
 // ---------------------------------------------------------------------------
 // RESERVE(6) / RELEASE(6), SPC-2 §7.21 / §7.16 (obsolete in SPC-4; optional for
 // MMC drives, many answer 5/20/00)
 //  0  OPERATION CODE (16h / 17h)
 //  1-4 reserved (3rdPty and extent fields are obsolete)
 //  5  CONTROL
-const reserveReleaseLayout = struct('RESERVE(6)/RELEASE(6) CDB', 6, {
+export const reserveReleaseLayout = struct('RESERVE(6)/RELEASE(6) CDB', 6, {
   opcode: { offset: 0, type: u8 },
   control: { offset: 5, type: u8 },
 });
@@ -288,16 +259,6 @@ export function reserve6(): ScsiRequest {
 
 export function release6(): ScsiRequest {
   return noData(reserveReleaseLayout.encode({ opcode: OPCODE.RELEASE_6, control: 0 }));
-}
-
-export function decodeReserve6Cdb(cdb: Uint8Array): Record<string, never> {
-  checkCdb('RESERVE(6)', cdb, OPCODE.RESERVE_6, reserveReleaseLayout.size);
-  return {};
-}
-
-export function decodeRelease6Cdb(cdb: Uint8Array): Record<string, never> {
-  checkCdb('RELEASE(6)', cdb, OPCODE.RELEASE_6, reserveReleaseLayout.size);
-  return {};
 }
 
 // ---------------------------------------------------------------------------
@@ -312,7 +273,7 @@ export function decodeRelease6Cdb(cdb: Uint8Array): Record<string, never> {
 // MMC devices use no block descriptors (the parser skips any, e.g. QEMU's),
 // so DBD only matters to drives that reject it: it defaults to 0, as libburn
 // sends it.
-const modeSense10Layout = struct('MODE SENSE(10) CDB', 10, {
+export const modeSense10Layout = struct('MODE SENSE(10) CDB', 10, {
   opcode: { offset: 0, type: u8 },
   flags: { offset: 1, type: u8 },
   page: { offset: 2, type: u8 },
@@ -360,18 +321,6 @@ export function modeSense10(
   );
 }
 
-export function decodeModeSense10Cdb(cdb: Uint8Array): ModeSense10Params {
-  checkCdb('MODE SENSE(10)', cdb, OPCODE.MODE_SENSE_10, modeSense10Layout.size);
-  const raw = modeSense10Layout.decode(cdb);
-  return {
-    pageCode: raw.page & 0x3f,
-    subpageCode: raw.subpage,
-    pageControl: raw.page >>> 6,
-    disableBlockDescriptors: bit(raw.flags, 3),
-    allocationLength: raw.allocationLength,
-  };
-}
-
 // ---------------------------------------------------------------------------
 // MODE SELECT(10), SPC-4 §6.10
 //  0  OPERATION CODE (55h)
@@ -381,7 +330,7 @@ export function decodeModeSense10Cdb(cdb: Uint8Array): ModeSense10Params {
 //  9  CONTROL
 // The parameter list is an 8-byte header (mode data length reserved = 0) and
 // pages with PS = 0: see encodeModeParameterList(list, { select: true }).
-const modeSelect10Layout = struct('MODE SELECT(10) CDB', 10, {
+export const modeSelect10Layout = struct('MODE SELECT(10) CDB', 10, {
   opcode: { offset: 0, type: u8 },
   flags: { offset: 1, type: u8 },
   parameterListLength: { offset: 7, type: 'u16be' },
@@ -408,14 +357,4 @@ export function modeSelect10(
     }),
     parameterList,
   );
-}
-
-export function decodeModeSelect10Cdb(cdb: Uint8Array): ModeSelect10Cdb {
-  checkCdb('MODE SELECT(10)', cdb, OPCODE.MODE_SELECT_10, modeSelect10Layout.size);
-  const raw = modeSelect10Layout.decode(cdb);
-  return {
-    pageFormat: bit(raw.flags, 4),
-    savePages: bit(raw.flags, 0),
-    parameterListLength: raw.parameterListLength,
-  };
 }
