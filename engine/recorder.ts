@@ -71,7 +71,7 @@ import type {
 import { clientNameProblem } from '../contract/client-name.ts';
 import type { LockCoordinator, LockLease } from './coordinator.ts';
 import { physicalTypeOf } from '../contract/profiles.ts';
-import { readRecorderInfo, profileInfo } from './identity.ts';
+import { readCapabilitiesLockState, readRecorderInfo, profileInfo } from './identity.ts';
 import { OperationError, burnImage } from './recording/burn.ts';
 import { eraseMedium } from './recording/erase.ts';
 import type { ImageSource } from './recording/source.ts';
@@ -549,7 +549,6 @@ export class Recorder {
    * (MMC-6 §7.6 / MMC-3 §6.3.11). null when the drive does not report it.
    */
   async #readLockState(): Promise<boolean | null> {
-    const { readCapabilitiesLockState } = await import('./identity.ts');
     const { drive } = await this.#connect();
     return readCapabilitiesLockState(drive);
   }
