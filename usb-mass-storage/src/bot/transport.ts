@@ -10,10 +10,8 @@ import {
   CommandTimeoutError,
   DecodeError,
   DeviceAccessError,
-  DeviceBusyError,
   DeviceGoneError,
   DeviceUnusableError,
-  ProtectedClassError,
   TransportError,
   WebdiscError,
 } from '../errors.ts';
@@ -37,6 +35,17 @@ import {
   looksLikeCsw,
   type Csw,
 } from './wrappers.ts';
+import {
+  findMassStorageInterface,
+  isGoneError,
+  isStallError,
+  openError,
+  readMaxLun,
+  toBytes,
+  type MassStorageInterface,
+} from './interface.ts';
+
+export { findMassStorageInterface, type MassStorageInterface };
 
 /** WebUSB caps one transfer at 32 MiB (protocol-notes.md, "WebUSB specifics"). */
 export const MAX_TRANSFER_LIMIT = 32 * 1024 * 1024;
@@ -46,46 +55,6 @@ const DEFAULT_TIMEOUT_MS = 30_000;
 /** Reset recovery is a control request and two CLEAR_FEATUREs: seconds at most. */
 const RESET_TIMEOUT_MS = 5_000;
 const REQUEST_SENSE_LENGTH = 18;
-
-export interface MassStorageInterface {
-  readonly configurationValue: number;
-  readonly interfaceNumber: number;
-  readonly alternateSetting: number;
-  readonly subclass: number;
-  readonly inEndpoint: number;
-  readonly outEndpoint: number;
-  readonly packetSize: number;
-}
-
-/** Finds the BOT interface: class 08h, subclass 02h/05h/06h, protocol 50h, bulk IN + OUT. */
-export function findMassStorageInterface(device: UsbDeviceLike): MassStorageInterface | undefined {
-  for (const configuration of device.configurations) {
-    for (const iface of configuration.interfaces) {
-      for (const alt of iface.alternates) {
-        if (
-          alt.interfaceClass !== MassStorage.InterfaceClass ||
-          !MassStorage.Subclasses.includes(alt.interfaceSubclass) ||
-          alt.interfaceProtocol !== MassStorage.ProtocolBulkOnly
-        ) {
-          continue;
-        }
-        const bulkIn = alt.endpoints.find((e) => e.type === 'bulk' && e.direction === 'in');
-        const bulkOut = alt.endpoints.find((e) => e.type === 'bulk' && e.direction === 'out');
-        if (!bulkIn || !bulkOut) continue;
-        return {
-          configurationValue: configuration.configurationValue,
-          interfaceNumber: iface.interfaceNumber,
-          alternateSetting: alt.alternateSetting,
-          subclass: alt.interfaceSubclass,
-          inEndpoint: bulkIn.endpointNumber,
-          outEndpoint: bulkOut.endpointNumber,
-          packetSize: Math.min(bulkIn.packetSize, bulkOut.packetSize),
-        };
-      }
-    }
-  }
-  return undefined;
-}
 
 export interface BotOptions {
   /** LUN to address; default 0 (the first). Must be <= the device's max LUN. */
@@ -126,24 +95,6 @@ interface Deadline {
 /** Thrown inside a command to unwind to the recovery point. */
 class Timeout extends Error {}
 class Aborted extends Error {}
-
-function isGoneError(error: unknown): boolean {
-  if (!(error instanceof Error)) return false;
-  // WebUSB: NotFoundError. node-usb: LIBUSB_ERROR_NO_DEVICE / "device has been disconnected".
-  return (
-    error.name === 'NotFoundError' ||
-    /LIBUSB_ERROR_NO_DEVICE|no such device|disconnected/i.test(error.message)
-  );
-}
-
-/** node-usb 3.x rejects a stalled transfer with an Error saying "stall" instead of resolving it. */
-function isStallError(error: unknown): boolean {
-  return error instanceof Error && /stall|LIBUSB_ERROR_PIPE/i.test(error.message);
-}
-
-function toBytes(view: DataView | undefined): Uint8Array {
-  return view ? new Uint8Array(view.buffer, view.byteOffset, view.byteLength) : new Uint8Array(0);
-}
 
 export class BulkOnlyTransport {
   readonly device: UsbDeviceLike;
@@ -211,63 +162,14 @@ export class BulkOnlyTransport {
       }
       await device.claimInterface(iface.interfaceNumber);
     } catch (error) {
-      throw BulkOnlyTransport.#accessError(error);
+      throw openError(error);
     }
-    const maxLun = await BulkOnlyTransport.#getMaxLun(device, iface.interfaceNumber);
+    const maxLun = await readMaxLun(device, iface.interfaceNumber);
     const lun = options.lun ?? 0;
     if (!Number.isInteger(lun) || lun < 0 || lun > maxLun) {
       throw new RangeError(`LUN ${lun} is not on this device (max LUN ${maxLun})`);
     }
     return new BulkOnlyTransport(device, iface, maxLun, options);
-  }
-
-  static #accessError(error: unknown): WebdiscError {
-    if (isGoneError(error)) return new DeviceGoneError(undefined, { cause: error });
-    const name = error instanceof Error ? error.name : '';
-    if (name === 'SecurityError') {
-      return new ProtectedClassError(
-        'The platform refused access to the USB Mass Storage interface (a protected class).',
-        { cause: error },
-      );
-    }
-    if (
-      name === 'NetworkError' ||
-      /LIBUSB_ERROR_BUSY|busy/i.test(String((error as Error)?.message))
-    ) {
-      return new DeviceBusyError(
-        "Another driver holds the drive's mass-storage interface (on Linux, usually usb-storage).",
-        { cause: error },
-      );
-    }
-    if (error instanceof WebdiscError) return error;
-    return new DeviceAccessError('E_FAIL', `Could not open the USB device: ${String(error)}`, {
-      cause: error,
-    });
-  }
-
-  /**
-   * Get Max LUN, BOT §3.2 (A1h/FEh, wLength 1). Devices with one LUN may
-   * STALL it; an empty reply or a value above 15 also means LUN 0 only.
-   */
-  static async #getMaxLun(device: UsbDeviceLike, interfaceNumber: number): Promise<number> {
-    try {
-      const result = await device.controlTransferIn(
-        {
-          requestType: 'class',
-          recipient: 'interface',
-          request: MassStorage.RequestGetMaxLun,
-          value: 0,
-          index: interfaceNumber,
-        },
-        1,
-      );
-      if (result.status !== 'ok' && result.status !== undefined) return 0;
-      const value = toBytes(result.data)[0];
-      return value === undefined || value > 15 ? 0 : value;
-    } catch (error) {
-      if (isGoneError(error)) throw new DeviceGoneError(undefined, { cause: error });
-      return 0;
-    }
   }
 
   /** True once the device has disconnected or become unusable. */
