@@ -1,9 +1,10 @@
 /**
- * The Bulk-Only Transport host (USB MSC BOT 1.0). One command in flight per
- * device; concurrent callers are serialised. Every transfer is raced against
- * the command's deadline (WebUSB transfers have no timeout of their own), and
- * every protocol violation ends in reset recovery (§5.3.4) before the caller
- * hears about it.
+ * The Bulk-Only Transport host (USB MSC BOT 1.0): the command state machine
+ * (CBW, data phase, CSW, auto-sense). One command in flight per device;
+ * concurrent callers are serialised. Every transfer is raced against the
+ * command's deadline, and every protocol violation ends in reset recovery
+ * (§5.3.4) before the caller hears about it (both in bot/recovery.ts).
+ * Opening the device is bot/interface.ts.
  */
 import {
   CancelledError,
@@ -16,16 +17,8 @@ import {
   WebdiscError,
 } from '../errors.ts';
 import type { CommandResult, ExecuteOptions, ScsiRequest } from '../scsi/command.ts';
-
-export type { CommandResult, ExecuteOptions };
 import { decodeSense, type Sense } from '../scsi/sense.ts';
-import { clearTimer, setTimer, type AbortSignalLike, type TimerHandle } from '../timers.ts';
-import {
-  MassStorage,
-  type UsbDeviceLike,
-  type UsbInTransferResultLike,
-  type UsbOutTransferResultLike,
-} from '../usb.ts';
+import type { UsbDeviceLike, UsbInTransferResultLike, UsbOutTransferResultLike } from '../usb.ts';
 import {
   CSW_LENGTH,
   CswStatus,
@@ -44,7 +37,20 @@ import {
   toBytes,
   type MassStorageInterface,
 } from './interface.ts';
+import {
+  Aborted,
+  deadlineIn,
+  platformTimeout,
+  raceDeadline,
+  resetPipes,
+  RESET_TIMEOUT_MS,
+  Timeout,
+  type Deadline,
+} from './recovery.ts';
 
+// Old import paths stay valid: the runner's types live in scsi/command.ts,
+// the interface search in bot/interface.ts.
+export type { CommandResult, ExecuteOptions };
 export { findMassStorageInterface, type MassStorageInterface };
 
 /** WebUSB caps one transfer at 32 MiB (protocol-notes.md, "WebUSB specifics"). */
@@ -52,8 +58,6 @@ export const MAX_TRANSFER_LIMIT = 32 * 1024 * 1024;
 const DEFAULT_MAX_TRANSFER = 1024 * 1024;
 const DEFAULT_QUEUE_DEPTH = 4;
 const DEFAULT_TIMEOUT_MS = 30_000;
-/** Reset recovery is a control request and two CLEAR_FEATUREs: seconds at most. */
-const RESET_TIMEOUT_MS = 5_000;
 const REQUEST_SENSE_LENGTH = 18;
 
 export interface BotOptions {
@@ -85,16 +89,6 @@ export interface CommandRecord {
   readonly result?: CommandResult | undefined;
   readonly error?: WebdiscError | undefined;
 }
-
-interface Deadline {
-  readonly at: number;
-  readonly ms: number;
-  readonly signal: AbortSignalLike | undefined;
-}
-
-/** Thrown inside a command to unwind to the recovery point. */
-class Timeout extends Error {}
-class Aborted extends Error {}
 
 export class BulkOnlyTransport {
   readonly device: UsbDeviceLike;
@@ -255,7 +249,7 @@ export class BulkOnlyTransport {
       request.timeoutMs ??
       this.#options.defaultTimeoutMs?.(request.cdb) ??
       DEFAULT_TIMEOUT_MS;
-    const deadline: Deadline = { at: Date.now() + ms, ms, signal: options.signal };
+    const deadline = deadlineIn(ms, options.signal);
     try {
       return await this.#transaction(request, deadline, options.noAutoSense === true);
     } catch (error) {
@@ -523,35 +517,14 @@ export class BulkOnlyTransport {
   }
 
   /**
-   * Reset recovery, BOT §5.3.4: Bulk-Only Mass Storage Reset (21h/FFh,
-   * wIndex = interface), then CLEAR_FEATURE(ENDPOINT_HALT) on bulk-in and
-   * bulk-out. If this fails the device is unusable until it is replugged.
+   * Reset recovery, BOT §5.3.4 (bot/recovery.ts), then `afterReset`. If the
+   * reset fails the device is unusable until it is replugged.
    */
   async #resetRecovery(cause: unknown): Promise<void> {
     if (this.#gone) throw new DeviceGoneError(undefined, { cause });
-    const deadline: Deadline = {
-      at: Date.now() + RESET_TIMEOUT_MS,
-      ms: RESET_TIMEOUT_MS,
-      signal: undefined,
-    };
+    const deadline = deadlineIn(RESET_TIMEOUT_MS);
     try {
-      const r = await this.#race(
-        this.device.controlTransferOut(
-          {
-            requestType: 'class',
-            recipient: 'interface',
-            request: MassStorage.RequestReset,
-            value: 0,
-            index: this.interface.interfaceNumber,
-          },
-          // node-usb 3.x throws when the data argument is missing.
-          new Uint8Array(0),
-        ),
-        deadline,
-      );
-      if (r.status === 'stall') throw new Error('the reset request stalled');
-      await this.#race(this.device.clearHalt('in', this.interface.inEndpoint), deadline);
-      await this.#race(this.device.clearHalt('out', this.interface.outEndpoint), deadline);
+      await resetPipes(this.device, this.interface, (promise) => this.#race(promise, deadline));
     } catch (error) {
       if (this.#gone || isGoneError(error)) {
         this.#gone = true;
@@ -580,18 +553,11 @@ export class BulkOnlyTransport {
     await this.#race(this.device.clearHalt(direction, ep), deadline);
   }
 
-  /** Passes the time left as node-usb's per-transfer timeout (a little longer than our own race). */
-  #platformTimeout(deadline: Deadline): number {
-    return Math.max(1, deadline.at - Date.now()) + 1000;
-  }
-
   #transferIn(ep: number, length: number, deadline: Deadline): Promise<UsbInTransferResultLike> {
-    return this.device
-      .transferIn(ep, length, this.#platformTimeout(deadline))
-      .catch((error: unknown) => {
-        if (isStallError(error) && !isGoneError(error)) return { status: 'stall' as const };
-        throw error;
-      });
+    return this.device.transferIn(ep, length, platformTimeout(deadline)).catch((error: unknown) => {
+      if (isStallError(error) && !isGoneError(error)) return { status: 'stall' as const };
+      throw error;
+    });
   }
 
   #transferOut(
@@ -599,35 +565,16 @@ export class BulkOnlyTransport {
     data: Uint8Array,
     deadline: Deadline,
   ): Promise<UsbOutTransferResultLike> {
-    return this.device
-      .transferOut(ep, data, this.#platformTimeout(deadline))
-      .catch((error: unknown) => {
-        if (isStallError(error) && !isGoneError(error))
-          return { status: 'stall' as const, bytesWritten: 0 };
-        throw error;
-      });
+    return this.device.transferOut(ep, data, platformTimeout(deadline)).catch((error: unknown) => {
+      if (isStallError(error) && !isGoneError(error))
+        return { status: 'stall' as const, bytesWritten: 0 };
+      throw error;
+    });
   }
 
   /** Races a transfer against the deadline, the caller's signal and a disconnect. */
   #race<T>(promise: Promise<T>, deadline: Deadline): Promise<T> {
-    // An abandoned transfer must not surface as an unhandled rejection.
-    promise.catch(() => undefined);
-    const remaining = deadline.at - Date.now();
-    if (remaining <= 0) return Promise.reject(new Timeout());
-    if (deadline.signal?.aborted) return Promise.reject(new Aborted());
-    let timer: TimerHandle | undefined;
-    let onAbort: (() => void) | undefined;
-    const guard = new Promise<never>((_, reject) => {
-      timer = setTimer(() => reject(new Timeout()), remaining);
-      if (deadline.signal) {
-        onAbort = () => reject(new Aborted());
-        deadline.signal.addEventListener('abort', onAbort, { once: true });
-      }
-    });
-    return Promise.race([promise, guard, this.#goneSignal.promise]).finally(() => {
-      clearTimer(timer);
-      if (onAbort) deadline.signal?.removeEventListener('abort', onAbort);
-    });
+    return raceDeadline(promise, deadline, this.#goneSignal.promise);
   }
 
   #nextTag(): number {

@@ -8,3 +8,4 @@ export * from './mmc.ts';
 export * from './mode-pages.ts';
 export * from './features.ts';
 export * from './sense-table.ts';
+export * from './scsi-drive.ts';

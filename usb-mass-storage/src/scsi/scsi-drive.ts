@@ -14,11 +14,11 @@ import {
   type ExecuteOptions,
   type ScsiRequest,
 } from './command.ts';
-
-export type { CommandRunner };
 import { commandName } from './opcodes.ts';
 import { SensePolicy, describeSense, lookupSense } from './sense-table.ts';
 import type { Sense } from './sense.ts';
+
+export type { CommandRunner };
 
 export interface RunOptions {
   readonly signal?: AbortSignalLike | undefined;

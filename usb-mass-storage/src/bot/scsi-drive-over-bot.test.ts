@@ -1,10 +1,16 @@
+/**
+ * ScsiDrive (scsi/scsi-drive.ts) over the real Bulk-Only transport and the
+ * in-memory device: the sense table's policy seen as the commands on the
+ * wire, auto-sense included. It lives beside the transport because the SCSI
+ * layer never imports BOT.
+ */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { BulkOnlyTransport } from '../bot/transport.ts';
-import { ScsiDrive } from './scsi-drive.ts';
+import { BulkOnlyTransport } from './transport.ts';
+import { ScsiDrive } from '../scsi/scsi-drive.ts';
 import { ScsiCommandError } from '../errors.ts';
-import { noData } from './command.ts';
-import { write10 } from './sbc.ts';
+import { noData } from '../scsi/command.ts';
+import { write10 } from '../scsi/sbc.ts';
 import { MemoryBotDevice } from '../testing/memory-device.ts';
 
 async function setup() {
