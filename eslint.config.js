@@ -88,6 +88,30 @@ export default tseslint.config(
     },
   },
   {
+    // The SCSI layer talks to a CommandRunner (scsi/command.ts), never to BOT;
+    // and no production module uses the test helpers.
+    files: ['usb-mass-storage/src/scsi/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['../bot/*', '**/bot/**', '../testing/*', '**/testing/**'],
+              message:
+                'scsi/ depends on scsi/command.ts only, never on a transport or test helpers.',
+            },
+            {
+              group: into(...without('usb-mass-storage', 'contract')),
+              message: 'usb-mass-storage imports no other part but contract.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['virtual-recorder/**/*.ts'],
     ignores: ['**/*.test.ts'],
     rules: {
