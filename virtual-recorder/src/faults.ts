@@ -47,6 +47,11 @@ export class FaultState {
   lossOfStreaming = false;
   powerCalibrationFailure = false;
   reservationConflict = false;
+  /** Commands left that complete but report RECOVERED ERROR (1/17/01). */
+  recoveredError = 0;
+  /** Commands left that end in ABORTED COMMAND (B/00/00); only `abortedOpcode` when set. */
+  abortedCommand = 0;
+  abortedOpcode: number | undefined;
 
   clear(): void {
     this.stallData = false;
@@ -62,6 +67,9 @@ export class FaultState {
     this.lossOfStreaming = false;
     this.powerCalibrationFailure = false;
     this.reservationConflict = false;
+    this.recoveredError = 0;
+    this.abortedCommand = 0;
+    this.abortedOpcode = undefined;
   }
 
   // ---- consuming a fault where it strikes ---------------------------------------------------
@@ -121,6 +129,21 @@ export class FaultState {
     return at;
   }
 
+  /** Counts a command against `recoveredError`: true when this one reports it. */
+  takeRecoveredError(): boolean {
+    if (this.recoveredError <= 0) return false;
+    this.recoveredError--;
+    return true;
+  }
+
+  /** Counts a command with `opcode` against `abortedCommand`: true when this one is aborted. */
+  takeAbortedCommand(opcode: number): boolean {
+    if (this.abortedCommand <= 0) return false;
+    if (this.abortedOpcode !== undefined && this.abortedOpcode !== opcode) return false;
+    this.abortedCommand--;
+    return true;
+  }
+
   /** Names of the faults still armed. */
   armed(): string[] {
     const out: string[] = [];
@@ -137,6 +160,8 @@ export class FaultState {
     if (this.lossOfStreaming) out.push('lossOfStreaming');
     if (this.powerCalibrationFailure) out.push('powerCalibrationFailure');
     if (this.reservationConflict) out.push('reservationConflict');
+    if (this.recoveredError > 0) out.push('recoveredError');
+    if (this.abortedCommand > 0) out.push('abortedCommand');
     return out;
   }
 }
@@ -241,6 +266,28 @@ export class VirtualFaults {
   /** The next command ends in RESERVATION CONFLICT (BOT: status 1, then empty sense). */
   reservationConflict(): this {
     this.#state.reservationConflict = true;
+    return this;
+  }
+
+  /**
+   * The next `times` commands do their work, then report CHECK CONDITION with
+   * RECOVERED ERROR 1/17/01 (RECOVERED DATA WITH RETRIES): SPC-4 §4.5.6 says
+   * the command completed. A host must take it as success, not abort a burn.
+   */
+  recoveredError(times = 1): this {
+    this.#state.recoveredError = nonNegativeInteger('times', times, 1);
+    return this;
+  }
+
+  /**
+   * The next `times` commands (only those with `opcode`, when given) end in
+   * ABORTED COMMAND B/00/00 after their data phase. `Infinity` keeps it up:
+   * a drive that never takes the command, which the host must give up on.
+   */
+  abortedCommand(times = 1, opcode?: number): this {
+    this.#state.abortedCommand =
+      times === Infinity ? Infinity : nonNegativeInteger('times', times, 1);
+    this.#state.abortedOpcode = opcode;
     return this;
   }
 

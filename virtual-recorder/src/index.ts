@@ -59,3 +59,4 @@ export {
   type RawCommand,
   type RawResult,
 } from './raw-bot.ts';
+export { PERSONALITIES, PERSONALITY_NAMES, type PersonalityName } from './personalities.ts';

@@ -18,6 +18,8 @@ function code(key: number, asc: number, ascq: number): SenseCode {
 
 export const SENSE = {
   NoSense: code(0x0, 0x00, 0x00),
+  // RECOVERED ERROR (key 1): the command completed after retries (SPC-4 §4.5.6).
+  RecoveredDataWithRetries: code(0x1, 0x17, 0x01),
   // NOT READY (key 2)
   BecomingReady: code(0x2, 0x04, 0x01),
   FormatInProgress: code(0x2, 0x04, 0x04),
@@ -55,6 +57,8 @@ export const SENSE = {
   WriteProtected: code(0x7, 0x27, 0x00),
   // ABORTED COMMAND (key B): what the device reports for a data phase it refused (fault injection).
   DataPhaseError: code(0xb, 0x4b, 0x00),
+  /** B/00/00: the drive gave up on the command, no further reason (fault injection). */
+  AbortedCommand: code(0xb, 0x00, 0x00),
 } as const;
 
 /** A CHECK CONDITION raised while a command is validated or run. */

@@ -25,6 +25,7 @@ import {
   type SenseTriple,
 } from './observer.ts';
 import { VIRTUAL_RECORDER_NAME } from '../../contract/virtual.ts';
+import { PERSONALITIES, type PersonalityName } from './personalities.ts';
 import type { Identity } from './responses/inquiry.ts';
 import { SECTOR_SIZE, createMemoryStore, type SectorStoreFactory } from './store.ts';
 
@@ -85,6 +86,12 @@ export interface VirtualRecorderOptions {
   readonly storeFactory?: SectorStoreFactory;
   /** Command log entries kept (default 10,000). */
   readonly logLimit?: number;
+  /** Opcodes this drive lacks: answered 5/20/00 (default none). */
+  readonly unsupportedCommands?: readonly number[];
+  /** Mode pages MODE SENSE refuses with 5/24/00 (default none). */
+  readonly unsupportedModePages?: readonly number[];
+  /** Start from a named personality (personalities.ts); the other options override it. */
+  readonly personality?: PersonalityName;
 }
 
 export interface VirtualRecorderState {
@@ -148,6 +155,14 @@ function positiveInteger(name: string, value: number): number {
   return value;
 }
 
+function personality(name: PersonalityName): VirtualRecorderOptions {
+  const p: VirtualRecorderOptions | undefined = PERSONALITIES[name];
+  if (!p) {
+    throw new VirtualRecorderError('invalid-option', `personality: no personality "${name}"`);
+  }
+  return p;
+}
+
 function oneOf<T extends string>(name: string, value: T, allowed: readonly T[]): T {
   if (!allowed.includes(value)) {
     throw new VirtualRecorderError(
@@ -175,7 +190,10 @@ export class VirtualRecorder {
   #mountedByOs: boolean;
   #device: VirtualUsbDevice;
 
-  constructor(options: VirtualRecorderOptions = {}) {
+  constructor(given: VirtualRecorderOptions = {}) {
+    const options: VirtualRecorderOptions = given.personality
+      ? { ...personality(given.personality), ...given }
+      : given;
     const serial = ascii('serial', options.serial ?? 'WDVR00000001', 32, 1);
     const inquiry: Identity = {
       vendor: ascii('inquiry.vendor', options.inquiry?.vendor ?? 'WEBDISC', 8),
@@ -222,6 +240,8 @@ export class VirtualRecorder {
       identity: inquiry,
       reserveSupported: options.reserveSupported ?? true,
       persistentPreventSupported: options.persistentPreventSupported ?? true,
+      unsupportedCommands: [...(options.unsupportedCommands ?? [])],
+      unsupportedModePages: [...(options.unsupportedModePages ?? [])],
       ejectRequestOn: oneOf('ejectRequestOn', options.ejectRequestOn ?? 'any-prevent', [
         'any-prevent',
         'persistent-only',

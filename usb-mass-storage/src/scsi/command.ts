@@ -53,6 +53,11 @@ export interface CommandResult {
    * which it cannot express directly (protocol-notes.md).
    */
   readonly emptySense?: boolean;
+  /**
+   * Set by ScsiDrive when a CHECK CONDITION meant success (RECOVERED ERROR,
+   * or NO SENSE 0/00/00): the sense, kept as a note; `status` is then 'good'.
+   */
+  readonly recovered?: Sense | undefined;
 }
 
 /** Anything that runs one SCSI request: the BOT transport, or a test double. */

@@ -42,6 +42,13 @@ export function isUnitAttention(sense: Pick<Sense, 'key' | 'asc' | 'ascq'>): boo
 
 const BACKOFF_START_MS = 20;
 const BACKOFF_MAX_MS = 1000;
+/**
+ * Resends of one command under the "retry" policy (becoming ready, ABORTED
+ * COMMAND), each after a growing delay: a drive that keeps refusing is failed
+ * after this many, never resent in a tight loop (issue 13: 57,622 WRITEs in
+ * 500 ms). Polling a long operation and a full buffer are bounded by time.
+ */
+export const MAX_RETRIES = 5;
 
 export class ScsiDrive {
   readonly runner: CommandRunner;
@@ -64,11 +71,16 @@ export class ScsiDrive {
     const refreshed = new Set<string>();
     const budgetEnds = Date.now() + (options.notReadyBudgetMs ?? 10 * 60_000);
     let backoff = BACKOFF_START_MS;
+    let retries = 0;
     for (;;) {
       const result = await this.runner.execute(request, exec);
       if (result.status === 'good') return result;
       const sense = result.sense;
       const policy = sense ? lookupSense(sense, opcode).policy : SensePolicy.Fail;
+      // The command completed; the sense is a note (SPC-4 §4.5.6).
+      if (sense && policy === SensePolicy.Recovered) {
+        return { ...result, status: 'good', recovered: sense };
+      }
       const triple = sense ? `${sense.key}/${sense.asc}/${sense.ascq}` : '';
       if (sense && policy === SensePolicy.Refresh && !refreshed.has(triple) && refreshed.size < 4) {
         // Unit attention: refresh what we know of the medium, retry once for
@@ -84,9 +96,15 @@ export class ScsiDrive {
           backoff = Math.min(BACKOFF_MAX_MS, backoff * 2);
           continue;
         }
-        if (policy === SensePolicy.Retry || policy === SensePolicy.Poll) {
+        if (policy === SensePolicy.Poll) {
           if (sense.progress !== undefined) options.onProgress?.(sense.progress / 65536, sense);
           await this.waitReady({ ...options, notReadyBudgetMs: budgetEnds - Date.now() });
+          continue;
+        }
+        if (policy === SensePolicy.Retry && retries++ < MAX_RETRIES) {
+          await this.waitReady({ ...options, notReadyBudgetMs: budgetEnds - Date.now() });
+          await delay(backoff, options.signal);
+          backoff = Math.min(BACKOFF_MAX_MS, backoff * 2);
           continue;
         }
       }
@@ -110,6 +128,9 @@ export class ScsiDrive {
       if (result.status === 'good') return;
       const sense = result.sense;
       const policy = sense ? lookupSense(sense, request.cdb[0]).policy : SensePolicy.Fail;
+      // TEST UNIT READY completed (RECOVERED ERROR, or NO SENSE: its sense was
+      // taken by another initiator's REQUEST SENSE): the unit is ready.
+      if (policy === SensePolicy.Recovered) return;
       if (sense && policy === SensePolicy.Refresh && unitAttentions++ < 2) {
         await this.onUnitAttention?.(sense);
         continue;

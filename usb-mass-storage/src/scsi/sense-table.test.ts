@@ -55,7 +55,9 @@ describe('sense table: the protocol notes rows', () => {
 describe('sense table: extras and opcode-specific rows', () => {
   it('maps the common extras', () => {
     const cases: [number, number, number, string, string][] = [
-      [0, 0x00, 0x00, SensePolicy.Retry, 'E_IMAPI_RECORDER_LOCKED'],
+      // Issue 13: NO SENSE and RECOVERED ERROR are success, never resent in a loop.
+      [0, 0x00, 0x00, SensePolicy.Recovered, 'E_IMAPI_RECORDER_LOCKED'],
+      [1, 0x17, 0x01, SensePolicy.Recovered, 'S_IMAPI_COMMAND_HAS_SENSE_DATA'],
       [2, 0x04, 0x00, SensePolicy.Retry, 'E_IMAPI_RECORDER_MEDIA_BECOMING_READY'],
       [2, 0x04, 0x02, SensePolicy.Fail, 'E_IMAPI_RECORDER_MEDIA_BECOMING_READY'],
       [2, 0x04, 0x09, SensePolicy.Retry, 'E_IMAPI_RECORDER_MEDIA_BECOMING_READY'],
@@ -73,6 +75,16 @@ describe('sense table: extras and opcode-specific rows', () => {
       [7, 0x27, 0x05, SensePolicy.Fail, 'E_IMAPI_RECORDER_MEDIA_WRITE_PROTECTED'],
       [0xb, 0x00, 0x00, SensePolicy.Retry, 'E_FAIL'],
     ];
+    // ABORTED COMMAND fails a WRITE (its data may be half on the disc), except
+    // B/08/xx LOGICAL UNIT COMMUNICATION FAILURE, as libburn decides.
+    for (const [asc, policy] of [
+      [0x00, SensePolicy.Fail],
+      [0x47, SensePolicy.Fail],
+      [0x08, SensePolicy.Retry],
+    ] as const) {
+      assert.equal(lookupSense(triple(0xb, asc, 0), OPCODE.WRITE_10).policy, policy);
+      assert.equal(lookupSense(triple(0xb, asc, 0), OPCODE.READ_10).policy, SensePolicy.Retry);
+    }
     for (const [key, asc, ascq, policy, hresultName] of cases) {
       const advice = lookupSense(triple(key, asc, ascq));
       assert.deepEqual(
@@ -138,12 +150,7 @@ describe('sense table: extras and opcode-specific rows', () => {
   });
 
   it('falls back to fail / E_FAIL for senses it does not know', () => {
-    for (const sense of [
-      triple(5, 0x99, 0x00),
-      triple(0xe, 0x1d, 0x00),
-      triple(1, 0x17, 0x01),
-      triple(0, 0x00, 0x11),
-    ]) {
+    for (const sense of [triple(5, 0x99, 0x00), triple(0xe, 0x1d, 0x00), triple(0, 0x00, 0x11)]) {
       assert.deepEqual(lookupSense(sense), {
         message: 'UNKNOWN SENSE',
         policy: SensePolicy.Fail,

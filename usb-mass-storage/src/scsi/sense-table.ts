@@ -35,6 +35,12 @@ export const SensePolicy = {
    * CD-ROM bridges lack GET CONFIGURATION, GESN, page 2Ah ...).
    */
   Unsupported: 'unsupported',
+  /**
+   * The command completed: RECOVERED ERROR (key 1: the drive succeeded after
+   * retries or correction, SPC-4 §4.5.6) or NO SENSE 0/00/00 with CHECK
+   * CONDITION. Success, with the sense kept as a note (libburn treats both so).
+   */
+  Recovered: 'recovered',
   /** Stop and report the error. */
   Fail: 'fail',
 } as const;
@@ -62,7 +68,7 @@ export interface SenseAdvice {
   readonly hresultName: HResultName;
 }
 
-const { Retry, Poll, RetryWrite, Refresh, Unsupported, Fail } = SensePolicy;
+const { Retry, Poll, RetryWrite, Refresh, Unsupported, Recovered, Fail } = SensePolicy;
 
 // Short local names for the HRESULTs the table uses most.
 const BECOMING_READY = 'E_IMAPI_RECORDER_MEDIA_BECOMING_READY';
@@ -73,6 +79,7 @@ const BAD_MODE = 'E_IMAPI_RECORDER_INVALID_MODE_PARAMETERS';
 const UNEXPECTED = 'E_IMAPI_UNEXPECTED_RESPONSE_FROM_DEVICE';
 const MODE_SELECT = [OPCODE.MODE_SELECT_10, OPCODE.MODE_SELECT_6] as const;
 const MODE_SENSE = [OPCODE.MODE_SENSE_10, OPCODE.MODE_SENSE_6] as const;
+const WRITES = [OPCODE.WRITE_10, OPCODE.WRITE_12] as const;
 
 /** A row from "K/AA/QQ" (hex; "xx" = SENSE_ANY), as the protocol notes write them. */
 function row(
@@ -100,11 +107,16 @@ function row(
  * the order here is for reading only.
  */
 export const SENSE_TABLE: readonly SenseRow[] = [
-  // -- 0h NO SENSE. CHECK CONDITION with empty sense: in BOT this is how a
-  // RESERVATION CONFLICT arrives (the status cannot be expressed), or a unit
-  // attention raced REQUEST SENSE. Ask again; if it persists another host
-  // holds the drive reserved, which IMAPI reports as a locked recorder.
-  row('0/00/00', 'NO SENSE (possibly RESERVATION CONFLICT)', Retry, 'E_IMAPI_RECORDER_LOCKED'),
+  // -- 0h NO SENSE with CHECK CONDITION: nothing is wrong that the drive can
+  // name. libburn takes key 0 / ASC 0 as success; resending in a loop is what
+  // made 52,770 WRITEs in 500 ms (issue 13). A bridge that answers a
+  // RESERVATION CONFLICT this way did not run the command: the data-in
+  // length check then catches it. The HRESULT is what commandError reports
+  // when a caller asks for the CHECK CONDITION itself.
+  row('0/00/00', 'NO SENSE (possibly RESERVATION CONFLICT)', Recovered, 'E_IMAPI_RECORDER_LOCKED'),
+
+  // -- 1h RECOVERED ERROR: the command completed (SPC-4 §4.5.6).
+  row('1/xx/xx', 'RECOVERED ERROR', Recovered, 'S_IMAPI_COMMAND_HAS_SENSE_DATA'),
 
   // -- 2h NOT READY
   row('2/04/00', 'LOGICAL UNIT NOT READY, CAUSE NOT REPORTABLE', Retry, BECOMING_READY),
@@ -212,8 +224,13 @@ export const SENSE_TABLE: readonly SenseRow[] = [
   // -- 8h BLANK CHECK: reading where nothing is written.
   row('8/xx/xx', 'BLANK CHECK', Fail, 'E_IMAPI_DF2DATA_INVALID_MEDIA_STATE'),
 
-  // -- Bh ABORTED COMMAND: the drive gave up on this one; another try may work.
+  // -- Bh ABORTED COMMAND: the drive gave up on this one; another try may work
+  // (a few times, with a delay: scsi-drive.ts). Not a WRITE: its data may be
+  // half on the disc, so the burn fails there, as libburn's does, except for
+  // B/08/xx LOGICAL UNIT COMMUNICATION FAILURE, a transport hiccup it retries.
   row('B/xx/xx', 'ABORTED COMMAND', Retry, 'E_FAIL'),
+  row('B/xx/xx', 'ABORTED COMMAND during a write', Fail, 'E_FAIL', WRITES),
+  row('B/08/xx', 'LOGICAL UNIT COMMUNICATION FAILURE', Retry, 'E_FAIL'),
 ];
 
 const DEFAULT_ADVICE: SenseAdvice = {

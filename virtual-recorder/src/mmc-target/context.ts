@@ -22,6 +22,10 @@ export interface MmcTargetOptions {
   readonly identity: Identity;
   readonly reserveSupported: boolean;
   readonly persistentPreventSupported: boolean;
+  /** Opcodes this drive lacks: answered 5/20/00 INVALID COMMAND OPERATION CODE. */
+  readonly unsupportedCommands: readonly number[];
+  /** Mode pages MODE SENSE refuses with 5/24/00 (a bridge without page 2Ah, say). */
+  readonly unsupportedModePages: readonly number[];
   readonly ejectRequestOn: EjectRequestPolicy;
   readonly resetClearsPrevent: boolean;
   readonly resetUnitAttention: boolean;

@@ -234,11 +234,31 @@ export class MmcTarget {
         throw check(busy.sense, { progress: t.operations.progress(busy) });
       }
       if (s.medium) t.mechanics.checkMediumReady();
-      return s.run(t, cdb);
+      return this.#senseFaults(s.run(t, cdb));
     } catch (e) {
       if (e instanceof CheckCondition) return t.plans.failed(opcode, name, e.sense);
       throw e;
     }
+  }
+
+  /**
+   * Fault injection after the command's own work: RECOVERED ERROR (the work
+   * stands, the status says CHECK CONDITION) or ABORTED COMMAND.
+   */
+  #senseFaults(plan: CommandPlan): CommandPlan {
+    const faults = this.#o.faults;
+    const recovered = faults.takeRecoveredError();
+    const aborted = !recovered && faults.takeAbortedCommand(plan.opcode);
+    if (!recovered && !aborted) return plan;
+    const sense = recovered ? SENSE.RecoveredDataWithRetries : SENSE.AbortedCommand;
+    return {
+      ...plan,
+      finish: async () => {
+        const outcome = await plan.finish();
+        if (outcome.status !== 'good') return outcome;
+        return this.#t.sense.complete({ status: 'check-condition', sense: { ...sense } });
+      },
+    };
   }
 
   /** The transport failed the command itself (fault injection): REQUEST SENSE reports `sense`. */
@@ -292,5 +312,7 @@ export class MmcTarget {
     add(O.CloseTrackSession, 'CLOSE TRACK/SESSION', 10, MEDIUM, closeTrackSession);
     add(O.Blank, 'BLANK', 12, MEDIUM, blank);
     add(O.FormatUnit, 'FORMAT UNIT', 6, MEDIUM, formatUnit);
+    // What this drive lacks answers 5/20/00 like any unknown opcode.
+    for (const opcode of this.#o.unsupportedCommands) this.#commands.delete(opcode);
   }
 }

@@ -118,6 +118,7 @@ export function modeSense(t: TargetContext, cdb: Uint8Array): CommandPlan {
   const subpage = cdb[3] ?? 0;
   if (pc === 3) throw check(SENSE.SavingParametersNotSupported);
   if (subpage !== 0 && !(page === 0x3f && subpage === 0xff)) throw check(SENSE.InvalidFieldInCdb);
+  if (t.options.unsupportedModePages.includes(page)) throw check(SENSE.InvalidFieldInCdb);
   const page05 =
     pc === 1
       ? writeParametersChangeable(testWriteAllowed(t))
@@ -127,7 +128,10 @@ export function modeSense(t: TargetContext, cdb: Uint8Array): CommandPlan {
   let pages: Uint8Array[];
   if (page === WRITE_PARAMETERS_PAGE) pages = [page05];
   else if (page === CAPABILITIES_PAGE) pages = [capabilities(t, pc === 1)];
-  else if (page === 0x3f) pages = [page05, capabilities(t, pc === 1)];
+  else if (page === 0x3f)
+    pages = [page05, capabilities(t, pc === 1)].filter(
+      (p) => !t.options.unsupportedModePages.includes(p[0]! & 0x3f),
+    );
   else throw check(SENSE.InvalidFieldInCdb);
   return t.plans.dataIn(Opcode.ModeSense10, modeSense10(pages), get16(cdb, 7));
 }

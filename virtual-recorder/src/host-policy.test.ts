@@ -1,0 +1,82 @@
+/**
+ * The host's sense policy (usb-mass-storage ScsiDrive + the sense table)
+ * against the virtual recorder's switches that behave like real drives
+ * (issue 13, items 3 and 4; docs/real-drives.md). Each case failed before
+ * the fix: RECOVERED ERROR aborted the command, and a drive that kept
+ * answering ABORTED COMMAND was resent the command in a tight loop.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { BulkOnlyTransport } from '../../usb-mass-storage/src/bot/transport.ts';
+import { ScsiCommandError } from '../../usb-mass-storage/src/errors.ts';
+import { read10, readCapacity10, write10 } from '../../usb-mass-storage/src/scsi/sbc.ts';
+import { MAX_RETRIES, ScsiDrive } from '../../usb-mass-storage/src/scsi/scsi-drive.ts';
+import { testUnitReady } from '../../usb-mass-storage/src/scsi/spc.ts';
+import { createVirtualRecorder, type VirtualRecorderOptions } from './index.ts';
+
+async function host(options: VirtualRecorderOptions) {
+  const recorder = createVirtualRecorder(options);
+  const drive = new ScsiDrive(await BulkOnlyTransport.connect(recorder.device));
+  await drive.run(testUnitReady(), { allowCheckCondition: true });
+  await drive.run(testUnitReady(), { allowCheckCondition: true });
+  return { recorder, drive };
+}
+
+const count = (log: readonly { name: string }[], name: string) =>
+  log.filter((e) => e.name === name).length;
+
+describe('host sense policy against real-drive behaviour', { timeout: 20_000 }, () => {
+  it('RECOVERED ERROR on a WRITE is success, with the sense kept as a note', async () => {
+    const { recorder, drive } = await host({ media: 'dvd+r' });
+    recorder.faults.recoveredError();
+    const data = new Uint8Array(4 * 2048).fill(9);
+    const r = await drive.run(write10({ lba: 0, data }));
+    assert.equal(r.status, 'good');
+    assert.deepEqual([r.recovered?.key, r.recovered?.asc, r.recovered?.ascq], [1, 0x17, 1]);
+    assert.equal(count(recorder.log, 'WRITE(10)'), 1, 'not resent');
+    const back = await drive.run(read10({ lba: 0, blocks: 4 }));
+    assert.deepEqual(back.data, data);
+  });
+
+  it('RECOVERED ERROR on a READ gives the data', async () => {
+    const { recorder, drive } = await host({ media: 'cd-rom' });
+    const expected = (await drive.run(read10({ lba: 16, blocks: 1 }))).data;
+    recorder.faults.recoveredError();
+    const r = await drive.run(read10({ lba: 16, blocks: 1 }));
+    assert.equal(r.status, 'good');
+    assert.deepEqual(r.data, expected);
+  });
+
+  it('ABORTED COMMAND on a WRITE fails at once: the WRITE is not resent', async () => {
+    const { recorder, drive } = await host({ media: 'dvd+r' });
+    recorder.faults.abortedCommand(Infinity, 0x2a);
+    await assert.rejects(
+      drive.run(write10({ lba: 0, data: new Uint8Array(2048) })),
+      (e: unknown) => e instanceof ScsiCommandError && e.sense?.key === 0xb,
+    );
+    assert.equal(count(recorder.log, 'WRITE(10)'), 1);
+  });
+
+  it('a drive that keeps answering ABORTED COMMAND is failed after a few delayed retries', async () => {
+    const { recorder, drive } = await host({ media: 'cd-rom' });
+    recorder.faults.abortedCommand(Infinity, 0x25);
+    const started = Date.now();
+    await assert.rejects(
+      drive.run(readCapacity10()),
+      (e: unknown) => e instanceof ScsiCommandError && e.sense?.key === 0xb,
+    );
+    assert.equal(count(recorder.log, 'READ CAPACITY'), 1 + MAX_RETRIES);
+    // Each resend waits (20 ms, doubling): never a tight loop.
+    assert.ok(Date.now() - started >= 20 * (2 ** MAX_RETRIES - 1));
+  });
+
+  it('CHECK CONDITION with NO SENSE 0/00/00 is success, not a loop', async () => {
+    const { recorder, drive } = await host({ media: 'cd-rom' });
+    const before = count(recorder.log, 'TEST UNIT READY');
+    recorder.faults.reservationConflict();
+    const r = await drive.run(testUnitReady());
+    assert.equal(r.status, 'good');
+    assert.deepEqual([r.recovered?.key, r.recovered?.asc, r.recovered?.ascq], [0, 0, 0]);
+    assert.equal(count(recorder.log, 'TEST UNIT READY'), before + 1, 'sent once');
+  });
+});
