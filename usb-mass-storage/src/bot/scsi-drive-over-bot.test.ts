@@ -98,3 +98,20 @@ describe('ScsiDrive: the sense table decides', () => {
     await assert.rejects(drive.run(TUR(), { notReadyBudgetMs: 60 }), ScsiCommandError);
   });
 });
+
+describe('ScsiDrive: sense a bridge lost (issue 13, item 6)', () => {
+  it('CHECK CONDITION with no sense data is reported as that, not as a reservation', async () => {
+    const { device, drive } = await setup();
+    device.pendingFailures.push({ key: 0, asc: 0, ascq: 0 });
+    device.scriptIn.push({ kind: 'map' });
+    // REQUEST SENSE answers nothing usable: the bridge lost the sense.
+    device.scriptIn.push({ kind: 'map', map: () => new Uint8Array(18) });
+    await assert.rejects(drive.run(TUR()), (e: unknown) => {
+      assert.ok(e instanceof ScsiCommandError);
+      assert.equal(e.hresultName, 'E_IMAPI_UNEXPECTED_RESPONSE_FROM_DEVICE');
+      assert.match(e.message, /no sense data/);
+      assert.doesNotMatch(e.message, /reserv/i);
+      return true;
+    });
+  });
+});

@@ -105,15 +105,21 @@ export const COMMAND_TIMEOUT_MS = {
   /** Status/identify commands answer from drive memory: a few seconds is plenty. */
   quick: 10 * SECOND,
   /**
-   * Commands that may first spin the disc up, move the tray or recalibrate
-   * the laser (READ/WRITE, READ TOC, START STOP UNIT, SET CD SPEED ...).
+   * Commands that may first spin the disc up, recalibrate the laser, retry a
+   * hard-to-read sector or run optimum power calibration before the first
+   * WRITE (READ/WRITE, READ TOC, RESERVE TRACK, SEND CUE SHEET, SET CD SPEED
+   * ...). libburn gives every command 200 s; growisofs gives the first DAO
+   * writes 180 s (power calibration, lead-in). 30 s timed out real burns.
    */
-  medium: 30 * SECOND,
+  medium: 200 * SECOND,
+  /** START STOP UNIT without IMMED: loading a tray and spinning up (libburn: 300 s). */
+  load: 300 * SECOND,
   /**
-   * A long-running command sent with IMMED=1: the drive only has to accept
-   * it (MMC-6 §6.2.2, §6.3.2, §6.41), then the host polls TEST UNIT READY.
+   * A long-running command sent with IMMED=1: the drive should only accept
+   * it (MMC-6 §6.2.2, §6.3.2, §6.41), then the host polls TEST UNIT READY;
+   * some drives still finish part of the work first (libburn: 200 s).
    */
-  immediate: 30 * SECOND,
+  immediate: 200 * SECOND,
   /**
    * SYNCHRONIZE CACHE without IMMED: flushes a multi-MB buffer at the media's
    * write speed, and a DVD+R/BD-R drive may pad the track to its minimum size.
@@ -163,7 +169,7 @@ export function defaultTimeoutMs(cdb: Uint8Array, data?: Uint8Array): number {
     case OPCODE.START_STOP_UNIT:
       // IMMED: b1 bit0 (SBC-3 §5.25). Without it the drive answers only once the
       // tray has moved and the disc has spun up.
-      return bit(b1, 0) ? COMMAND_TIMEOUT_MS.quick : COMMAND_TIMEOUT_MS.medium;
+      return bit(b1, 0) ? COMMAND_TIMEOUT_MS.quick : COMMAND_TIMEOUT_MS.load;
     case OPCODE.SYNCHRONIZE_CACHE_10:
       // IMMED: b1 bit1 (MMC-6 §6.41).
       return bit(b1, 1) ? COMMAND_TIMEOUT_MS.immediate : COMMAND_TIMEOUT_MS.syncCache;
@@ -185,13 +191,10 @@ export function defaultTimeoutMs(cdb: Uint8Array, data?: Uint8Array): number {
       // IMMED: format list header b1 bit1, present only with FmtData (CDB b1 bit4).
       if (bit(b1, 4) && data !== undefined && bit(data[1], 1)) return COMMAND_TIMEOUT_MS.immediate;
       return COMMAND_TIMEOUT_MS.format;
-    case OPCODE.RESERVE_TRACK:
-    case OPCODE.SEND_OPC_INFORMATION:
-    case OPCODE.SEND_CUE_SHEET:
-      // May run optimum power calibration first (a drive may calibrate when it
-      // takes the cue sheet, before the first WRITE of a SAO session).
-      return COMMAND_TIMEOUT_MS.medium;
     default:
+      // RESERVE TRACK, SEND OPC INFORMATION and SEND CUE SHEET may run optimum
+      // power calibration first (a drive may calibrate when it takes the cue
+      // sheet, before the first WRITE of a SAO session).
       // READ/WRITE, READ CAPACITY, READ TOC, disc/track information, SET CD SPEED and
       // anything unknown: these may have to wait for spin-up or a speed change.
       return COMMAND_TIMEOUT_MS.medium;

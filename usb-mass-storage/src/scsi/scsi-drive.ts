@@ -150,10 +150,11 @@ export class ScsiDrive {
 export function commandError(request: ScsiRequest, result: CommandResult): WebdiscError {
   const name = commandName(request.cdb);
   if (!result.sense) {
-    // Status 1 with empty sense is how BOT reports RESERVATION CONFLICT.
+    // CHECK CONDITION and then no sense at all: USB bridges lose sense data
+    // (issue 13). Say so; it is not evidence of a reservation by another host.
     return new ScsiCommandError(
-      'E_IMAPI_RECORDER_LOCKED',
-      `${name} failed: reservation conflict (the drive is reserved by another host).`,
+      'E_IMAPI_UNEXPECTED_RESPONSE_FROM_DEVICE',
+      `${name} failed: the drive reported CHECK CONDITION but gave no sense data (REQUEST SENSE returned nothing).`,
       request.cdb[0]!,
       undefined,
     );
