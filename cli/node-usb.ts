@@ -6,7 +6,7 @@
  */
 import type { UsbDeviceLike } from '../usb-mass-storage/src/usb.ts';
 import { findMassStorageInterface } from '../usb-mass-storage/src/bot/transport.ts';
-import type { OsDriverControl } from '../engine/recorder.ts';
+import type { OsDriverControl } from '../engine/recorder/recorder.ts';
 import type { DiscoveredDevice, RecorderSource } from '../engine/service.ts';
 
 /** The node-usb device members beyond WebUSB that force needs (usb 3.x). */

@@ -30,7 +30,7 @@ import type {
   WebdiscWorkerApi,
 } from '../contract/api.ts';
 import type { LockCoordinator } from './coordinator.ts';
-import { Recorder, type OsDriverControl } from './recorder.ts';
+import { Recorder, type OsDriverControl } from './recorder/recorder.ts';
 import { blobSource, bytesSource, streamSource, type ImageSource } from './recording/source.ts';
 
 /** A drive a source found. `id` must be stable across sessions (the lock record is keyed by it). */

@@ -12,7 +12,7 @@ import {
 } from '../virtual-recorder/src/index.ts';
 import { WebdiscError } from '../usb-mass-storage/src/errors.ts';
 import type { VirtualDriveState } from '../contract/api.ts';
-import type { OsDriverControl } from './recorder.ts';
+import type { OsDriverControl } from './recorder/recorder.ts';
 import type { RecorderSource, VirtualControl } from './service.ts';
 import { SharedDeviceHandle } from './shared-device.ts';
 import type { UsbDeviceLike } from '../usb-mass-storage/src/usb.ts';

@@ -1,0 +1,322 @@
+/**
+ * IMAPI's exclusive-access contract (exclusive-access.md) as this session
+ * keeps it: the lock count and owner, the cross-session lease from the
+ * coordinator, the OS driver taken and given back, and PREVENT (through the
+ * tray's count) and RESERVE asserted on the drive while the lock is held.
+ */
+import { commandError } from '../../usb-mass-storage/src/scsi/scsi-drive.ts';
+import { isCommandRefused } from '../../usb-mass-storage/src/scsi/sense-table.ts';
+import { release6, reserve6 } from '../../usb-mass-storage/src/scsi/spc.ts';
+import type { LockState } from '../../contract/api.ts';
+import { clientNameProblem } from '../../contract/client-name.ts';
+import type { LockLease } from '../coordinator.ts';
+import { readCapabilitiesLockState } from '../identity.ts';
+import type { Connection, ReassertRun } from './connection.ts';
+import { err, type RecorderContext } from './context.ts';
+import type { Tray } from './tray.ts';
+
+/** The v1 facade's fixed client name (IDiscRecorder::OpenExclusive takes none). */
+export const V1_CLIENT_NAME = 'IMAPI v1 IDiscRecorder';
+
+export class ExclusiveAccess {
+  readonly #ctx: RecorderContext;
+  readonly #conn: Connection;
+  readonly #tray: Tray;
+
+  #count = 0;
+  #owner = '';
+  #lease: LockLease | undefined;
+  #v1Open = false;
+  #detachedOs = false;
+  #reserved = false;
+  #reserveSupported: boolean | null = null;
+
+  constructor(ctx: RecorderContext, conn: Connection, tray: Tray) {
+    this.#ctx = ctx;
+    this.#conn = conn;
+    this.#tray = tray;
+  }
+
+  get count(): number {
+    return this.#count;
+  }
+
+  /** Whether the lock is held through the IMAPI v1 facade (OpenExclusive). */
+  get v1Open(): boolean {
+    return this.#v1Open;
+  }
+
+  async lockState(): Promise<LockState> {
+    const holder = await this.#ctx.holder();
+    const mine = holder?.sessionId === this.#ctx.sessionId;
+    let trayLocked: boolean | null = null;
+    if (mine && this.#count > 0) {
+      // We hold it: we know what we sent; no SCSI traffic for a lock-count change.
+      trayLocked = this.#tray.preventAsserted;
+    } else if (!this.#ctx.gone && !holder) {
+      // Free: only the drive can say whether a dead owner left it locked.
+      trayLocked = await this.#readLockState().catch(() => null);
+    }
+    return {
+      count: this.#count,
+      owner: holder?.clientName ?? '',
+      ownedByMe: mine && this.#count > 0,
+      busy: holder !== undefined && !mine,
+      trayLocked,
+      stale: holder === undefined && trayLocked === true,
+      openedV1: this.#v1Open,
+    };
+  }
+
+  async owner(): Promise<string> {
+    return (await this.#ctx.holder())?.clientName ?? '';
+  }
+
+  /** IDiscRecorder2::AcquireExclusiveAccess. */
+  acquire(force: boolean, clientName: string): Promise<LockState> {
+    const problem = clientNameProblem(clientName);
+    if (problem) return Promise.reject(err('E_INVALIDARG', problem));
+    return this.#ctx.serial(async () => {
+      if (this.#v1Open) {
+        throw err(
+          'IMAPI_E_DEVICE_NOTACCESSIBLE',
+          'This recorder is open through the IMAPI v1 IDiscRecorder; close() it first.',
+        );
+      }
+      if (this.#count > 0) {
+        // Same session again: count + 1, no SCSI traffic.
+        this.#count++;
+      } else {
+        await this.#takeDrive(force, clientName);
+      }
+      return this.#emitLock();
+    });
+  }
+
+  /** IDiscRecorder2::ReleaseExclusiveAccess. */
+  release(): Promise<LockState> {
+    return this.#ctx.serial(async () => {
+      if (this.#v1Open && this.#count === 1 && this.#owner === V1_CLIENT_NAME) {
+        throw err(
+          'IMAPI_E_DEVICE_NOTACCESSIBLE',
+          'The recorder is open through IMAPI v1: use close().',
+        );
+      }
+      return this.#releaseOne();
+    });
+  }
+
+  /** IDiscRecorder::OpenExclusive's lock: the fixed name, no count. Runs inside the queue. */
+  async openV1(): Promise<void> {
+    await this.#takeDrive(false, V1_CLIENT_NAME);
+    this.#v1Open = true;
+    await this.#emitLock();
+  }
+
+  /** IDiscRecorder::Close's release: whatever the count, the lock goes. Runs inside the queue. */
+  async closeV1(): Promise<void> {
+    this.#count = 1;
+    await this.#giveBack();
+  }
+
+  /** Clears PREVENT left behind by a session that died. Refused while anyone owns the drive. */
+  unlockTray(): Promise<void> {
+    return this.#ctx.serial(async () => {
+      const holder = await this.#ctx.holder();
+      if (holder) {
+        throw err(
+          'E_IMAPI_RECORDER_LOCKED',
+          holder.sessionId === this.#ctx.sessionId
+            ? 'This session owns the recorder: release exclusive access instead.'
+            : `The recorder is locked by "${holder.clientName}", a live session.`,
+        );
+      }
+      await this.#tray.allow();
+      await this.#emitLock();
+    });
+  }
+
+  /** After a Bulk-Only reset: PREVENT and RESERVE again, as they were. */
+  async reassert(again: ReassertRun): Promise<void> {
+    await this.#tray.reassert(again);
+    if (this.#reserved) await again(reserve6());
+  }
+
+  /** The device is gone: nothing of the lock may outlive it, so the record is freed at once. */
+  drop(): void {
+    const lease = this.#lease;
+    this.#resetLockState();
+    void lease?.release();
+    void this.#emitLock();
+  }
+
+  /** Another session's lock changed: tell the page. */
+  async onOtherSession(): Promise<void> {
+    await this.#emitLock().catch(() => {
+      // Still tell the page the lock changed, even if the drive could not be read.
+      this.#ctx.emit({
+        type: 'lock',
+        recorderId: this.#ctx.id,
+        lock: {
+          count: this.#count,
+          owner: '',
+          ownedByMe: false,
+          busy: false,
+          trayLocked: null,
+          stale: false,
+          openedV1: this.#v1Open,
+        },
+      });
+    });
+  }
+
+  async #releaseOne(): Promise<LockState> {
+    if (this.#count === 0) {
+      const holder = await this.#ctx.otherHolder();
+      if (holder) {
+        throw err(
+          'E_IMAPI_RECORDER_LOCKED',
+          `The recorder is locked by "${holder.clientName}", not by this session.`,
+        );
+      }
+      throw err('E_FAIL', 'The recorder is not locked: there is no exclusive access to release.');
+    }
+    this.#count--;
+    if (this.#count > 0) return this.#emitLock();
+    return this.#giveBack();
+  }
+
+  /** Count 0 -> 1: the cross-session record, the OS, the USB claim, PREVENT, RESERVE. */
+  async #takeDrive(force: boolean, clientName: string): Promise<void> {
+    const lease = await this.#ctx.options.coordinator.tryLock(this.#ctx.id, {
+      sessionId: this.#ctx.sessionId,
+      clientName,
+    });
+    if (!lease) {
+      // Never queue or wait: the seeds say requests from others are failed.
+      const holder = await this.#ctx.holder();
+      throw err(
+        'E_ACCESS_DENIED',
+        `The recorder is in use by "${holder?.clientName ?? 'another session'}".`,
+      );
+    }
+    try {
+      const os = this.#ctx.options.osDriver;
+      if (os && (await os.isMounted())) {
+        if (!force) {
+          throw err(
+            'E_ACCESS_DENIED',
+            'A file system holds the drive (the OS has it mounted). Use force to take it anyway.',
+          );
+        }
+        await os.detach();
+        this.#detachedOs = true;
+      }
+      await this.#conn.connect();
+      // A previous owner that died left PREVENT on the drive: clear it first.
+      const locked = await this.#readLockState().catch(() => null);
+      if (locked === true) await this.#tray.allow();
+      this.#lease = lease;
+      this.#count = 1;
+      this.#owner = clientName;
+      await this.#tray.hold('exclusive');
+      await this.#reserve();
+    } catch (error) {
+      await this.#rollback();
+      await lease.release();
+      throw error;
+    }
+    await this.#emitLock();
+  }
+
+  /** Undo a half-done acquire: no lock and no locked tray may stay behind. */
+  async #rollback(): Promise<void> {
+    if (this.#tray.preventAsserted) await this.#tray.allow().catch(() => undefined);
+    if (this.#reserved) await this.#conn.run(release6()).catch(() => undefined);
+    await this.#giveOsBack();
+    this.#resetLockState();
+  }
+
+  /** Count 1 -> 0: ALLOW, RELEASE, give the OS its driver back, free the record. */
+  async #giveBack(): Promise<LockState> {
+    const lease = this.#lease;
+    let failure: unknown;
+    try {
+      await this.#tray.unhold('exclusive');
+      if (this.#reserved) {
+        await this.#conn.run(release6());
+        this.#reserved = false;
+      }
+    } catch (error) {
+      failure = error;
+      if (this.#tray.preventAsserted) await this.#tray.allow().catch(() => undefined);
+    }
+    await this.#giveOsBack();
+    const trayLocked = this.#tray.preventAsserted ? null : false;
+    this.#resetLockState();
+    await lease?.release();
+    // What we know now, without another command (which would claim the interface again).
+    const state: LockState = {
+      count: 0,
+      owner: '',
+      ownedByMe: false,
+      busy: false,
+      trayLocked,
+      stale: false,
+      openedV1: false,
+    };
+    this.#ctx.emit({ type: 'lock', recorderId: this.#ctx.id, lock: state });
+    await this.#conn.close();
+    // Other sessions re-read the medium: to them it "reappeared".
+    this.#ctx.announceMedia();
+    if (failure) throw failure;
+    return state;
+  }
+
+  /** The OS gets back the driver that a forced acquire took from it. */
+  async #giveOsBack(): Promise<void> {
+    if (this.#detachedOs) await this.#ctx.options.osDriver?.reattach().catch(() => undefined);
+    this.#detachedOs = false;
+  }
+
+  #resetLockState(): void {
+    this.#count = 0;
+    this.#owner = '';
+    this.#lease = undefined;
+    this.#v1Open = false;
+    this.#tray.reset();
+    this.#reserved = false;
+  }
+
+  /** RESERVE(6) where the drive has it; 5/20/00 means it has not, which is no error. */
+  async #reserve(): Promise<void> {
+    if (this.#reserveSupported === false) return;
+    const r = await this.#conn.run(reserve6(), { allowCheckCondition: true });
+    if (r.status === 'good') {
+      this.#reserveSupported = true;
+      this.#reserved = true;
+      return;
+    }
+    const s = r.sense;
+    if (isCommandRefused(s)) {
+      this.#reserveSupported = false;
+      return;
+    }
+    throw commandError(reserve6(), r);
+  }
+
+  /**
+   * The drive's own lock state: mode page 2Ah byte 6 bit 1 "Lock State"
+   * (MMC-6 §7.6 / MMC-3 §6.3.11). null when the drive does not report it.
+   */
+  async #readLockState(): Promise<boolean | null> {
+    const { drive } = await this.#conn.connect();
+    return readCapabilitiesLockState(drive);
+  }
+
+  async #emitLock(): Promise<LockState> {
+    const lock = await this.lockState();
+    this.#ctx.emit({ type: 'lock', recorderId: this.#ctx.id, lock });
+    return lock;
+  }
+}
