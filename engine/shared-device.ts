@@ -128,4 +128,10 @@ export class SharedDeviceHandle implements UsbDeviceLike {
     this.#ready(false);
     return this.#device.clearHalt(direction, endpoint);
   }
+
+  /** A port reset reaches the shared device itself: it cancels every session's queued transfers. */
+  reset(): Promise<void> {
+    this.#ready(false);
+    return this.#device.reset ? this.#device.reset() : Promise.resolve();
+  }
 }

@@ -32,7 +32,8 @@ type Method =
   | 'controlTransferOut'
   | 'transferIn'
   | 'transferOut'
-  | 'clearHalt';
+  | 'clearHalt'
+  | 'reset';
 
 interface Call {
   readonly id: number;
@@ -163,6 +164,8 @@ function invoke(device: UsbDeviceLike, call: Call): Promise<unknown> {
       return device.transferOut(a[0] as number, a[1] as Uint8Array);
     case 'clearHalt':
       return device.clearHalt(a[0] as 'in' | 'out', a[1] as number);
+    case 'reset':
+      return device.reset ? device.reset() : Promise.resolve();
   }
 }
 
@@ -271,6 +274,9 @@ export class PortUsbDevice implements UsbDeviceLike {
   }
   clearHalt(direction: 'in' | 'out', endpoint: number): Promise<void> {
     return this.#call('clearHalt', [direction, endpoint]);
+  }
+  reset(): Promise<void> {
+    return this.#call('reset', []);
   }
 }
 

@@ -116,6 +116,22 @@ export class ScsiCommandError extends WebdiscError {
   }
 }
 
+/**
+ * A command came back GOOD but moved less data than it needed: a READ short
+ * of count x block size, or a WRITE the device did not take whole (residue).
+ * USB bridges do this (issue 13); the data at `lba` and after is missing.
+ */
+export class ShortTransferError extends WebdiscError {
+  readonly opcode: number;
+  /** The first LBA whose data did not move. */
+  readonly lba: number;
+  constructor(message: string, opcode: number, lba: number) {
+    super('E_IMAPI_UNEXPECTED_RESPONSE_FROM_DEVICE', message);
+    this.opcode = opcode;
+    this.lba = lba;
+  }
+}
+
 /** What crosses a structured-clone boundary (Comlink, BroadcastChannel, CLI --json). */
 export type { ErrorValue };
 

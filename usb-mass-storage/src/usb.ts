@@ -97,6 +97,13 @@ export interface UsbDeviceLike {
     timeoutMs?: number,
   ): Promise<UsbOutTransferResultLike>;
   clearHalt(direction: 'in' | 'out', endpointNumber: number): Promise<void>;
+  /**
+   * USB port reset (WebUSB §6 reset()): the only call that cancels bulk
+   * transfers already queued (a Bulk-Only class reset does not). Chrome's and
+   * the npm \`usb\` package's devices have it; a device without it is reset
+   * with the class reset alone.
+   */
+  reset?(): Promise<void>;
 }
 
 /** USB MSC class codes (USB MSC Overview 1.4 §2, §3). */

@@ -52,6 +52,7 @@ export class UsbDomError extends Error {
 
 /** Chrome's messages (blink/renderer/modules/webusb/usb_device.cc), so logs read the same. */
 export const UsbMessages = {
+  ProtectedInterface: 'The requested interface implements a protected class.',
   Disconnected: 'The device was disconnected.',
   NotOpened: 'The device must be opened first.',
   NoConfiguration: 'The device must have a configuration selected.',

@@ -90,7 +90,7 @@ describe('transport faults', T, () => {
   });
 
   it("noAnswer('csw'): the command runs, its CSW never comes; reset recovery rejects the read", async () => {
-    const { recorder, bot } = await readyBot({ media: 'dvd+r' });
+    const { recorder, bot } = await readyBot({ media: 'dvd+r', classResetCancelsTransfers: true });
     recorder.faults.noAnswer();
     await bot.sendCbw({ cdb: Cdb.write10(0, 1), dataOut: new Uint8Array(2048) }, 50);
     await recorder.device.transferOut(2, new Uint8Array(2048));
@@ -103,8 +103,21 @@ describe('transport faults', T, () => {
     await works(bot);
   });
 
+  it("by default a class reset leaves the host's queued transfers queued; a port reset cancels them", async () => {
+    const { recorder, bot } = await readyBot({ media: 'dvd+r' });
+    recorder.faults.noAnswer();
+    await bot.sendCbw({ cdb: Cdb.write10(0, 1), dataOut: new Uint8Array(2048) }, 52);
+    await recorder.device.transferOut(2, new Uint8Array(2048));
+    const stale = recorder.device.transferIn(1, 13);
+    await bot.resetRecovery();
+    assert.equal(await stillPending(stale, 50), true, 'still queued after the class reset');
+    await recorder.device.reset();
+    await rejectsWith(stale, 'AbortError');
+    await works(bot);
+  });
+
   it("noAnswer('cbw'): the CBW transfer itself never completes", async () => {
-    const { recorder, bot } = await readyBot({ media: 'cd-rom' });
+    const { recorder, bot } = await readyBot({ media: 'cd-rom', classResetCancelsTransfers: true });
     recorder.faults.noAnswer('cbw');
     const cbw = bot.sendCbw({ cdb: Cdb.preventAllow(true) }, 51);
     assert.equal(await stillPending(cbw), true);

@@ -52,6 +52,11 @@ export class FaultState {
   /** Commands left that end in ABORTED COMMAND (B/00/00); only `abortedOpcode` when set. */
   abortedCommand = 0;
   abortedOpcode: number | undefined;
+  /** The next data-in is cut after `bytes` (short packet, no STALL, CSW GOOD). */
+  shortDataIn: { readonly bytes: number; readonly residue: 'honest' | 'zero' } | undefined;
+  /** Commands left that the short-data-in cut strikes. */
+  shortDataInTimes = 0;
+  #shortDataInSeq: number | undefined;
 
   clear(): void {
     this.stallData = false;
@@ -70,6 +75,9 @@ export class FaultState {
     this.recoveredError = 0;
     this.abortedCommand = 0;
     this.abortedOpcode = undefined;
+    this.shortDataIn = undefined;
+    this.shortDataInTimes = 0;
+    this.#shortDataInSeq = undefined;
   }
 
   // ---- consuming a fault where it strikes ---------------------------------------------------
@@ -129,6 +137,27 @@ export class FaultState {
     return at;
   }
 
+  /**
+   * The short-data-in cut for command `seq` at data offset `offset`: armed by
+   * the first data-in transfer of a command, kept for the rest of it.
+   */
+  shortDataInAt(
+    seq: number,
+    offset: number,
+  ): { readonly bytes: number; readonly residue: 'honest' | 'zero' } | undefined {
+    const cut = this.shortDataIn;
+    if (!cut) return undefined;
+    if (this.#shortDataInSeq === undefined && offset === 0) this.#shortDataInSeq = seq;
+    if (this.#shortDataInSeq !== seq) return undefined;
+    return cut;
+  }
+
+  /** The cut happened: the fault is spent. */
+  spendShortDataIn(): void {
+    this.#shortDataInSeq = undefined;
+    if (--this.shortDataInTimes <= 0) this.shortDataIn = undefined;
+  }
+
   /** Counts a command against `recoveredError`: true when this one reports it. */
   takeRecoveredError(): boolean {
     if (this.recoveredError <= 0) return false;
@@ -162,6 +191,7 @@ export class FaultState {
     if (this.reservationConflict) out.push('reservationConflict');
     if (this.recoveredError > 0) out.push('recoveredError');
     if (this.abortedCommand > 0) out.push('abortedCommand');
+    if (this.shortDataIn) out.push('shortDataIn');
     return out;
   }
 }
@@ -288,6 +318,18 @@ export class VirtualFaults {
     this.#state.abortedCommand =
       times === Infinity ? Infinity : nonNegativeInteger('times', times, 1);
     this.#state.abortedOpcode = opcode;
+    return this;
+  }
+
+  /**
+   * The next command with a data-in phase sends only `bytes`, ends with a
+   * short packet and no STALL, and reports GOOD: with the true residue, or
+   * with residue 0 as some bridges do (issue 13, items 5 and 8).
+   */
+  shortDataIn(bytes: number, residue: 'honest' | 'zero' = 'honest', times = 1): this {
+    this.#state.shortDataIn = { bytes: nonNegativeInteger('bytes', bytes), residue };
+    this.#state.shortDataInTimes =
+      times === Infinity ? Infinity : nonNegativeInteger('times', times, 1);
     return this;
   }
 

@@ -70,6 +70,17 @@ export interface VirtualRecorderOptions {
   /** BOT case 7 (default 'phase-error'). */
   readonly truncatedDataIn?: BotBehaviour['truncatedDataIn'];
   readonly maxTransferBytes?: number;
+  /**
+   * A Bulk-Only Mass Storage Reset cancels the host's pending bulk transfers
+   * (default false: as on a real host, they stay queued and take the next
+   * command's data; only a port reset or close cancels them).
+   */
+  readonly classResetCancelsTransfers?: boolean;
+  /**
+   * Class requests to the interface (Bulk-Only reset, Get Max LUN) fail with
+   * SecurityError, as Chrome (2026) refuses them to ordinary pages (default false).
+   */
+  readonly protectedControlTransfers?: boolean;
   /** A Bulk-Only Mass Storage Reset clears PREVENT (default true, like the Linux gadget). */
   readonly resetClearsPrevent?: boolean;
   /** A Bulk-Only Mass Storage Reset raises 6/29/00 (default true). */
@@ -223,6 +234,8 @@ export class VirtualRecorder {
         'truncate',
       ]),
       maxLun: oneOf('maxLun', options.maxLun ?? 'zero', ['zero', 'stall']),
+      classResetCancelsTransfers: options.classResetCancelsTransfers ?? false,
+      protectedControlTransfers: options.protectedControlTransfers ?? false,
       maxTransferBytes: positiveInteger(
         'maxTransferBytes',
         options.maxTransferBytes ?? DEFAULT_MAX_TRANSFER_BYTES,

@@ -19,6 +19,7 @@ import {
 import type { CommandResult, ExecuteOptions, ScsiRequest } from '../scsi/command.ts';
 import { decodeSense, type Sense } from '../scsi/sense.ts';
 import type { UsbDeviceLike, UsbInTransferResultLike, UsbOutTransferResultLike } from '../usb.ts';
+import { delay } from '../timers.ts';
 import {
   CSW_LENGTH,
   CswStatus,
@@ -58,6 +59,12 @@ export const MAX_TRANSFER_LIMIT = 32 * 1024 * 1024;
 const DEFAULT_MAX_TRANSFER = 1024 * 1024;
 const DEFAULT_QUEUE_DEPTH = 4;
 const DEFAULT_TIMEOUT_MS = 30_000;
+/**
+ * Pause after a Bulk-Only reset before escalating to a port reset. Linux
+ * waits up to 6 s, interruptible by a disconnect; the commands that follow
+ * (PREVENT again, TEST UNIT READY) poll for readiness themselves.
+ */
+const RESET_SETTLE_MS = 100;
 const REQUEST_SENSE_LENGTH = 18;
 
 export interface BotOptions {
@@ -101,6 +108,10 @@ export class BulkOnlyTransport {
   #options: BotOptions;
   #tag = 1;
   #queue: Promise<unknown> = Promise.resolve();
+  /** Transfers are queued that no data will fill: port-reset before the next command. */
+  #stale = false;
+  /** Port resets done (USB reset()), for tests and the trace. */
+  portResets = 0;
   #gone = false;
   #unusable: DeviceUnusableError | undefined;
   /** Set while afterReset runs, so a failure inside it cannot recurse. */
@@ -251,7 +262,9 @@ export class BulkOnlyTransport {
       DEFAULT_TIMEOUT_MS;
     const deadline = deadlineIn(ms, options.signal);
     try {
-      return await this.#transaction(request, deadline, options.noAutoSense === true);
+      const result = await this.#transaction(request, deadline, options.noAutoSense === true);
+      if (this.#stale) await this.#resetRecovery(undefined, true);
+      return result;
     } catch (error) {
       throw await this.#recover(error, request, deadline);
     }
@@ -278,10 +291,12 @@ export class BulkOnlyTransport {
     } else {
       typed = new TransportError(`USB transfer failed: ${String(error)}`, { cause: error });
     }
-    // A transfer we gave up on may still be queued on the endpoint and would
-    // swallow later data: reset recovery returns both pipes to a known state.
+    // A transfer we gave up on (timeout, cancel) is still queued on the host
+    // and would swallow the next command's data or CSW: a class reset does not
+    // cancel it, only a port reset does (issue 13, item 1).
+    const abandoned = error instanceof Timeout || error instanceof Aborted;
     try {
-      await this.#resetRecovery(typed);
+      await this.#resetRecovery(typed, abandoned);
     } catch (resetError) {
       return resetError instanceof WebdiscError
         ? resetError
@@ -419,6 +434,15 @@ export class BulkOnlyTransport {
         } else if (!csw && looksLikeCsw(bytes)) {
           csw = bytes.slice();
         }
+        if (csw && inflight.length > 0 && this.device.reset) {
+          // The data ended early (a short packet, no STALL) and the CSW is in:
+          // nothing will ever fill the transfers still queued, so stop
+          // waiting for them (issue 13, item 5); a port reset cancels them
+          // before the next command.
+          for (const left of inflight) left.promise.catch(() => undefined);
+          inflight.length = 0;
+          this.#stale = true;
+        }
         continue;
       }
       if (result.status === 'stall') {
@@ -520,19 +544,40 @@ export class BulkOnlyTransport {
    * Reset recovery, BOT §5.3.4 (bot/recovery.ts), then `afterReset`. If the
    * reset fails the device is unusable until it is replugged.
    */
-  async #resetRecovery(cause: unknown): Promise<void> {
+  async #resetRecovery(cause: unknown, portReset = false): Promise<void> {
     if (this.#gone) throw new DeviceGoneError(undefined, { cause });
     const deadline = deadlineIn(RESET_TIMEOUT_MS);
+    // Escalation as Linux usb-storage does it (transport.c: the Bulk-Only
+    // reset, a settle delay, then a port reset when that is not enough). A
+    // class reset refused by the platform (Chrome blocks control transfers
+    // to a protected interface) goes straight to the port reset.
+    let classReset: unknown;
     try {
       await resetPipes(this.device, this.interface, (promise) => this.#race(promise, deadline));
+      if (portReset) await delay(RESET_SETTLE_MS);
     } catch (error) {
       if (this.#gone || isGoneError(error)) {
         this.#gone = true;
         throw new DeviceGoneError(undefined, { cause: error });
       }
+      classReset = error;
+    }
+    if ((portReset || classReset !== undefined) && this.device.reset) {
+      try {
+        await this.#portReset(deadline);
+        classReset = undefined;
+      } catch (error) {
+        if (this.#gone || isGoneError(error)) {
+          this.#gone = true;
+          throw new DeviceGoneError(undefined, { cause: error });
+        }
+        classReset = error;
+      }
+    }
+    if (classReset !== undefined) {
       this.#unusable = new DeviceUnusableError(
         'The device did not recover from a Bulk-Only reset; unplug it and plug it in again.',
-        { cause: error instanceof Timeout ? cause : error },
+        { cause: classReset instanceof Timeout ? cause : classReset },
       );
       throw this.#unusable;
     }
@@ -546,6 +591,19 @@ export class BulkOnlyTransport {
         this.#inAfterReset = false;
       }
     }
+  }
+
+  /**
+   * USB port reset (WebUSB reset()): cancels every queued transfer. The device
+   * stays open; claim the interface again in case the platform dropped it.
+   * PREVENT and RESERVE are gone after it: `afterReset` asserts them again.
+   */
+  async #portReset(deadline: Deadline): Promise<void> {
+    this.#stale = false;
+    await this.#race(this.device.reset!(), deadline);
+    this.portResets++;
+    if (!this.device.opened) await this.#race(this.device.open(), deadline);
+    await this.#race(this.device.claimInterface(this.interface.interfaceNumber), deadline);
   }
 
   async #clearHalt(direction: 'in' | 'out', deadline: Deadline): Promise<void> {

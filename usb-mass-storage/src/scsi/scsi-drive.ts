@@ -5,7 +5,8 @@
  * unit attention (6/28, 6/29) refreshes media state and retries once; every
  * other CHECK CONDITION becomes a typed ScsiCommandError carrying the sense.
  */
-import { ScsiCommandError, type WebdiscError } from '../errors.ts';
+import { ScsiCommandError, ShortTransferError, type WebdiscError } from '../errors.ts';
+import { u16, u32 } from './bytes.ts';
 import { delay, type AbortSignalLike } from '../timers.ts';
 import {
   noData,
@@ -14,7 +15,7 @@ import {
   type ExecuteOptions,
   type ScsiRequest,
 } from './command.ts';
-import { commandName } from './opcodes.ts';
+import { OPCODE, commandName } from './opcodes.ts';
 import { SensePolicy, describeSense, lookupSense } from './sense-table.ts';
 import type { Sense } from './sense.ts';
 
@@ -74,7 +75,18 @@ export class ScsiDrive {
     let retries = 0;
     for (;;) {
       const result = await this.runner.execute(request, exec);
-      if (result.status === 'good') return result;
+      if (result.status === 'good') {
+        const short = shortTransfer(request, result);
+        if (!short) return result;
+        // A short READ is read again (the bridge may have hiccuped); a WRITE
+        // that was not taken whole is not: its data may be half on the disc.
+        if (request.direction === 'in' && retries++ < MAX_RETRIES) {
+          await delay(backoff, options.signal);
+          backoff = Math.min(BACKOFF_MAX_MS, backoff * 2);
+          continue;
+        }
+        throw short;
+      }
       const sense = result.sense;
       const policy = sense ? lookupSense(sense, opcode).policy : SensePolicy.Fail;
       // The command completed; the sense is a note (SPC-4 §4.5.6).
@@ -145,6 +157,49 @@ export class ScsiDrive {
       backoff = Math.min(BACKOFF_MAX_MS, backoff * 2);
     }
   }
+}
+
+/** Block reads and writes: opcode, LBA at CDB bytes 2-5, block count. */
+const BLOCK_IO: Readonly<Record<number, (cdb: Uint8Array) => number>> = {
+  [OPCODE.READ_10]: (cdb) => u16(cdb, 7),
+  [OPCODE.WRITE_10]: (cdb) => u16(cdb, 7),
+  [OPCODE.READ_12]: (cdb) => u32(cdb, 6),
+  [OPCODE.WRITE_12]: (cdb) => u32(cdb, 6),
+};
+
+/**
+ * A GOOD status that did not move what the command needs (issue 13, items 7
+ * and 8): a block READ must bring exactly count x block size, and any data-out
+ * must be taken whole (no residue). Other data-in commands may legitimately
+ * answer less than their allocation length.
+ */
+export function shortTransfer(
+  request: ScsiRequest,
+  result: CommandResult,
+): ShortTransferError | undefined {
+  const opcode = request.cdb[0]!;
+  const name = commandName(request.cdb);
+  const blocks = BLOCK_IO[opcode]?.(request.cdb);
+  const lba = blocks === undefined ? 0 : u32(request.cdb, 2);
+  const blockSize = blocks ? request.length / blocks : 0;
+  const firstMissing = (moved: number) => (blockSize ? lba + Math.floor(moved / blockSize) : lba);
+  if (request.direction === 'in' && blocks !== undefined && result.data.length < request.length) {
+    const got = result.data.length;
+    return new ShortTransferError(
+      `${name} brought ${got} of ${request.length} bytes under GOOD status: LBA ${firstMissing(got)} and after are missing.`,
+      opcode,
+      firstMissing(got),
+    );
+  }
+  if (request.direction === 'out' && (result.residue > 0 || result.transferred < request.length)) {
+    const taken = Math.min(result.transferred, request.length - result.residue);
+    return new ShortTransferError(
+      `${name} was taken only in part (${taken} of ${request.length} bytes) under GOOD status: LBA ${firstMissing(taken)} and after were not written.`,
+      opcode,
+      firstMissing(taken),
+    );
+  }
+  return undefined;
 }
 
 export function commandError(request: ScsiRequest, result: CommandResult): WebdiscError {

@@ -18,6 +18,10 @@ export interface BotBehaviour {
   /** Get Max LUN: answer 0, or STALL it. */
   readonly maxLun: 'zero' | 'stall';
   readonly maxTransferBytes: number;
+  /** A Bulk-Only reset also cancels the host's queued bulk transfers (false: they stay queued, as on real hosts). */
+  readonly classResetCancelsTransfers: boolean;
+  /** Control transfers to the interface refused with SecurityError, as Chrome does for ordinary pages. */
+  readonly protectedControlTransfers: boolean;
 }
 
 export interface BotContext {

@@ -129,7 +129,16 @@ export class BotEngine {
   }
 
   bulkOnlyReset(): void {
-    this.abortTransfers('AbortError', UsbMessages.TransferCancelled, true);
+    // A class reset is a control request: it resets the device's side, and on
+    // a real host the bulk transfers already queued stay queued (only a port
+    // reset or close cancels them, WebUSB §"reset"). They then take the next
+    // command's data or CSW. The old, agreeable behaviour is a switch.
+    if (this.#c.bot.classResetCancelsTransfers) {
+      this.abortTransfers('AbortError', UsbMessages.TransferCancelled, true);
+    } else {
+      this.#dropCommand(true);
+      this.#kick();
+    }
     this.#c.target.busReset();
     this.#c.observer.counters.bulkResets++;
     this.#c.observer.emit({ type: 'bulk-reset' });
@@ -141,6 +150,16 @@ export class BotEngine {
    * closing or releasing the interface does not reset the device.
    */
   abortTransfers(name: 'AbortError' | 'NotFoundError', message: string, deviceReset = false): void {
+    this.#dropCommand(deviceReset);
+    const waiters = [...this.#inWaiters, ...this.#outWaiters, ...this.#parked];
+    this.#inWaiters = [];
+    this.#outWaiters = [];
+    this.#parked = [];
+    for (const w of waiters) w.reject(usbError(name, message));
+  }
+
+  /** Drops the command in progress; the device waits for a CBW again. */
+  #dropCommand(deviceReset: boolean): void {
     this.#gen++;
     this.#running = false;
     const cmd = this.#cmd;
@@ -148,11 +167,6 @@ export class BotEngine {
     cmd?.plan.abort();
     this.#cmd = undefined;
     if (deviceReset || this.#phase !== 'needs-reset') this.#phase = 'cbw';
-    const waiters = [...this.#inWaiters, ...this.#outWaiters, ...this.#parked];
-    this.#inWaiters = [];
-    this.#outWaiters = [];
-    this.#parked = [];
-    for (const w of waiters) w.reject(usbError(name, message));
   }
 
   // ---- the pump ----------------------------------------------------------------------------
@@ -340,7 +354,13 @@ export class BotEngine {
     const data = cmd.plan.data as DataInPhase | undefined;
     const hostLeft = cmd.cbw.dataTransferLength - cmd.moved;
     const want = Math.min(w.length, hostLeft);
-    const deviceLeft = Math.min(data?.length ?? 0, cmd.cbw.dataTransferLength) - cmd.relevant;
+    let deviceLeft = Math.min(data?.length ?? 0, cmd.cbw.dataTransferLength) - cmd.relevant;
+    const cutAt = this.#c.faults.shortDataInAt(cmd.seq, cmd.relevant);
+    if (cutAt) {
+      // A bridge that ends the data early with a short packet and no STALL.
+      cmd.cut = cutAt.residue;
+      deviceLeft = Math.min(deviceLeft, cutAt.bytes - cmd.relevant);
+    }
     const n = Math.max(0, Math.min(want, deviceLeft));
     if (!this.#c.faults.dataBudget(n)) {
       // The disconnect fault strikes inside this transfer: it fails with NotFoundError.
@@ -353,7 +373,10 @@ export class BotEngine {
     cmd.relevant += n;
     cmd.moved += n;
     let status: UsbTransferStatusLike = 'ok';
-    if (n < want) {
+    if (n < want && cmd.cut) {
+      cmd.dataDone = true; // a short packet ends the data; no STALL, no padding
+      this.#c.faults.spendShortDataIn();
+    } else if (n < want) {
       if (this.#c.bot.shortDataIn === 'stall') {
         // BOT §6.7.2 case 4/5: end the data with a short packet, then STALL bulk-in.
         this.halt('in');

@@ -27,6 +27,11 @@ export interface ActiveCommand {
   cswStalls: number;
   csw: Uint8Array | undefined;
   finishing: boolean;
+  /**
+   * The short-data-in fault cut this command's data: its CSW says GOOD with
+   * the true residue ('honest') or with 0 ('zero', a bridge that lies).
+   */
+  cut: 'honest' | 'zero' | undefined;
 }
 
 /** A command whose CBW was just taken. */
@@ -43,6 +48,7 @@ export function activeCommand(seq: number, cbw: Cbw, plan: CommandPlan): ActiveC
     cswStalls: 0,
     csw: undefined,
     finishing: false,
+    cut: undefined,
   };
 }
 
@@ -76,6 +82,7 @@ export function buildCsw(
   const checked = cmd.forcedStatus === undefined;
   if (cmd.cbw.direction === 'in') {
     residue = c.bot.shortDataIn === 'pad-zero-residue' ? h - cmd.moved : h - cmd.relevant;
+    if (cmd.cut === 'zero') residue = 0;
     if (checked && dLength > h) {
       // Case 7: more data than asked for.
       if (c.bot.truncatedDataIn === 'phase-error') {

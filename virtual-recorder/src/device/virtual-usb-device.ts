@@ -201,6 +201,11 @@ export class VirtualUsbDevice implements UsbDeviceLike {
 
   /** WebUSB §6.4 control transfer checks: the recipient interface must be claimed, the endpoint in it. */
   #checkRecipient(setup: UsbControlTransferParametersLike): UsbDomError | undefined {
+    if (this.#c.bot.protectedControlTransfers && setup.recipient === 'interface') {
+      // Chrome (2026) refuses an ordinary page control transfers addressed to
+      // a protected-class interface: the Bulk-Only reset and Get Max LUN.
+      return usbError('SecurityError', UsbMessages.ProtectedInterface);
+    }
     if (setup.recipient === 'interface') {
       if ((setup.index & 0xff) !== INTERFACE_NUMBER) {
         return usbError('NotFoundError', UsbMessages.InterfaceNotFound);
