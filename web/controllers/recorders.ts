@@ -86,6 +86,12 @@ export class RecordersController implements ReactiveController {
 
   recorders: readonly RecorderSummary[] = [VIRTUAL_SUMMARY];
   recordersError: ErrorValue | null = null;
+  /**
+   * Listing the recorders, the first call after subscribing, got no answer:
+   * the call rejected (the worker failed to start or died) rather than
+   * resolving to a Result.
+   */
+  serviceError: ErrorValue | null = null;
   selectedId: string = VIRTUAL_ID;
   readonly #info = new Map<string, Slot<RecorderInfo>>();
   readonly #media = new Map<string, Slot<MediaState>>();
@@ -195,7 +201,13 @@ export class RecordersController implements ReactiveController {
   }
 
   async loadRecorders(): Promise<void> {
-    const result = await this.#call((api) => api.listRecorders());
+    let answered = false;
+    const result = await this.#call(async (api) => {
+      const listed = await api.listRecorders();
+      answered = true;
+      return listed;
+    });
+    this.serviceError = answered || result.ok ? null : result.error;
     if (result.ok) {
       this.recordersError = null;
       this.#setRecorders(result.value);

@@ -1,12 +1,14 @@
 import { html, nothing } from 'lit';
 import type { LockState, MediaState } from '../../contract/api.ts';
+import { CLIENT_NAME_MAX, clientNameProblem } from '../../contract/client-name.ts';
 import { formatBytes } from './format.ts';
 import { describeMedia } from './media.ts';
 
 /**
  * What the erase and burn dialogs both show: the drive and the medium in it,
- * a notice when another session holds the drive, and the client-name field.
- * Lit templates for components that adopt styles/dialog.ts.
+ * a notice when another session holds the drive, and the client-name field
+ * (the lock panel's too). Lit templates for components that adopt
+ * styles/dialog.ts or the same field styles.
  */
 
 /**
@@ -52,20 +54,25 @@ export function heldElsewhereNotice(lock: LockState | null, what: string) {
     : nothing;
 }
 
+/** A component with a client-name field: the name, and whether to show its problem yet. */
+export interface ClientNameHost {
+  clientName: string;
+  /** Set once the person has typed or submitted: only then is the problem shown. */
+  touched: boolean;
+}
+
 /**
- * The client-name field of the erase and burn dialogs: an erase or a burn
- * takes the exclusive lock with this name (IMAPI2's ClientName), so it
- * follows the lock panel's rule and wording (lib/client-name.ts). The host
- * keeps the value and whether to show the problem yet.
+ * The client-name field of the lock panel and the erase and burn dialogs:
+ * an erase or a burn takes the exclusive lock with this name (IMAPI2's
+ * ClientName), so all three follow one rule and one wording
+ * (contract/client-name.ts). Typing sets the host's `clientName` and
+ * `touched` (reactive properties, so the host renders again).
  */
-export function clientNameField(options: {
-  readonly value: string;
-  /** clientNameProblem(value), once the person has typed or submitted; else null. */
-  readonly problem: string | null;
-  readonly onInput: (value: string) => void;
-  readonly help?: string;
-}) {
-  const { value, problem } = options;
+export function clientNameField(
+  host: ClientNameHost,
+  help = 'Holds the drive while this runs; other sessions see it as the owner.',
+) {
+  const problem = host.touched ? clientNameProblem(host.clientName) : null;
   return html`<div class="field">
     <label for="client-name">Client name</label>
     <input
@@ -73,14 +80,17 @@ export function clientNameField(options: {
       type="text"
       autocomplete="off"
       spellcheck="false"
-      .value=${value}
+      .value=${host.clientName}
       aria-invalid=${problem ? 'true' : 'false'}
       aria-describedby="client-name-help${problem ? ' client-name-error' : ''}"
-      @input=${(e: Event) => options.onInput((e.target as HTMLInputElement).value)}
+      @input=${(e: Event) => {
+        host.clientName = (e.target as HTMLInputElement).value;
+        host.touched = true;
+      }}
     />
     <p id="client-name-help" class="help">
-      ${options.help ?? 'Holds the drive while this runs; other sessions see it as the owner.'} 1 to
-      63 characters: letters A–Z, digits, spaces and <code class="chars">. , : ; - _</code>
+      ${help} 1 to ${CLIENT_NAME_MAX} characters: letters A–Z, digits, spaces and
+      <code class="chars">. , : ; - _</code>
     </p>
     ${
       problem

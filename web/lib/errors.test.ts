@@ -1,6 +1,5 @@
 import { expect } from '@open-wc/testing';
 import { verificationFailure } from '../test/samples.ts';
-import type { OperationFailure } from '../../contract/errors.ts';
 import { HRESULT } from '../../contract/hresult.ts';
 import { settle, settleOperation, toErrorValue } from './errors.ts';
 
@@ -38,25 +37,19 @@ describe('errors', () => {
     expect(garbage.ok).to.equal(false);
   });
 
-  it('settleOperation keeps where a burn stopped and the disc, checked, and nulls otherwise', async () => {
+  it('settleOperation keeps where a burn stopped and the disc, and nulls when nothing answered', async () => {
     const failed = await settleOperation(() =>
       Promise.resolve({ ok: false as const, error: verificationFailure }),
     );
     expect(failed).to.deep.equal({ ok: false, error: verificationFailure });
 
-    // An erase fails with a plain ErrorValue; odd fields from elsewhere are not trusted.
+    // A worker without the method: E_NOTIMPL, and nothing is known about the disc.
     const plain = await settleOperation(() =>
-      Promise.resolve({
-        ok: false as const,
-        error: {
-          ...toErrorValue(new Error('no')),
-          lastWrittenLba: 'twelve',
-          disc: { present: 'yes' },
-        } as unknown as OperationFailure,
-      }),
+      Promise.reject(new TypeError("Cannot read properties of undefined (reading 'apply')")),
     );
     expect(plain.ok).to.equal(false);
     if (!plain.ok) {
+      expect(plain.error.name).to.equal('E_NOTIMPL');
       expect(plain.error.lastWrittenLba).to.equal(null);
       expect(plain.error.firstBadLba).to.equal(null);
       expect(plain.error.disc).to.equal(null);

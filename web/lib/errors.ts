@@ -1,10 +1,4 @@
-import type {
-  ErrorValue,
-  MediaState,
-  OperationFailure,
-  OperationResult,
-  Result,
-} from '../../contract/api.ts';
+import type { ErrorValue, OperationFailure, OperationResult, Result } from '../../contract/api.ts';
 import { isErrorValue } from '../../contract/errors.ts';
 import { HRESULT } from '../../contract/hresult.ts';
 
@@ -80,46 +74,25 @@ export async function settle<T>(call: () => Promise<Result<T>>): Promise<Result<
   }
 }
 
-function isMediaState(value: unknown): value is MediaState {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as Record<string, unknown>)['present'] === 'boolean' &&
-    typeof (value as Record<string, unknown>)['physicalType'] === 'string'
-  );
-}
-
-const lbaOrNull = (value: unknown): number | null =>
-  typeof value === 'number' && Number.isInteger(value) ? value : null;
-
 /**
- * A failed burn's or erase's error as an OperationFailure. toErrorValue keeps
- * only the ErrorValue fields (so nothing unexpected reaches the screen); this
- * adds back the three an operation carries, checked, with null when absent
- * (an erase's failure, or a call that never reached the worker).
+ * A call that got no answer (the worker is gone, the method is missing) as
+ * an OperationFailure: nothing is known to be written, and the disc is unknown.
  */
 export function toOperationFailure(error: unknown): OperationFailure {
-  const e = typeof error === 'object' && error !== null ? (error as Record<string, unknown>) : {};
-  return {
-    ...toErrorValue(error),
-    lastWrittenLba: lbaOrNull(e['lastWrittenLba']),
-    firstBadLba: lbaOrNull(e['firstBadLba']),
-    disc: isMediaState(e['disc']) ? e['disc'] : null,
-  };
+  return { ...toErrorValue(error), lastWrittenLba: null, firstBadLba: null, disc: null };
 }
 
-/** `settle` for eraseMedia and burnImage: the same rules, and the failure as an OperationFailure. */
+/**
+ * `settle` for eraseMedia and burnImage. The service's own failure is already
+ * an OperationFailure (where it stopped, the disc's state) and comes back as
+ * it is; a rejected call becomes one through toOperationFailure.
+ */
 export async function settleOperation<T>(
   call: () => Promise<OperationResult<T>>,
 ): Promise<OperationResult<T>> {
-  let raw: OperationResult<T> | undefined;
-  const result = await settle<T>(async () => (raw = await call()));
+  let answer: OperationResult<T> | undefined;
+  const result = await settle<T>(async () => (answer = await call()));
   if (result.ok) return result;
-  const original = raw as OperationResult<T> | undefined;
-  return {
-    ok: false,
-    error: toOperationFailure(
-      original && !original.ok ? { ...original.error, ...result.error } : result.error,
-    ),
-  };
+  if (answer?.ok === false) return answer;
+  return { ok: false, error: toOperationFailure(result.error) };
 }

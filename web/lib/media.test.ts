@@ -9,7 +9,8 @@ import {
   usedCdRw,
   usedDvdPlusRw,
 } from '../test/samples.ts';
-import { burnTarget, eraseCheck, sectorsFor, speedLabel } from './media.ts';
+import { sectorsFor } from '../../contract/profiles.ts';
+import { burnTarget, eraseCheck, speedLabel } from './media.ts';
 
 describe('media rules (what the dialogs offer)', () => {
   it('counts whole 2048-byte sectors, the last one padded', () => {

@@ -10,15 +10,11 @@
 import type { DiscStatus, MediaState, RecorderInfo } from '../../contract/api.ts';
 import {
   ERASABLE_MEDIA_WORDS,
-  SECTOR_BYTES,
   eraseMethodOf,
   mediaTypeName,
-  sectorsFor,
   writeFamilyOf,
   type WriteFamily,
 } from '../../contract/profiles.ts';
-
-export { SECTOR_BYTES, mediaTypeName, sectorsFor, type WriteFamily };
 
 export const STATUS_WORDS: Readonly<Record<DiscStatus, string>> = {
   none: 'no disc',

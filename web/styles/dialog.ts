@@ -1,6 +1,48 @@
 import { css } from 'lit';
 
 /**
+ * A labelled field with help and an error line (lib/dialog-parts.ts's
+ * clientNameField), and a checkbox with its label: the dialogs' and the lock
+ * panel's.
+ */
+export const fields = css`
+  .field {
+    display: grid;
+    gap: 0.2rem;
+  }
+  .field > label {
+    font-weight: 600;
+  }
+  input[aria-invalid='true'] {
+    border-color: var(--wd-danger);
+    border-width: 2px;
+  }
+  .help {
+    font-size: 0.88rem;
+    color: var(--wd-muted);
+    margin: 0;
+  }
+  .chars {
+    white-space: nowrap;
+  }
+  .field-error {
+    font-size: 0.9rem;
+    color: var(--wd-danger);
+    margin: 0;
+    font-weight: 600;
+  }
+  .check {
+    display: flex;
+    gap: 0.5rem;
+    align-items: flex-start;
+  }
+  .check input {
+    margin-top: 0.2rem;
+    flex: none;
+  }
+`;
+
+/**
  * The modal <dialog> the erase and burn dialogs share: sized for a phone and
  * a desktop, scrolling inside itself, with form fields, fieldsets and a
  * warning block in the theme's colours.
@@ -52,40 +94,7 @@ export const dialog = css`
     font-weight: 600;
     padding: 0 0.25rem;
   }
-  .field {
-    display: grid;
-    gap: 0.2rem;
-  }
-  .field > label {
-    font-weight: 600;
-  }
-  input[aria-invalid='true'] {
-    border-color: var(--wd-danger);
-    border-width: 2px;
-  }
-  .help {
-    font-size: 0.88rem;
-    color: var(--wd-muted);
-    margin: 0;
-  }
-  .chars {
-    white-space: nowrap;
-  }
-  .field-error {
-    font-size: 0.9rem;
-    color: var(--wd-danger);
-    margin: 0;
-    font-weight: 600;
-  }
-  .check {
-    display: flex;
-    gap: 0.5rem;
-    align-items: flex-start;
-  }
-  .check input {
-    margin-top: 0.2rem;
-    flex: none;
-  }
+  ${fields}
   .check span {
     min-width: 0;
   }

@@ -27,6 +27,9 @@ import type {
 } from '../../contract/api.ts';
 import type { UiApi, UiApiMethod } from '../lib/api.ts';
 import { CLIENT_NAME_PATTERN } from '../../contract/client-name.ts';
+import { HRESULT, type HResultName } from '../../contract/hresult.ts';
+import { ERASABLE_MEDIA_WORDS, eraseMethodOf, sectorsFor } from '../../contract/profiles.ts';
+import { VIRTUAL_ID } from '../../contract/virtual.ts';
 import {
   blankCdR,
   blankCdRw,
@@ -50,8 +53,9 @@ export const MEDIA: Record<string, MediaState> = {
   'CD-RW used': usedCdRw,
 };
 
-const error = (name: string, hresult: number, message: string): ErrorValue => ({
-  hresult: hresult | 0,
+/** An ErrorValue with the HRESULT as the signed 32-bit number Windows gives. */
+const error = (name: HResultName, message: string): ErrorValue => ({
+  hresult: HRESULT[name] | 0,
   name,
   message,
   sense: null,
@@ -79,7 +83,7 @@ export class FakeApi implements UiApi {
   readonly calls: { method: string; args: unknown[] }[] = [];
   listener: ((event: RecorderEvent) => void) | undefined;
   recorders: RecorderSummary[] = [virtualSummary];
-  info: Record<string, RecorderInfo> = { virtual: sampleInfo() };
+  info: Record<string, RecorderInfo> = { [VIRTUAL_ID]: sampleInfo() };
   media: MediaState = blankDvd;
   mediaName = 'DVD+R blank';
   count = 0;
@@ -124,12 +128,12 @@ export class FakeApi implements UiApi {
   /** Another tab takes the lock: this session gets a 'lock' event. */
   lockElsewhere(name: string): void {
     this.otherOwner = name;
-    this.emit({ type: 'lock', recorderId: 'virtual', lock: this.lockState() });
+    this.emit({ type: 'lock', recorderId: VIRTUAL_ID, lock: this.lockState() });
   }
 
   releaseElsewhere(): void {
     this.otherOwner = null;
-    this.emit({ type: 'lock', recorderId: 'virtual', lock: this.lockState() });
+    this.emit({ type: 'lock', recorderId: VIRTUAL_ID, lock: this.lockState() });
   }
 
   virtual(): VirtualDriveState {
@@ -165,12 +169,7 @@ export class FakeApi implements UiApi {
       this.#record('getInfo', id) ??
       (info
         ? ok(info)
-        : fail<RecorderInfo>({
-            hresult: 0x80070037 | 0,
-            name: 'HRESULT_FROM_WIN32_ERROR_DEV_NOT_EXIST',
-            message: 'No such recorder.',
-            sense: null,
-          }))
+        : fail<RecorderInfo>(error('HRESULT_FROM_WIN32_ERROR_DEV_NOT_EXIST', 'No such recorder.')))
     );
   }
 
@@ -186,19 +185,11 @@ export class FakeApi implements UiApi {
     const failed = this.#record('acquireExclusiveAccess', id, force, clientName);
     if (failed) return failed;
     if (!CLIENT_NAME_PATTERN.test(clientName))
-      return fail<LockState>({
-        hresult: 0x80070057 | 0,
-        name: 'E_INVALIDARG',
-        message: 'The client name is not valid.',
-        sense: null,
-      });
+      return fail<LockState>(error('E_INVALIDARG', 'The client name is not valid.'));
     if (this.otherOwner)
-      return fail<LockState>({
-        hresult: 0x80070005 | 0,
-        name: 'E_ACCESS_DENIED',
-        message: `“${this.otherOwner}” holds exclusive access.`,
-        sense: null,
-      });
+      return fail<LockState>(
+        error('E_ACCESS_DENIED', `“${this.otherOwner}” holds exclusive access.`),
+      );
     if (this.count === 0) this.owner = clientName;
     this.count++;
     return ok(this.lockState());
@@ -209,12 +200,9 @@ export class FakeApi implements UiApi {
     if (failed) return failed;
     if (this.otherOwner) return fail<LockState>(lockedError(this.otherOwner));
     if (this.count === 0)
-      return fail<LockState>({
-        hresult: 0xc0aa0210 | 0,
-        name: 'E_IMAPI_RECORDER_LOCKED',
-        message: 'This session does not hold exclusive access.',
-        sense: null,
-      });
+      return fail<LockState>(
+        error('E_IMAPI_RECORDER_LOCKED', 'This session does not hold exclusive access.'),
+      );
     this.count--;
     if (this.count === 0) this.owner = '';
     return ok(this.lockState());
@@ -252,7 +240,7 @@ export class FakeApi implements UiApi {
     const failed = this.#record('virtualPressEjectButton');
     if (failed) return failed;
     if (this.count > 0 || this.otherOwner) {
-      this.emit({ type: 'eject-request', recorderId: 'virtual' });
+      this.emit({ type: 'eject-request', recorderId: VIRTUAL_ID });
     } else {
       this.media = { ...this.media, trayOpen: true };
     }
@@ -273,9 +261,7 @@ export class FakeApi implements UiApi {
     const failed = this.#record('cancelOperation', id);
     if (failed) return failed;
     if (!this.#running)
-      return fail<void>(
-        error('E_FAIL', 0x80004005, 'No erase or burn is running on this recorder.'),
-      );
+      return fail<void>(error('E_FAIL', 'No erase or burn is running on this recorder.'));
     this.#running(true);
     return ok<void>(undefined);
   }
@@ -283,16 +269,15 @@ export class FakeApi implements UiApi {
   /** The checks both operations make before they start (the worker's #withLock). */
   #refusal(clientName: string): ErrorValue | null {
     if (!CLIENT_NAME_PATTERN.test(clientName))
-      return error('E_INVALIDARG', 0x80070057, 'The client name is not valid.');
+      return error('E_INVALIDARG', 'The client name is not valid.');
     if (this.otherOwner) return lockedError(this.otherOwner);
     if (this.#running)
       return error(
         'E_IMAPI_DF2DATA_WRITE_IN_PROGRESS',
-        0xc0aa0400,
         'An erase or a burn is running on this recorder.',
       );
     if (!this.media.present)
-      return error('E_IMAPI_RECORDER_MEDIA_NO_MEDIA', 0xc0aa0202, 'There is no disc in the drive.');
+      return error('E_IMAPI_RECORDER_MEDIA_NO_MEDIA', 'There is no disc in the drive.');
     return null;
   }
 
@@ -329,14 +314,13 @@ export class FakeApi implements UiApi {
     if (failed) return failed;
     const refusal = this.#refusal(options.clientName);
     if (refusal) return { ok: false, error: refusal };
-    const code = this.media.profile?.code ?? 0;
-    if (![0x0a, 0x13, 0x14, 0x1a, 0x43].includes(code))
+    const method = eraseMethodOf(this.media.profile?.code);
+    if (!method)
       return {
         ok: false,
         error: error(
           'E_IMAPI_RECORDER_MEDIA_INCOMPATIBLE',
-          0xc0aa0203,
-          `${this.media.profile?.name ?? 'This medium'} cannot be erased: only CD-RW, DVD-RW, DVD+RW and BD-RE can.`,
+          `${this.media.profile?.name ?? 'This medium'} cannot be erased: ${ERASABLE_MEDIA_WORDS}.`,
         ),
       };
     const step = (fraction: number): Progress => ({
@@ -348,9 +332,9 @@ export class FakeApi implements UiApi {
     if (await this.#steps(id, options.clientName, [step(0.25), step(0.75), step(1)]))
       return {
         ok: false,
-        error: error('E_IMAPI_REQUEST_CANCELLED', 0xc0aa0002, 'The erase was cancelled.'),
+        error: error('E_IMAPI_REQUEST_CANCELLED', 'The erase was cancelled.'),
       };
-    const formatted = code === 0x1a || code === 0x43;
+    const formatted = method === 'format';
     this.media = formatted
       ? { ...this.media, status: 'complete', tracks: [], sessions: 1 }
       : { ...blankCdRw, profile: this.media.profile, physicalType: this.media.physicalType };
@@ -383,7 +367,7 @@ export class FakeApi implements UiApi {
     if (refusal) return { ok: false, error: refusal };
     const blob = sourceBlob(source);
     const size = blob?.size ?? 0;
-    const sectors = Math.ceil(size / 2048);
+    const sectors = sectorsFor(size);
     const m = this.media;
     const startLba = m.nextWritableAddress ?? 0;
     if (sectors > m.freeBlocks)
@@ -391,7 +375,6 @@ export class FakeApi implements UiApi {
         ok: false,
         error: error(
           'E_IMAPI_DF2DATA_STREAM_TOO_LARGE_FOR_CURRENT_MEDIA',
-          0xc0aa0405,
           `The image needs ${sectors} sectors; the disc has ${m.freeBlocks} free from LBA ${startLba}.`,
         ),
       };
@@ -431,7 +414,7 @@ export class FakeApi implements UiApi {
     if (cancelled) {
       this.media = { ...m, status: 'appendable', freeBlocks: m.freeBlocks - half };
       const failure: OperationFailure = {
-        ...error('E_IMAPI_REQUEST_CANCELLED', 0xc0aa0002, 'The burn was cancelled.'),
+        ...error('E_IMAPI_REQUEST_CANCELLED', 'The burn was cancelled.'),
         lastWrittenLba: half > 0 ? startLba + half - 1 : null,
         firstBadLba: null,
         disc: this.media,

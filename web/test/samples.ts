@@ -9,10 +9,11 @@ import type {
   RecorderSummary,
   TraceEntry,
 } from '../../contract/api.ts';
+import { VIRTUAL_ID, VIRTUAL_RECORDER_NAME } from '../../contract/virtual.ts';
 
 export const virtualSummary: RecorderSummary = {
-  id: 'virtual',
-  name: 'Virtual recorder',
+  id: VIRTUAL_ID,
+  name: VIRTUAL_RECORDER_NAME,
   kind: 'virtual',
   vendorId: 0x1d6b,
   productId: 0x0104,
@@ -188,7 +189,7 @@ export const mediumNotPresent: ErrorValue = {
 export function traceEntry(seq: number, overrides: Partial<TraceEntry> = {}): TraceEntry {
   return {
     seq,
-    recorderId: 'virtual',
+    recorderId: VIRTUAL_ID,
     time: new Date(2025, 0, 2, 3, 4, 5, 678).getTime() + seq,
     name: 'TEST UNIT READY',
     cdbHex: '000000000000',

@@ -4,6 +4,7 @@ import * as Comlink from 'comlink';
 import type { UsbLike } from '../../controllers/usb.ts';
 import { FakeApi } from '../../test/fake-api.ts';
 import type { BurnSource } from '../../../contract/api.ts';
+import { HRESULT } from '../../../contract/hresult.ts';
 import { $, $$, button, chooseFile, textAt, textOf, waitForText } from '../../test/helpers.ts';
 import {
   blankCdR,
@@ -57,6 +58,19 @@ describe('wd-app', () => {
     const alert = el.shadowRoot!.querySelector('[role=alert]')!.textContent!;
     expect(alert).to.contain('worker died');
     expect(alert).not.to.contain('w.js');
+  });
+
+  it('does not call an error the service answered with a worker failure', async () => {
+    const api = new FakeApi();
+    api.failures.listRecorders = {
+      hresult: HRESULT.E_FAIL | 0,
+      name: 'E_FAIL',
+      message: 'getDevices failed',
+      sense: null,
+    };
+    const el = await renderApp(api);
+    await waitForText(panel(el, 'wd-drive-list'), 'getDevices failed');
+    expect(textOf(el)).not.to.contain('Worker failed');
   });
 
   it('subscribes with a Comlink proxy, lists the virtual recorder and reads it', async () => {

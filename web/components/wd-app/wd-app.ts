@@ -1,6 +1,5 @@
 import { LitElement, html, nothing, svg, type PropertyValues } from 'lit';
 import type { ErrorValue, RecorderEvent } from '../../../contract/api.ts';
-import { HRESULT } from '../../../contract/hresult.ts';
 import { VIRTUAL_ID } from '../../../contract/virtual.ts';
 import { FileDropController } from '../../controllers/file-drop.ts';
 import { ActionArea, RecordersController } from '../../controllers/recorders.ts';
@@ -62,10 +61,10 @@ const logo = svg`<svg viewBox="0 0 64 64" width="36" height="36" aria-hidden="tr
 </svg>`;
 
 /**
- * The application shell: the drive list, and the
- * panels for the selected drive. State lives in controllers (recorders,
- * worker events, USB, trace); panels get plain values and answer with typed
- * events, which the shell turns into worker calls.
+ * The application shell: the drive list and the panels for the selected
+ * drive. State lives in controllers (recorders, worker events, USB, trace);
+ * panels get plain values and answer with typed events, which the shell
+ * turns into worker calls.
  */
 export class WdApp extends LitElement {
   static override styles = styles;
@@ -155,8 +154,6 @@ export class WdApp extends LitElement {
   }
 
   async #start(): Promise<void> {
-    const source = this.source;
-    if (!source) return;
     if (!this.#api()) return;
     await this.events.subscribe();
     await this.recorders.start();
@@ -167,9 +164,8 @@ export class WdApp extends LitElement {
    * died): one alert, the message's first line only, never a stack trace.
    */
   #serviceFailure() {
-    const e = this.recorders.recordersError;
-    if (!e || usbProblemOf(e) || e.hresult !== HRESULT.E_FAIL) return nothing;
-    return html`<p role="alert">Worker failed: ${e.message}</p>`;
+    const e = this.recorders.serviceError;
+    return e ? html`<p role="alert">Worker failed: ${e.message}</p>` : nothing;
   }
 
   #onWorkerEvent(event: RecorderEvent): void {

@@ -16,16 +16,8 @@ import {
 import { ModalDialogController } from '../../controllers/modal-dialog.ts';
 import { DialogName, WdBurnEvent } from '../../lib/events.ts';
 import { formatBytes } from '../../lib/format.ts';
-import {
-  SECTOR_BYTES,
-  burnTarget,
-  eraseCheck,
-  mediaTypeName,
-  sectorsFor,
-  speedLabel,
-  theMedium,
-  type BurnTarget,
-} from '../../lib/media.ts';
+import { SECTOR_BYTES, mediaTypeName, sectorsFor } from '../../../contract/profiles.ts';
+import { burnTarget, eraseCheck, speedLabel, theMedium, type BurnTarget } from '../../lib/media.ts';
 import { styles } from './wd-burn-dialog.styles.ts';
 
 /** "maximum" (no SET CD SPEED: the drive's fastest) or one of the drive's speeds in kB/s. */
@@ -284,7 +276,8 @@ export class WdBurnDialog extends LitElement {
       ${
         padded && file.size > 0
           ? html`<p class="help">
-              The size is not a multiple of 2048 bytes: the last sector is padded with zeros.
+              The size is not a multiple of ${SECTOR_BYTES} bytes: the last sector is padded with
+              zeros.
             </p>`
           : nothing
       }`;
@@ -294,7 +287,6 @@ export class WdBurnDialog extends LitElement {
     const t = this.target;
     const file = this.file;
     const fit = fitOf(file, t);
-    const problem = this.touched ? clientNameProblem(this.clientName) : null;
     const blocker = this.#blocker(fit);
     const speeds = this.info?.capabilities.writeSpeedsKBps ?? [];
     const name = this.media?.present ? mediaTypeName(this.media.physicalType) : 'disc';
@@ -427,16 +419,7 @@ export class WdBurnDialog extends LitElement {
               ></span
             >
           </label>
-          <div class="span">
-            ${clientNameField({
-              value: this.clientName,
-              problem,
-              onInput: (value) => {
-                this.clientName = value;
-                this.touched = true;
-              },
-            })}
-          </div>
+          <div class="span">${clientNameField(this)}</div>
         </div>
         ${heldElsewhereNotice(this.lock, 'Burning')}
         ${

@@ -106,7 +106,6 @@ export class WdEraseDialog extends LitElement {
   }
 
   #form(medium: string, method: 'blank' | 'format' | null) {
-    const problem = this.touched ? clientNameProblem(this.clientName) : null;
     const blocked = this.busy || heldElsewhere(this.lock);
     const how =
       method === 'format'
@@ -143,15 +142,7 @@ export class WdEraseDialog extends LitElement {
           <span>Full <span class="help">${how.full}</span></span>
         </label>
       </fieldset>
-      ${clientNameField({
-        value: this.clientName,
-        problem,
-        onInput: (value) => {
-          this.clientName = value;
-          this.touched = true;
-        },
-      })}
-      ${heldElsewhereNotice(this.lock, 'Erasing')}
+      ${clientNameField(this)} ${heldElsewhereNotice(this.lock, 'Erasing')}
       ${
         this.busy
           ? html`<p class="notice" data-testid="erase-busy">

@@ -1,6 +1,7 @@
 import { LitElement, html, nothing } from 'lit';
 import type { ErrorValue, LockState } from '../../../contract/api.ts';
 import { clientNameProblem } from '../../../contract/client-name.ts';
+import { clientNameField } from '../../lib/dialog-parts.ts';
 import { RecorderAction, WdAcquireEvent, WdRecorderActionEvent } from '../../lib/events.ts';
 import '../wd-error-view/wd-error-view.ts';
 import { styles } from './wd-lock-panel.styles.ts';
@@ -80,7 +81,6 @@ export class WdLockPanel extends LitElement {
 
   override render() {
     const lock = this.lock;
-    const problem = this.touched ? clientNameProblem(this.clientName) : null;
     const tray =
       lock?.trayLocked === null || lock === null
         ? 'unknown'
@@ -133,37 +133,7 @@ export class WdLockPanel extends LitElement {
             : nothing
         }
         <form novalidate @submit=${this.#onSubmit}>
-          <div class="field">
-            <label for="client-name">Client name</label>
-            <input
-              id="client-name"
-              type="text"
-              autocomplete="off"
-              spellcheck="false"
-              .value=${this.clientName}
-              aria-invalid=${problem ? 'true' : 'false'}
-              aria-describedby="client-name-help${problem ? ' client-name-error' : ''}"
-              @input=${(e: Event) => {
-                this.clientName = (e.target as HTMLInputElement).value;
-                this.touched = true;
-              }}
-            />
-            <p id="client-name-help" class="help">
-              Shown to everyone who asks who holds the drive. 1 to 63 characters: letters A–Z,
-              digits, spaces and <code class="chars">. , : ; - _</code>
-            </p>
-            ${
-              problem
-                ? html`<p
-                    id="client-name-error"
-                    class="field-error"
-                    data-testid="client-name-error"
-                  >
-                    ${problem}
-                  </p>`
-                : nothing
-            }
-          </div>
+          ${clientNameField(this, 'Shown to everyone who asks who holds the drive.')}
           <label class="check">
             <input
               type="checkbox"

@@ -2,7 +2,8 @@ import { LitElement, html, nothing } from 'lit';
 import type { ErrorValue, MediaState } from '../../../contract/api.ts';
 import { DialogName, WdOpenDialogEvent } from '../../lib/events.ts';
 import { formatBytes } from '../../lib/format.ts';
-import { STATUS_WORDS, mediaTypeName } from '../../lib/media.ts';
+import { mediaTypeName } from '../../../contract/profiles.ts';
+import { STATUS_WORDS } from '../../lib/media.ts';
 import '../wd-error-view/wd-error-view.ts';
 import { styles } from './wd-media-panel.styles.ts';
 

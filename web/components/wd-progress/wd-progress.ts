@@ -7,6 +7,7 @@ import type {
   OperationFailure,
   Progress,
 } from '../../../contract/api.ts';
+import { SECTOR_BYTES } from '../../../contract/profiles.ts';
 import { ClockController } from '../../controllers/clock.ts';
 import { WdCancelEvent, WdClearResultEvent } from '../../lib/events.ts';
 import { formatBytes, formatDuration, formatMs } from '../../lib/format.ts';
@@ -169,7 +170,7 @@ export class WdProgress extends LitElement {
         <dt>${report.simulated ? 'Rehearsed' : 'Written'}</dt>
         <dd data-testid="result-sectors">
           ${lba(report.sectorCount)} sectors
-          (${formatBytes(report.sectorCount * 2048)})${
+          (${formatBytes(report.sectorCount * SECTOR_BYTES)})${
             report.lastWrittenLba !== null
               ? `, LBA ${lba(report.startLba)} to ${lba(report.lastWrittenLba)}`
               : ''

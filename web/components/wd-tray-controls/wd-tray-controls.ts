@@ -1,11 +1,12 @@
 import { LitElement, html, nothing } from 'lit';
 import type { ErrorValue, LockState } from '../../../contract/api.ts';
+import type { HResultName } from '../../../contract/hresult.ts';
 import { RecorderAction, WdRecorderActionEvent } from '../../lib/events.ts';
 import '../wd-error-view/wd-error-view.ts';
 import { styles } from './wd-tray-controls.styles.ts';
 
 /** The error the seeds give for any operation on a drive another session has locked. */
-export const E_IMAPI_RECORDER_LOCKED = 'E_IMAPI_RECORDER_LOCKED';
+export const E_IMAPI_RECORDER_LOCKED = 'E_IMAPI_RECORDER_LOCKED' satisfies HResultName;
 
 /**
  * Eject and close the tray. When another session holds the lock the drive
