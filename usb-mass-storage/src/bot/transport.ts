@@ -221,30 +221,25 @@ export class BulkOnlyTransport {
 
   async #executeRecorded(request: ScsiRequest, options: ExecuteOptions): Promise<CommandResult> {
     const startedAt = Date.now();
-    try {
-      const result = await this.#execute(request, options);
+    const record = (outcome: { result: CommandResult } | { error: WebdiscError }) =>
       this.#options.onCommand?.({
         cdb: request.cdb,
         direction: request.direction,
         length: request.length,
         startedAt,
         durationMs: Date.now() - startedAt,
-        result,
+        ...outcome,
       });
+    try {
+      const result = await this.#execute(request, options);
+      record({ result });
       return result;
     } catch (error) {
       const typed =
         error instanceof WebdiscError
           ? error
           : new TransportError(`USB transfer failed: ${String(error)}`, { cause: error });
-      this.#options.onCommand?.({
-        cdb: request.cdb,
-        direction: request.direction,
-        length: request.length,
-        startedAt,
-        durationMs: Date.now() - startedAt,
-        error: typed,
-      });
+      record({ error: typed });
       throw typed;
     }
   }
@@ -556,10 +551,7 @@ export class BulkOnlyTransport {
       await resetPipes(this.device, this.interface, (promise) => this.#race(promise, deadline));
       if (portReset) await delay(RESET_SETTLE_MS);
     } catch (error) {
-      if (this.#gone || isGoneError(error)) {
-        this.#gone = true;
-        throw new DeviceGoneError(undefined, { cause: error });
-      }
+      this.#throwIfGone(error);
       classReset = error;
     }
     if ((portReset || classReset !== undefined) && this.device.reset) {
@@ -567,10 +559,7 @@ export class BulkOnlyTransport {
         await this.#portReset(deadline);
         classReset = undefined;
       } catch (error) {
-        if (this.#gone || isGoneError(error)) {
-          this.#gone = true;
-          throw new DeviceGoneError(undefined, { cause: error });
-        }
+        this.#throwIfGone(error);
         classReset = error;
       }
     }
@@ -590,6 +579,14 @@ export class BulkOnlyTransport {
       } finally {
         this.#inAfterReset = false;
       }
+    }
+  }
+
+  /** A failure that means the device went away ends everything: DeviceGoneError. */
+  #throwIfGone(error: unknown): void {
+    if (this.#gone || isGoneError(error)) {
+      this.#gone = true;
+      throw new DeviceGoneError(undefined, { cause: error });
     }
   }
 
