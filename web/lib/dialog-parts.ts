@@ -101,3 +101,19 @@ export function clientNameField(
     }
   </div>`;
 }
+
+/**
+ * The reactive properties every operation dialog (erase, burn) has: whether
+ * it is open, the drive it acts on and what it knows of it, and the client
+ * name typed into it. Each dialog adds its own options.
+ */
+export const OPERATION_DIALOG_PROPERTIES = {
+  open: { type: Boolean, reflect: true },
+  recorderId: { attribute: 'recorder-id' },
+  driveName: { attribute: 'drive-name' },
+  media: { attribute: false },
+  lock: { attribute: false },
+  busy: { type: Boolean },
+  clientName: { attribute: 'client-name' },
+  touched: { state: true },
+} as const;

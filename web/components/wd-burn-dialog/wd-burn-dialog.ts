@@ -12,6 +12,7 @@ import {
   driveFacts,
   heldElsewhere,
   heldElsewhereNotice,
+  OPERATION_DIALOG_PROPERTIES,
 } from '../../lib/dialog-parts.ts';
 import { ModalDialogController } from '../../controllers/modal-dialog.ts';
 import { DialogName, WdBurnEvent } from '../../lib/events.ts';
@@ -70,22 +71,15 @@ function sameMedium(a: MediaState | null, b: MediaState | null): boolean {
 export class WdBurnDialog extends LitElement {
   static override styles = styles;
   static override properties = {
-    open: { type: Boolean, reflect: true },
-    recorderId: { attribute: 'recorder-id' },
-    driveName: { attribute: 'drive-name' },
-    media: { attribute: false },
+    ...OPERATION_DIALOG_PROPERTIES,
     info: { attribute: false },
-    lock: { attribute: false },
-    busy: { type: Boolean },
     file: { attribute: false },
-    clientName: { attribute: 'client-name' },
     verify: { state: true },
     close: { state: true },
     speed: { state: true },
     simulate: { state: true },
     writeType: { state: true },
     stage: { state: true },
-    touched: { state: true },
     dragging: { state: true },
   };
 

@@ -6,6 +6,7 @@ import {
   driveFacts,
   heldElsewhere,
   heldElsewhereNotice,
+  OPERATION_DIALOG_PROPERTIES,
 } from '../../lib/dialog-parts.ts';
 import { ModalDialogController } from '../../controllers/modal-dialog.ts';
 import { DialogName, WdEraseEvent } from '../../lib/events.ts';
@@ -23,15 +24,8 @@ import { styles } from './wd-erase-dialog.styles.ts';
 export class WdEraseDialog extends LitElement {
   static override styles = styles;
   static override properties = {
-    open: { type: Boolean, reflect: true },
-    recorderId: { attribute: 'recorder-id' },
-    driveName: { attribute: 'drive-name' },
-    media: { attribute: false },
-    lock: { attribute: false },
-    busy: { type: Boolean },
-    clientName: { attribute: 'client-name' },
+    ...OPERATION_DIALOG_PROPERTIES,
     full: { state: true },
-    touched: { state: true },
   };
 
   /** The shell opens and closes it; Escape and Cancel ask it to with a WdCloseDialogEvent. */
