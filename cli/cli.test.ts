@@ -266,3 +266,43 @@ describe('webdisc CLI', () => {
     assert.equal(released.lock.count, 0);
   });
 });
+
+describe('webdisc CLI: nothing after the last release (issue 13, item 18)', () => {
+  async function shellTrace(script: string): Promise<string[]> {
+    const { Cli } = await import('./cli.ts');
+    const io = { out: () => undefined, err: () => undefined };
+    const cli = await Cli.create(
+      { json: true, help: false, virtual: 'dvd+r', device: undefined, command: 'shell', args: [] },
+      io,
+    );
+    const names: string[] = [];
+    await cli.service.subscribe((e) => {
+      if (e.type === 'trace') names.push(e.entry.name);
+    });
+    await cli.shell(Readable.from([script]));
+    await cli.dispose();
+    return names;
+  }
+
+  /** The release's own commands end the trace: ALLOW, then RELEASE(6). */
+  const endsWithRelease = (names: string[]) => {
+    assert.deepEqual(
+      names.slice(-2),
+      ['PREVENT ALLOW MEDIUM REMOVAL', 'RELEASE(6)'],
+      names.join(', '),
+    );
+  };
+
+  it('acquire, release, exit: nothing after the release (no MODE SENSE)', async () => {
+    endsWithRelease(await shellTrace('acquire Tester\nrelease\n'));
+  });
+
+  it('exit while holding the drive releases it, and sends nothing after', async () => {
+    endsWithRelease(await shellTrace('acquire Tester\nacquire Tester\n'));
+  });
+
+  it('a shell that never locked sends nothing at exit', async () => {
+    const names = await shellTrace('');
+    assert.deepEqual(names, []);
+  });
+});

@@ -85,7 +85,7 @@ const GLOBAL_OPTIONS = {
   help: { type: 'boolean', short: 'h' },
 } as const satisfies OptionsConfig;
 
-interface Options {
+export interface Options {
   readonly json: boolean;
   readonly help: boolean;
   readonly virtual: string | undefined;
@@ -213,6 +213,13 @@ export class Cli {
   #json: boolean;
   /** In the shell every result, failures included, is one line on stdout, in order. */
   #shell = false;
+  /**
+   * This process may hold exclusive access (an acquire or open succeeded and
+   * no release brought the count to 0). dispose() then releases; otherwise it
+   * sends nothing: reading the lock state of a free drive is a MODE SENSE,
+   * which has no place after the last release (issue 13, item 18).
+   */
+  #mayHold = false;
 
   private constructor(service: WebdiscService, recorderId: string, io: CliIo, json: boolean) {
     this.service = service;
@@ -360,10 +367,15 @@ export class Cli {
         ).positionals;
         if (force !== undefined && force !== 'force')
           throw new UsageError(`acquire: "${force}" is not "force"`);
-        return lockOutcome(unwrap(await s.acquireExclusiveAccess(id, force === 'force', name)));
+        const acquired = unwrap(await s.acquireExclusiveAccess(id, force === 'force', name));
+        this.#mayHold = true;
+        return lockOutcome(acquired);
       }
-      case 'release':
-        return lockOutcome(unwrap(await s.releaseExclusiveAccess(id)));
+      case 'release': {
+        const released = unwrap(await s.releaseExclusiveAccess(id));
+        this.#mayHold = released.count > 0 || released.openedV1;
+        return lockOutcome(released);
+      }
       case 'state':
         return lockOutcome(unwrap(await s.getLockState(id)));
       case 'owner': {
@@ -372,9 +384,11 @@ export class Cli {
       }
       case 'open':
         unwrap(await s.openExclusive(id));
+        this.#mayHold = true;
         return { ok: true, text: 'opened (IMAPI v1)', json: {} };
       case 'close':
         unwrap(await s.close(id));
+        this.#mayHold = false;
         return { ok: true, text: 'closed (IMAPI v1)', json: {} };
       case 'insert': {
         const [media = ''] = commandArgs(args, 'insert MEDIA', {}, [1, 1]).positionals;
@@ -618,15 +632,18 @@ export class Cli {
   }
 
   async dispose(): Promise<void> {
-    // Never leave a lock or a locked tray behind when the process ends.
-    for (let i = 0; i < 64; i++) {
-      const state = await this.service.getLockState(this.recorderId);
-      if (!state.ok || state.value.count === 0) break;
-      const r = state.value.openedV1
-        ? await this.service.close(this.recorderId)
-        : await this.service.releaseExclusiveAccess(this.recorderId);
-      if (!r.ok) break;
+    // Never leave a lock or a locked tray behind when the process ends. While
+    // we hold the drive, its lock state costs no SCSI command; each release
+    // says what is left, so nothing is sent after the last one.
+    let state = this.#mayHold ? await this.service.getLockState(this.recorderId) : undefined;
+    for (let i = 0; i < 64 && state?.ok && state.value.count > 0; i++) {
+      if (state.value.openedV1) {
+        await this.service.close(this.recorderId);
+        break;
+      }
+      state = await this.service.releaseExclusiveAccess(this.recorderId);
     }
+    this.#mayHold = false;
     this.service.dispose();
   }
 }

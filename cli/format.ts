@@ -9,6 +9,11 @@ import type {
   RecorderSummary,
 } from '../contract/api.ts';
 
+/** yes / no, or unknown when the drive did not say. */
+function yesNo(value: boolean | null): string {
+  return value === null ? 'unknown' : value ? 'yes' : 'no';
+}
+
 export function hexdump(bytes: Uint8Array, max = 512): string {
   const lines: string[] = [];
   for (let i = 0; i < Math.min(bytes.length, max); i += 16) {
@@ -70,8 +75,8 @@ export function infoText(info: RecorderInfo): string {
     `USB ${id.vendorId.toString(16).padStart(4, '0')}:${id.productId.toString(16).padStart(4, '0')}`,
     `profiles: ${info.profiles.map((p) => (p.current ? `[${p.name}]` : p.name)).join(', ') || 'none reported'}`,
     `features: ${info.features.map((f) => `${f.name}${f.current ? '*' : ''}`).join(', ') || 'none reported'}`,
-    `mechanism: ${info.capabilities.loadingMechanism}; can load: ${info.capabilities.canLoadMedia ? 'yes' : 'no'}; ` +
-      `eject: ${info.capabilities.canEject ? 'yes' : 'no'}; lock: ${info.capabilities.canLock ? 'yes' : 'no'}`,
+    `mechanism: ${info.capabilities.loadingMechanism}; can load: ${yesNo(info.capabilities.canLoadMedia)}; ` +
+      `eject: ${yesNo(info.capabilities.canEject)}; lock: ${yesNo(info.capabilities.canLock)}`,
     `reads: ${info.capabilities.reads.join(', ') || '?'}; writes: ${info.capabilities.writes.join(', ') || 'none'}`,
     `buffer: ${info.capabilities.bufferSizeKiB ?? '?'} KiB; write speeds: ${info.capabilities.writeSpeedsKBps.join(', ') || '?'} kB/s`,
   ];

@@ -60,9 +60,10 @@ export interface ModePageInfo {
 }
 
 export interface Capabilities {
-  readonly canLoadMedia: boolean;
-  readonly canEject: boolean;
-  readonly canLock: boolean;
+  /** null: the drive did not say (no Removable Medium feature and no page 2Ah). */
+  readonly canLoadMedia: boolean | null;
+  readonly canEject: boolean | null;
+  readonly canLock: boolean | null;
   readonly loadingMechanism: string;
   readonly reads: readonly string[];
   readonly writes: readonly string[];
@@ -83,7 +84,7 @@ export interface RecorderInfo {
   readonly features: readonly FeatureInfo[];
   readonly modePages: readonly ModePageInfo[];
   readonly capabilities: Capabilities;
-  /** Commands the drive rejected as unsupported while we read it (simple bridges). */
+  /** Commands (and mode pages) the drive rejected as unsupported while we read it, each once. */
   readonly unsupported: readonly string[];
 }
 

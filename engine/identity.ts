@@ -109,13 +109,14 @@ async function optional(
   drive: ScsiDrive,
   request: ScsiRequest,
   unsupported: string[],
+  what = commandName(request.cdb),
 ): Promise<Uint8Array | undefined> {
   try {
     return (await drive.run(request)).data;
   } catch (error) {
     const s = error instanceof ScsiCommandError ? error.sense : undefined;
     if (isCommandRefused(s)) {
-      unsupported.push(commandName(request.cdb));
+      if (!unsupported.includes(what)) unsupported.push(what);
       return undefined;
     }
     throw error;
@@ -159,11 +160,14 @@ function capabilitiesOf(page: Page2A | undefined, features: readonly Feature[]):
     );
   return {
     // The tray/caddy mechanisms can load; a caddy cannot close itself.
+    // Unknown stays unknown (issue 13, item 17): a bare bridge says nothing.
     canLoadMedia: removable
       ? removable.load
-      : mechanism !== undefined && mechanism !== LoadingMechanism.Caddy,
-    canEject: removable?.eject ?? page?.eject ?? false,
-    canLock: removable?.lock ?? page?.lock ?? false,
+      : mechanism === undefined
+        ? null
+        : mechanism !== LoadingMechanism.Caddy,
+    canEject: removable?.eject ?? page?.eject ?? null,
+    canLock: removable?.lock ?? page?.lock ?? null,
     loadingMechanism:
       mechanism === undefined ? 'unknown' : (MECHANISMS[mechanism] ?? `type ${mechanism}`),
     reads: [...new Set(reads)],
@@ -237,6 +241,7 @@ export async function readRecorderInfo(
     drive,
     modeSense10({ pageCode: ModePageCode.Capabilities, allocationLength: 256 }),
     unsupported,
+    'MODE SENSE(10) page 2Ah',
   );
   if (caps) {
     const raw = findModePage(parseModeParameterList(caps), ModePageCode.Capabilities);
@@ -254,6 +259,7 @@ export async function readRecorderInfo(
     drive,
     modeSense10({ pageCode: ModePageCode.WriteParameters, allocationLength: 256 }),
     unsupported,
+    'MODE SENSE(10) page 05h',
   );
   if (wp) {
     const raw = findModePage(parseModeParameterList(wp), ModePageCode.WriteParameters);

@@ -11,11 +11,13 @@ import {
   getConfiguration,
   parseDiscInformation,
   parseTrackInformation,
+  parseToc,
   readDiscInformation,
+  readTocPmaAtip,
   readTrackInformation,
   ConfigurationRequestType,
 } from '../../usb-mass-storage/src/scsi/mmc.ts';
-import { mediumAbsence } from '../../usb-mass-storage/src/scsi/sense-table.ts';
+import { isCommandRefused, mediumAbsence } from '../../usb-mass-storage/src/scsi/sense-table.ts';
 import { parseCapacity, readCapacity10 } from '../../usb-mass-storage/src/scsi/sbc.ts';
 import type { DiscStatus, MediaState, TrackInfo } from '../../contract/api.ts';
 import { physicalTypeOf } from '../../contract/profiles.ts';
@@ -37,6 +39,37 @@ function none(trayOpen: boolean | null): MediaState {
     nextWritableAddress: null,
   };
 }
+
+/**
+ * The tracks from READ TOC format 0 (MMC-6 §6.26.3.2): each descriptor's
+ * start, its size up to the next one (the last up to the lead-out, AAh), and
+ * CONTROL bit 2 for data. Sessions are not in format 0: every track is
+ * reported in session 1, which is right for the pressed and single-session
+ * discs the drives that need this read.
+ */
+export async function tracksFromToc(drive: ScsiDrive): Promise<TrackInfo[]> {
+  const r = await drive.run(readTocPmaAtip({ format: 0 }), { allowCheckCondition: true });
+  if (r.status !== 'good') return [];
+  const toc = parseToc(r.data);
+  const tracks: TrackInfo[] = [];
+  const entries = [...toc.tracks].sort((a, b) => a.address - b.address);
+  for (let i = 0; i < entries.length; i++) {
+    const t = entries[i]!;
+    const next = entries[i + 1];
+    if (t.trackNumber === LEAD_OUT || !next) continue;
+    tracks.push({
+      number: t.trackNumber,
+      session: 1,
+      start: t.address,
+      size: next.address - t.address,
+      mode: (t.control & 0x04) !== 0 ? 'data' : 'audio',
+    });
+  }
+  return tracks;
+}
+
+/** READ TOC's track number for the lead-out (MMC-6 table 480). */
+const LEAD_OUT = 0xaa;
 
 export async function readMedia(drive: ScsiDrive): Promise<MediaState> {
   // TEST UNIT READY, waiting out "becoming ready"; 2/3A/xx = no medium.
@@ -101,6 +134,13 @@ export async function readMedia(drive: ScsiDrive): Promise<MediaState> {
         allowCheckCondition: true,
       },
     );
+    if (r.status !== 'good' && isCommandRefused(r.sense) && t === disc.firstTrack) {
+      // QEMU's scsi-cd and other plain CD-ROM targets answer READ TRACK
+      // INFORMATION 5/20/00: the TOC still lists the tracks (issue 13, item 16).
+      tracks.push(...(await tracksFromToc(drive)));
+      capacity = Math.max(capacity, ...tracks.map((x) => x.start + x.size));
+      break;
+    }
     if (r.status !== 'good') break;
     const ti = parseTrackInformation(r.data);
     capacity = Math.max(capacity, ti.trackStart + ti.trackSize);

@@ -13,7 +13,8 @@ import { formatField, hex4, humanize } from '../../lib/format.ts';
 import '../wd-error-view/wd-error-view.ts';
 import { styles } from './wd-drive-panel.styles.ts';
 
-const yesNo = (v: boolean) => (v ? 'yes' : 'no');
+/** yes / no, or unknown when the drive did not say. */
+const yesNo = (v: boolean | null) => (v === null ? 'unknown' : v ? 'yes' : 'no');
 
 /**
  * The drive: identity (INQUIRY, USB IDs), its profiles with the current one
