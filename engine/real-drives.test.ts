@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { PERSONALITY_NAMES } from '../virtual-recorder/src/index.ts';
 import { bench, ok, V } from './test-kit.ts';
 
 describe('real drives: what the engine reads from drives that lack commands', () => {
@@ -41,4 +42,26 @@ describe('real drives: what the engine reads from drives that lack commands', ()
     assert.equal(info.capabilities.canLock, true);
     assert.deepEqual(info.unsupported, []);
   });
+});
+
+describe('real drives: every personality runs the same host flows', () => {
+  for (const personality of PERSONALITY_NAMES) {
+    it(`${personality}: identify, media, exclusive access with the tray locked, read`, async () => {
+      const b = bench({ media: 'cd-rom', personality });
+      const s = b.session('A');
+      const info = ok(await s.service.getInfo(V));
+      assert.ok(info.identity.vendor.length > 0);
+      const media = ok(await s.service.getMedia(V));
+      assert.equal(media.present, true);
+      assert.ok(media.tracks.length >= 1, 'tracks are listed');
+      const lock = ok(await s.service.acquireExclusiveAccess(V, false, 'Personality'));
+      assert.equal(lock.count, 1);
+      assert.equal(b.drive.state.prevent, true, 'the tray is locked while owned');
+      const sectors = ok(await s.service.readSectors(V, 16, 2));
+      assert.equal(sectors.length, 2 * 2048);
+      assert.equal(sectors[1], 0x43, 'the ISO 9660 volume descriptor ("CD001")');
+      ok(await s.service.releaseExclusiveAccess(V));
+      assert.equal(b.drive.state.prevent, false, 'and unlocked after');
+    });
+  }
 });
