@@ -31,6 +31,7 @@ import type {
 } from '../contract/api.ts';
 import type { LockCoordinator } from './coordinator.ts';
 import { Recorder, type OsDriverControl } from './recorder/recorder.ts';
+import { OperationError } from './recording/burn.ts';
 import { blobSource, bytesSource, streamSource, type ImageSource } from './recording/source.ts';
 
 /** A drive a source found. `id` must be stable across sessions (the lock record is keyed by it). */
@@ -72,17 +73,10 @@ function toImageSource(source: BurnSource): ImageSource {
   }
 }
 
-/** A burn's failure as a value: the error, where it stopped, and the disc afterwards. */
+/** A burn's or erase's failure as a value: the error, where it stopped, and the disc afterwards. */
 function operationFailure(error: unknown): OperationFailure {
-  const base = toErrorValue(error);
-  const e = error as { lastWrittenLba?: unknown; disc?: unknown; cause?: unknown };
-  const cause = e.cause as { firstBadLba?: unknown } | undefined;
-  return {
-    ...base,
-    lastWrittenLba: typeof e.lastWrittenLba === 'number' ? e.lastWrittenLba : null,
-    firstBadLba: typeof cause?.firstBadLba === 'number' ? cause.firstBadLba : null,
-    disc: (e.disc as MediaState | null | undefined) ?? null,
-  };
+  if (error instanceof OperationError) return error.toFailure();
+  return { ...toErrorValue(error), lastWrittenLba: null, firstBadLba: null, disc: null };
 }
 
 async function result<T>(body: () => Promise<T>): Promise<Result<T>> {
