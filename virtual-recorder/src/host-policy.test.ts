@@ -177,3 +177,15 @@ describe('recovery that real hosts need (issue 13, items 1 and 5)', { timeout: 3
     assert.equal((await drive.run(inquiry(), { timeoutMs: 2000 })).status, 'good');
   });
 });
+
+describe('zero-padded data-in (QEMU usb-bot; found by the device tests)', () => {
+  it('the data is H minus the residue, not the padded transfer', async () => {
+    const recorder = createVirtualRecorder({ media: 'cd-rom', shortDataIn: 'pad' });
+    const transport = await BulkOnlyTransport.connect(recorder.device);
+    const r = await transport.execute({ ...inquiry(), length: 96 });
+    assert.equal(r.status, 'good');
+    assert.equal(r.transferred, 96, 'the padding did cross the bus');
+    assert.equal(r.residue, 60);
+    assert.equal(r.data.length, 36, 'only the INQUIRY data is data');
+  });
+});

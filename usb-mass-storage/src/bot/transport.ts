@@ -345,6 +345,12 @@ export class BulkOnlyTransport {
       throw new TransportError(`The device returned an invalid CSW status ${csw.status}.`);
     }
     const residue = Math.min(csw.residue, request.length);
+    if (request.direction === 'in' && data.length > request.length - residue) {
+      // The device padded its data (QEMU's usb-bot sends zeros up to the
+      // host's length) and said so in the residue: the data is only
+      // H - residue bytes (BOT §6.7.2; Linux takes the larger residue too).
+      data = data.subarray(0, request.length - residue);
+    }
     if (csw.status === CswStatus.Passed) {
       return { status: 'good', data, transferred, residue };
     }
