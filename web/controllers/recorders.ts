@@ -208,6 +208,11 @@ export class RecordersController implements ReactiveController {
       return listed;
     });
     this.serviceError = answered || result.ok ? null : result.error;
+    this.#takeList(result);
+  }
+
+  /** A list from the worker: the drives, or why there is none. */
+  #takeList(result: Result<readonly RecorderSummary[]>): void {
     if (result.ok) {
       this.recordersError = null;
       this.#setRecorders(result.value);
@@ -223,12 +228,7 @@ export class RecordersController implements ReactiveController {
     this.#update();
     const result = await this.#call((api) => api.refreshUsbDevices());
     this.pending.delete('refresh-usb');
-    if (result.ok) {
-      this.recordersError = null;
-      this.#setRecorders(result.value);
-    } else {
-      this.recordersError = result.error;
-    }
+    this.#takeList(result);
     this.#update();
     return result;
   }
