@@ -108,8 +108,10 @@ export const COMMAND_TIMEOUT_MS = {
    * Commands that may first spin the disc up, recalibrate the laser, retry a
    * hard-to-read sector or run optimum power calibration before the first
    * WRITE (READ/WRITE, READ TOC, RESERVE TRACK, SEND CUE SHEET, SET CD SPEED
-   * ...). libburn gives every command 200 s; growisofs gives the first DAO
-   * writes 180 s (power calibration, lead-in). 30 s timed out real burns.
+   * ...). libburn 1.4.7 gives WRITE, RESERVE TRACK and SEND OPC 200 s (its
+   * default for other commands is 30 s); growisofs gives DAO writes 180 s
+   * (power calibration, lead-in). Reads get the same here: a drive retrying
+   * a marginal sector takes long too. 30 s timed out real burns.
    */
   medium: 200 * SECOND,
   /** START STOP UNIT without IMMED: loading a tray and spinning up (libburn: 300 s). */
