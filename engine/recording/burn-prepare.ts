@@ -1,6 +1,5 @@
 /**
- * The burn's first two steps. validate: the options, the medium (present,
- * writable) and test write. prepare: format a blank DVD+RW/BD-RE, choose
+ * The burn's second step, prepare: format a blank DVD+RW/BD-RE, choose
  * where writing starts and check the image fits, set the speed the drive
  * offers, and the write parameters (page 05h, MMC-6 §7.5.4) with RESERVE
  * TRACK (DVD-R DAO) or SEND CUE SHEET (CD SAO).
@@ -23,41 +22,9 @@ import {
   parseWriteParameters,
 } from '../../usb-mass-storage/src/scsi/mode-pages.ts';
 import { modeSelect10, modeSense10 } from '../../usb-mass-storage/src/scsi/spc.ts';
-import { writeFamilyOf } from '../../contract/profiles.ts';
 import { fail, type BurnRun } from './burn-run.ts';
 import { formatRequest } from './erase.ts';
 import { sectorsFor } from './source.ts';
-
-export async function validate(run: BurnRun): Promise<void> {
-  const { chunkSectors } = run;
-  run.report('validating', 0, true);
-  if (!Number.isInteger(chunkSectors) || chunkSectors < 1 || chunkSectors > 0xffff) {
-    throw fail('E_INVALIDARG', `chunkSectors must be 1..65535, not ${chunkSectors}`);
-  }
-  const media = await run.ctx.media();
-  if (!media.present)
-    throw fail('E_IMAPI_RECORDER_MEDIA_NO_MEDIA', 'There is no disc in the drive.');
-  run.media = media;
-  run.profile = media.profile?.code ?? 0;
-  const family = writeFamilyOf(run.profile);
-  if (!family) {
-    throw fail(
-      'E_IMAPI_DF2DATA_MEDIA_IS_NOT_SUPPORTED',
-      `${media.profile?.name ?? 'This medium'} cannot be written (${media.physicalType}).`,
-    );
-  }
-  run.family = family;
-  run.info = await run.ctx.info();
-  if (
-    run.simulate &&
-    (family === 'plus-r' || family === 'random' || !run.info.capabilities.testWrite)
-  ) {
-    throw fail(
-      'E_IMAPI_DF2DATA_RECORDER_NOT_SUPPORTED',
-      `${media.profile?.name ?? 'This medium'} has no test write (simulation) on this drive.`,
-    );
-  }
-}
 
 export async function prepare(run: BurnRun): Promise<void> {
   await chooseStart(run);

@@ -1,20 +1,10 @@
 /**
- * The burn's middle steps. write: stream WRITE(10) at the start LBA with the
+ * The burn's third step, write: stream WRITE(10) at the start LBA with the
  * next chunk read ahead, watching READ BUFFER CAPACITY; pad a CD SAO track to
- * the cue sheet's length. close: SYNCHRONIZE CACHE, then CLOSE TRACK and
- * CLOSE SESSION (or finalize) where the write type needs them (MMC-6 §6.3).
+ * the cue sheet's length.
  */
-import {
-  CloseFunction,
-  INVISIBLE_TRACK,
-  TrackAddressType,
-  closeTrackSession,
-  parseBufferCapacity,
-  parseTrackInformation,
-  readBufferCapacity,
-  readTrackInformation,
-} from '../../usb-mass-storage/src/scsi/mmc.ts';
-import { synchronizeCache10, write10 } from '../../usb-mass-storage/src/scsi/sbc.ts';
+import { parseBufferCapacity, readBufferCapacity } from '../../usb-mass-storage/src/scsi/mmc.ts';
+import { write10 } from '../../usb-mass-storage/src/scsi/sbc.ts';
 import { fail, fnv1a, type BurnRun } from './burn-run.ts';
 import { Sha256 } from './sha256.ts';
 import { SECTOR, sectorChunks } from './source.ts';
@@ -64,36 +54,4 @@ export async function write(run: BurnRun): Promise<void> {
     lba += pad.length / SECTOR;
     run.lastWritten = lba - 1;
   }
-}
-
-export async function close(run: BurnRun): Promise<void> {
-  const { drive, signal, family, writeType } = run;
-  const progress = (f: number) => run.report('finalizing', f);
-  run.report('finalizing', null, true);
-  await drive.run(synchronizeCache10({ immed: true }), { signal });
-  await drive.waitReady({ signal, onProgress: progress });
-  // SAO and DAO sessions close themselves on SYNCHRONIZE CACHE (MMC-6 §4.5.6).
-  if (family === 'random' || writeType === 'sao') return;
-  const track = await invisibleOrLastTrack(run);
-  if (writeType === 'dao') return;
-  if (track !== undefined) {
-    await drive.run(
-      closeTrackSession({ closeFunction: CloseFunction.Track, number: track, immed: true }),
-      { signal },
-    );
-    await drive.waitReady({ signal, onProgress: progress });
-  }
-  const fn = family === 'plus-r' && run.close ? CloseFunction.Finalize : CloseFunction.Session;
-  await drive.run(closeTrackSession({ closeFunction: fn, immed: true }), { signal });
-  await drive.waitReady({ signal, onProgress: progress, notReadyBudgetMs: 30 * 60_000 });
-}
-
-/** The track number writing went into (the incomplete "invisible" track, or the last one). */
-async function invisibleOrLastTrack(run: BurnRun): Promise<number | undefined> {
-  const r = await run.drive.run(
-    readTrackInformation({ addressType: TrackAddressType.Track, address: INVISIBLE_TRACK }),
-    { signal: run.signal, allowCheckCondition: true },
-  );
-  if (r.status !== 'good') return undefined;
-  return parseTrackInformation(r.data).trackNumber;
 }

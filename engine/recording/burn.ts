@@ -1,9 +1,11 @@
 /**
  * Burning an image (the model is IMAPI2's IDiscFormat2Data), in named steps
- * sharing one BurnRun (burn-run.ts): validate the medium and the image,
- * prepare (format, start and fit, speed, write parameters), write (WRITE(10)
- * at the next writable address, watching the drive's buffer), close
- * (SYNCHRONIZE CACHE, close the track and session or finalize), verify.
+ * sharing one BurnRun (burn-run.ts), one file each: validate the medium and
+ * the image (burn-validate.ts); prepare: format, start and fit, speed, write
+ * parameters (burn-prepare.ts); write: WRITE(10) at the next writable
+ * address, watching the drive's buffer (burn-write.ts); close: SYNCHRONIZE
+ * CACHE, close the track and session or finalize (burn-close.ts); verify
+ * (burn-verify.ts).
  *
  * The engine runs with the recorder's lock held (the Recorder takes it with
  * the caller's client name, as IDiscFormat2Data::Write does); it talks to the
@@ -12,9 +14,11 @@
  */
 import type { BurnOptions, BurnReport } from '../../contract/api.ts';
 import { BurnRun, type BurnContext } from './burn-run.ts';
-import { prepare, validate } from './burn-prepare.ts';
+import { close } from './burn-close.ts';
+import { prepare } from './burn-prepare.ts';
+import { validate } from './burn-validate.ts';
 import { verify } from './burn-verify.ts';
-import { close, write } from './burn-write.ts';
+import { write } from './burn-write.ts';
 import type { ImageSource } from './source.ts';
 
 export {
