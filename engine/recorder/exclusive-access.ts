@@ -23,6 +23,7 @@ export class ExclusiveAccess {
   readonly #conn: Connection;
   readonly #tray: Tray;
 
+  // Exclusive access (this session's side).
   #count = 0;
   #owner = '';
   #lease: LockLease | undefined;
@@ -144,6 +145,7 @@ export class ExclusiveAccess {
 
   /** The device is gone: nothing of the lock may outlive it, so the record is freed at once. */
   drop(): void {
+    // Nothing of the lock may outlive the device: free the record at once.
     const lease = this.#lease;
     this.#resetLockState();
     void lease?.release();
