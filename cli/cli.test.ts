@@ -88,9 +88,14 @@ describe('webdisc CLI', () => {
     await writeFile(file, Buffer.alloc(2048, 0x41));
     const write = await run(
       ['--json', '--virtual=cd-r', 'shell'],
-      `media\nraw "2a 00 00 00 00 00 00 00 01 00" --out ${file}\n`,
+      `media\nraw "2a 00 00 00 00 00 00 00 01 00" --out ${file}\n` +
+        `acquire Raw\nraw "2a 00 00 00 00 00 00 00 01 00" --out ${file}\nrelease\n`,
     );
-    assert.equal(json(write.out)[1]!.ok, true, write.out.join('\n'));
+    const [, refused, , written] = json(write.out);
+    // A write without exclusive access never reaches the drive (issue 14).
+    assert.equal(refused!.ok, false);
+    assert.equal(refused!.name, 'E_IMAPI_RECORDER_LOCKED');
+    assert.equal(written!.ok, true, write.out.join('\n'));
 
     const empty = await run(
       ['--json', '--virtual=none', 'shell'],

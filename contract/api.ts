@@ -115,7 +115,10 @@ export interface MediaState {
 }
 
 export interface LockState {
-  /** This session's lock count (IMAPI2's lock count for its owner). */
+  /**
+   * This session's lock count (IMAPI2's lock count for its owner): the
+   * client's acquires plus 1 while its own erase or burn holds the drive.
+   */
   readonly count: number;
   /** The owner's client name, from any session; '' when free. */
   readonly owner: string;
@@ -124,8 +127,11 @@ export interface LockState {
   readonly busy: boolean;
   /** The drive's own PREVENT state (mode page 2Ah Lock State), when it reports one. */
   readonly trayLocked: boolean | null;
-  /** The drive is locked but no live session owns it (a crashed owner). */
-  readonly stale: boolean;
+  /**
+   * The drive is locked but no live session owns it (a crashed owner); null
+   * when the drive could not say whether it is locked.
+   */
+  readonly stale: boolean | null;
   /** IMAPI v1 openExclusive() is in effect. */
   readonly openedV1: boolean;
 }

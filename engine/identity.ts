@@ -302,7 +302,17 @@ export async function readCapabilitiesLockState(drive: ScsiDrive): Promise<boole
       allowCheckCondition: true,
     },
   );
-  if (r.status !== 'good') return null;
+  if (r.status !== 'good') {
+    // A drive without page 2Ah does not report the lock (null); any other
+    // failure is no answer at all, and the caller asks again (issue 14, item 4).
+    if (isCommandRefused(r.sense)) return null;
+    throw new ScsiCommandError(
+      'E_IMAPI_RECORDER_INVALID_RESPONSE_FROM_DEVICE',
+      'MODE SENSE of the capabilities page failed: the lock state is unknown.',
+      0x5a,
+      r.sense,
+    );
+  }
   const raw = findModePage(parseModeParameterList(r.data), ModePageCode.Capabilities);
   return raw ? parseCapabilities(raw).lockState : null;
 }

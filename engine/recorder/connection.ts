@@ -16,6 +16,7 @@ import { commandName, defaultTimeoutMs } from '../../usb-mass-storage/src/scsi/o
 import { describeSense } from '../../usb-mass-storage/src/scsi/sense-table.ts';
 import { toHex } from '../../usb-mass-storage/src/struct.ts';
 import type { RecorderContext } from './context.ts';
+import { guardDiscChange } from './write-guard.ts';
 
 export interface Link {
   readonly transport: BulkOnlyTransport;
@@ -33,6 +34,8 @@ export interface ConnectionHooks {
   unitAttention(): void;
   /** A transfer found the device gone. */
   gone(): void;
+  /** Whether this session holds the drive, so a disc-changing command may go out. */
+  holdsDrive(): boolean;
 }
 
 let traceSeq = 0;
@@ -55,6 +58,7 @@ export class Connection {
         ...o.transport,
         defaultTimeoutMs: o.transport?.defaultTimeoutMs ?? ((cdb) => defaultTimeoutMs(cdb)),
         afterReset: (run) => this.#afterReset(run),
+        beforeCommand: (cdb) => guardDiscChange(cdb, this.#hooks.holdsDrive()),
         onCommand: (record) => this.#trace(record),
       });
       const drive = new ScsiDrive(transport);

@@ -15,6 +15,9 @@ import type { Connection, ReassertRun } from './connection.ts';
 import { err, type RecorderContext } from './context.ts';
 import type { Tray } from './tray.ts';
 
+/** Tries at reading the drive's lock state before saying "unknown". */
+const LOCK_STATE_READS = 3;
+
 /** The v1 facade's fixed client name (IDiscRecorder::OpenExclusive takes none). */
 export const V1_CLIENT_NAME = 'IMAPI v1 IDiscRecorder';
 
@@ -23,8 +26,11 @@ export class ExclusiveAccess {
   readonly #conn: Connection;
   readonly #tray: Tray;
 
-  // Exclusive access (this session's side).
+  // Exclusive access (this session's side). The client's count and the
+  // running operation's hold are kept apart: a client's release can never
+  // take the drive from under its own burn (issue 14, item 2).
   #count = 0;
+  #operationHolds = 0;
   #owner = '';
   #lease: LockLease | undefined;
   #v1Open = false;
@@ -38,8 +44,14 @@ export class ExclusiveAccess {
     this.#tray = tray;
   }
 
+  /** The drive's total count in this session: the client's acquires plus a running operation's hold. */
   get count(): number {
-    return this.#count;
+    return this.#count + this.#operationHolds;
+  }
+
+  /** Whether this session holds the drive now (a write-class command may go out). */
+  get holdsDrive(): boolean {
+    return this.count > 0 && this.#lease !== undefined;
   }
 
   /** Whether the lock is held through the IMAPI v1 facade (OpenExclusive). */
@@ -47,24 +59,35 @@ export class ExclusiveAccess {
     return this.#v1Open;
   }
 
-  async lockState(): Promise<LockState> {
+  /**
+   * The lock as every session sees it. `fromDrive`: ask the drive whether
+   * the tray is locked (a reset or a raw command may have cleared PREVENT
+   * behind our back, issue 14 item 3); without it, an owner answers from what
+   * it sent, so that a lock-count change costs no SCSI traffic.
+   */
+  async lockState(fromDrive = false): Promise<LockState> {
     const holder = await this.#ctx.holder();
     const mine = holder?.sessionId === this.#ctx.sessionId;
+    const owned = mine && this.count > 0;
     let trayLocked: boolean | null = null;
-    if (mine && this.#count > 0) {
-      // We hold it: we know what we sent; no SCSI traffic for a lock-count change.
+    if (owned) {
       trayLocked = this.#tray.preventAsserted;
+      if (fromDrive && !this.#ctx.gone) {
+        // The drive's word wins; a drive that cannot say leaves what we sent.
+        trayLocked = (await this.#readLockStateRetried()) ?? trayLocked;
+      }
     } else if (!this.#ctx.gone && !holder) {
       // Free: only the drive can say whether a dead owner left it locked.
-      trayLocked = await this.#readLockState().catch(() => null);
+      trayLocked = await this.#readLockStateRetried();
     }
     return {
-      count: this.#count,
+      count: this.count,
       owner: holder?.clientName ?? '',
-      ownedByMe: mine && this.#count > 0,
+      ownedByMe: owned,
       busy: holder !== undefined && !mine,
       trayLocked,
-      stale: holder === undefined && trayLocked === true,
+      // Unknown when the drive could not say (issue 14, item 4): never "not stale" by default.
+      stale: holder !== undefined ? false : trayLocked,
       openedV1: this.#v1Open,
     };
   }
@@ -84,11 +107,11 @@ export class ExclusiveAccess {
           'This recorder is open through the IMAPI v1 IDiscRecorder; close() it first.',
         );
       }
-      if (this.#count > 0) {
-        // Same session again: count + 1, no SCSI traffic.
+      if (this.count > 0) {
+        // Same session again (or its own operation holds it): count + 1, no SCSI traffic.
         this.#count++;
       } else {
-        await this.#takeDrive(force, clientName);
+        await this.#takeDrive(force, clientName, 'client');
       }
       return this.#emitLock();
     });
@@ -109,15 +132,51 @@ export class ExclusiveAccess {
 
   /** IDiscRecorder::OpenExclusive's lock: the fixed name, no count. Runs inside the queue. */
   async openV1(): Promise<void> {
-    await this.#takeDrive(false, V1_CLIENT_NAME);
+    await this.#takeDrive(false, V1_CLIENT_NAME, 'client');
     this.#v1Open = true;
     await this.#emitLock();
   }
 
-  /** IDiscRecorder::Close's release: whatever the count, the lock goes. Runs inside the queue. */
+  /** IDiscRecorder::Close's release: whatever the count, the client's lock goes. Runs inside the queue. */
   async closeV1(): Promise<void> {
-    this.#count = 1;
+    this.#count = 0;
+    this.#v1Open = false;
+    if (this.#operationHolds > 0) {
+      await this.#emitLock();
+      return;
+    }
     await this.#giveBack();
+  }
+
+  /**
+   * An erase or burn takes the drive on its own hold (IDiscFormat2Data::Write
+   * acquires with the caller's name): the session's lock when it has one,
+   * else the drive, taken as acquire takes it. Only endOperation() gives the
+   * hold back, so no release from the client can take the drive from under
+   * the running operation.
+   */
+  holdForOperation(clientName: string): Promise<void> {
+    return this.#ctx.serial(async () => {
+      if (this.count > 0) {
+        this.#operationHolds++;
+        await this.#emitLock();
+        return;
+      }
+      await this.#takeDrive(false, clientName, 'operation');
+    });
+  }
+
+  /** The operation ended: its hold goes; the drive is given back when nothing else holds it. */
+  endOperation(): Promise<void> {
+    return this.#ctx.serial(async () => {
+      if (this.#operationHolds === 0) return;
+      this.#operationHolds--;
+      if (this.count > 0) {
+        await this.#emitLock();
+        return;
+      }
+      await this.#giveBack();
+    });
   }
 
   /** Clears PREVENT left behind by a session that died. Refused while anyone owns the drive. */
@@ -137,10 +196,24 @@ export class ExclusiveAccess {
     });
   }
 
-  /** After a Bulk-Only reset: PREVENT and RESERVE again, as they were. */
+  /**
+   * After a Bulk-Only or port reset: PREVENT and RESERVE again, as they were.
+   * A reset run by a session that does not own the drive (a second tab's
+   * failed INQUIRY) clears the owner's PREVENT as well, so that session puts
+   * them back itself whenever anyone holds the drive (issue 14, item 3): the
+   * owner cannot know its PREVENT went.
+   */
   async reassert(again: ReassertRun): Promise<void> {
-    await this.#tray.reassert(again);
-    if (this.#reserved) await again(reserve6());
+    if (this.count > 0) {
+      await this.#tray.reassert(again);
+      if (this.#reserved) await again(reserve6());
+      return;
+    }
+    const holder = await this.#ctx.holder().catch(() => undefined);
+    if (!holder) return;
+    await this.#tray.reassertFor(again);
+    // Refused (5/20/00) by drives without RESERVE: `again` reports, never throws.
+    await again(reserve6());
   }
 
   /** The device is gone: nothing of the lock may outlive it, so the record is freed at once. */
@@ -160,7 +233,7 @@ export class ExclusiveAccess {
         type: 'lock',
         recorderId: this.#ctx.id,
         lock: {
-          count: this.#count,
+          count: this.count,
           owner: '',
           ownedByMe: false,
           busy: false,
@@ -173,6 +246,12 @@ export class ExclusiveAccess {
   }
 
   async #releaseOne(): Promise<LockState> {
+    if (this.#count === 0 && this.#operationHolds > 0) {
+      throw err(
+        'E_FAIL',
+        'This session holds no exclusive access of its own: the running erase or burn holds the recorder until it ends.',
+      );
+    }
     if (this.#count === 0) {
       const holder = await this.#ctx.otherHolder();
       if (holder) {
@@ -184,12 +263,15 @@ export class ExclusiveAccess {
       throw err('E_FAIL', 'The recorder is not locked: there is no exclusive access to release.');
     }
     this.#count--;
-    if (this.#count > 0) return this.#emitLock();
+    if (this.count > 0) return this.#emitLock();
     return this.#giveBack();
   }
 
-  /** Count 0 -> 1: the cross-session record, the OS, the USB claim, PREVENT, RESERVE. */
-  async #takeDrive(force: boolean, clientName: string): Promise<void> {
+  /**
+   * Count 0 -> 1: the cross-session record, the OS, the USB claim, PREVENT,
+   * RESERVE. `by`: whose count the 1 is, the client's or an operation's.
+   */
+  async #takeDrive(force: boolean, clientName: string, by: 'client' | 'operation'): Promise<void> {
     const lease = await this.#ctx.options.coordinator.tryLock(this.#ctx.id, {
       sessionId: this.#ctx.sessionId,
       clientName,
@@ -215,11 +297,13 @@ export class ExclusiveAccess {
         this.#detachedOs = true;
       }
       await this.#conn.connect();
-      // A previous owner that died left PREVENT on the drive: clear it first.
-      const locked = await this.#readLockState().catch(() => null);
-      if (locked === true) await this.#tray.allow();
+      // A previous owner that died may have left PREVENT on the drive: clear
+      // it first, also when the drive cannot say (issue 14, item 4).
+      const locked = await this.#readLockStateRetried();
+      if (locked !== false) await this.#tray.allow();
       this.#lease = lease;
-      this.#count = 1;
+      if (by === 'client') this.#count = 1;
+      else this.#operationHolds = 1;
       this.#owner = clientName;
       await this.#tray.hold('exclusive');
       await this.#reserve();
@@ -283,6 +367,7 @@ export class ExclusiveAccess {
 
   #resetLockState(): void {
     this.#count = 0;
+    this.#operationHolds = 0;
     this.#owner = '';
     this.#lease = undefined;
     this.#v1Open = false;
@@ -314,6 +399,23 @@ export class ExclusiveAccess {
   async #readLockState(): Promise<boolean | null> {
     const { drive } = await this.#conn.connect();
     return readCapabilitiesLockState(drive);
+  }
+
+  /**
+   * The lock state, asked again when a read fails (a phase error, a lost
+   * CSW): one failed MODE SENSE must not pass for "unlocked". null when the
+   * drive does not report it or never answered.
+   */
+  async #readLockStateRetried(): Promise<boolean | null> {
+    for (let attempt = 0; attempt < LOCK_STATE_READS; attempt++) {
+      if (this.#ctx.gone) return null;
+      try {
+        return await this.#readLockState();
+      } catch {
+        // Tried again below; the reset recovery that followed has run.
+      }
+    }
+    return null;
   }
 
   async #emitLock(): Promise<LockState> {

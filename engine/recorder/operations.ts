@@ -102,18 +102,22 @@ export class Operations {
     });
   }
 
-  /** Takes the lock with the caller's name for the operation, as IDiscFormat2Data::Write does. */
+  /**
+   * Takes the drive for the operation with the caller's name, as
+   * IDiscFormat2Data::Write does, on a hold of its own that no release by the
+   * client can take (issue 14, item 2); it goes when the operation ends.
+   */
   async #withLock<T>(clientName: string, body: () => Promise<T>): Promise<T> {
     const problem = clientNameProblem(clientName);
     if (problem) throw err('E_INVALIDARG', problem);
     await this.#ctx.assertNotLockedByOther();
     this.#assertNoOperation();
     const { access } = this.#p;
-    await access.acquire(false, clientName);
+    await access.holdForOperation(clientName);
     try {
       return await body();
     } finally {
-      if (!this.#ctx.gone && access.count > 0) await access.release().catch(() => undefined);
+      if (!this.#ctx.gone) await access.endOperation().catch(() => undefined);
     }
   }
 

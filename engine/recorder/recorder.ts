@@ -61,6 +61,7 @@ export class Recorder {
       reassert: (again) => this.#access.reassert(again),
       unitAttention: () => this.#media.changed(),
       gone: () => this.#onGone(),
+      holdsDrive: () => this.#access.holdsDrive,
     });
     const media = new MediaTracker(ctx, conn);
     const tray = new Tray(ctx, conn, media);
@@ -123,7 +124,7 @@ export class Recorder {
   // ------------------------------------------------------- exclusive access
 
   lockState(): Promise<LockState> {
-    return this.#access.lockState();
+    return this.#access.lockState(true);
   }
 
   owner(): Promise<string> {

@@ -60,6 +60,17 @@ export class Tray {
   }
 
   /**
+   * After a reset run while another session owns the drive: PREVENT again on
+   * its behalf (the owner cannot see another session's reset). Persistent is
+   * tried too; a drive that rejects it only answers 5/24/00.
+   */
+  async reassertFor(again: ReassertRun): Promise<void> {
+    await again(preventAllowMediumRemoval({ prevent: true, persistent: false }));
+    if (this.#persistentSupported)
+      await again(preventAllowMediumRemoval({ prevent: true, persistent: true }));
+  }
+
+  /**
    * PREVENT with the Persistent bit, so the drive turns an eject-button press
    * into a GESN eject request (MMC-6 §6.12); drives that reject Persistent
    * with 5/24/00 get plain PREVENT (protocol-notes.md).

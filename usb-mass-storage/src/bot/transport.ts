@@ -85,6 +85,12 @@ export interface BotOptions {
   readonly afterReset?: (run: (request: ScsiRequest) => Promise<CommandResult>) => Promise<void>;
   /** Observes every command (the UI's command trace). */
   readonly onCommand?: (record: CommandRecord) => void;
+  /**
+   * Runs before a command's CBW goes out; throwing refuses it (nothing is
+   * sent). The recorder uses it so that no write-class command reaches the
+   * drive without an owner (exclusive-access.md).
+   */
+  readonly beforeCommand?: (cdb: Uint8Array) => void;
 }
 
 export interface CommandRecord {
@@ -231,6 +237,7 @@ export class BulkOnlyTransport {
         ...outcome,
       });
     try {
+      this.#options.beforeCommand?.(request.cdb);
       const result = await this.#execute(request, options);
       record({ result });
       return result;
