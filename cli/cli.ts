@@ -16,6 +16,8 @@ import { MemoryCoordinator } from '../engine/coordinator.ts';
 import { WebdiscService, type RecorderSource, type VirtualControl } from '../engine/service.ts';
 import { errorText, infoText, listText, lockText, mediaText, rawText } from './format.ts';
 import { loadNodeUsb } from './node-usb.ts';
+import { ProcessCoordinator } from './process-coordinator.ts';
+import { busSource } from './virtual-bus/client.ts';
 import { createVirtualSource } from './virtual.ts';
 
 export const USAGE = `webdisc: control USB optical disc recorders (IMAPI-style exclusive access)
@@ -237,7 +239,12 @@ export class Cli {
       sources.push(v.source);
       virtual = v.control;
     }
-    if (options.device !== undefined || options.command === 'list') {
+    // A simulated drive shared by several processes (tests, demos): see cli/virtual-bus/.
+    const bus = process.env.WEBDISC_VIRTUAL_BUS;
+    if (bus && (options.device !== undefined || options.command === 'list')) {
+      sources.push(busSource(bus));
+    }
+    if ((options.device !== undefined && !bus) || options.command === 'list') {
       const usb = await loadNodeUsb();
       if ('unavailable' in usb) {
         if (options.device !== undefined) {
@@ -249,11 +256,16 @@ export class Cli {
       } else {
         sources.push(usb.source);
       }
-      if (options.device !== undefined) recorderId = options.device;
     }
+    if (options.device !== undefined) recorderId = options.device;
     const service = new WebdiscService({
       sessionId: `cli-${process.pid}`,
-      coordinator: new MemoryCoordinator(),
+      // Real drives are shared with every other process on the machine; the
+      // virtual recorder lives in this process alone.
+      coordinator: new ProcessCoordinator({
+        shared: (id) => id !== VIRTUAL_ID,
+        local: new MemoryCoordinator(),
+      }),
       sources,
       virtual,
       mcnIntervalMs: 0,
@@ -305,7 +317,14 @@ export class Cli {
     if (BARE_COMMANDS.has(command)) commandArgs(args, command, {});
     switch (command) {
       case 'list': {
-        const list = unwrap(await s.refreshUsbDevices());
+        const found = unwrap(await s.refreshUsbDevices());
+        // Who owns each drive, from the lock record alone (no command reaches the drive).
+        const list = await Promise.all(
+          found.map(async (r) => {
+            const owner = await s.exclusiveAccessOwner(r.id);
+            return { ...r, owner: owner.ok ? owner.value : null };
+          }),
+        );
         const problems = s.sourceProblems;
         const note = problems.map((p) => `(USB drives not listed: ${p})`).join('\n');
         return ok([listText(list), note].filter(Boolean).join('\n'), { recorders: list, problems });

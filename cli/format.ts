@@ -62,9 +62,15 @@ export function errorText(e: ErrorValue, separator = '\n'): string {
   return e.problem ? `${text}${separator}${problemAdvice(e.problem)}` : text;
 }
 
-export function listText(list: readonly RecorderSummary[]): string {
+export function listText(
+  list: readonly (RecorderSummary & { readonly owner?: string | null })[],
+): string {
   return list
-    .map((r) => `${r.id.padEnd(28)} ${r.name}${r.serial ? ` (serial ${r.serial})` : ''}`)
+    .map(
+      (r) =>
+        `${r.id.padEnd(28)} ${r.name}${r.serial ? ` (serial ${r.serial})` : ''}` +
+        (r.owner ? `  [in use by "${r.owner}"]` : ''),
+    )
     .join('\n');
 }
 

@@ -6,8 +6,8 @@
  */
 import type { UsbDeviceLike } from '../usb-mass-storage/src/usb.ts';
 import { findMassStorageInterface } from '../usb-mass-storage/src/bot/transport.ts';
-import type { OsDriverControl } from '../engine/recorder/recorder.ts';
 import type { DiscoveredDevice, RecorderSource } from '../engine/service.ts';
+import { osDriverFor } from './kernel-driver.ts';
 
 /** The node-usb device members beyond WebUSB that force needs (usb 3.x). */
 export interface NodeUsbDevice extends UsbDeviceLike {
@@ -15,6 +15,8 @@ export interface NodeUsbDevice extends UsbDeviceLike {
   readonly address?: number;
   detachKernelDriver?(interfaceNumber: number): Promise<void>;
   attachKernelDriver?(interfaceNumber: number): Promise<void>;
+  /** Where the platform can say (libusb_kernel_driver_active; the virtual bus). */
+  isKernelDriverActive?(interfaceNumber: number): Promise<boolean>;
 }
 
 export interface WebUsbLike {
@@ -29,32 +31,6 @@ function hex4(n: number): string {
 export function recorderId(device: NodeUsbDevice): string {
   const where = device.serialNumber || `${device.bus ?? '?'}-${device.address ?? '?'}`;
   return `usb:${hex4(device.vendorId)}:${hex4(device.productId)}:${where}`;
-}
-
-/** Kernel driver control for force (Linux); elsewhere the claim itself says whether the OS holds it. */
-function osDriverFor(device: NodeUsbDevice, interfaceNumber: number): OsDriverControl {
-  return {
-    async isMounted() {
-      // usb 3.x has no isKernelDriverActive: a claim that fails as busy means the OS holds it.
-      try {
-        if (!device.opened) await device.open();
-        await device.claimInterface(interfaceNumber);
-        await device.releaseInterface(interfaceNumber);
-        return false;
-      } catch (error) {
-        return /busy|LIBUSB_ERROR_BUSY|claim/i.test(String((error as Error)?.message));
-      }
-    },
-    async detach() {
-      if (!device.detachKernelDriver)
-        throw new Error('this platform cannot detach the kernel driver');
-      if (!device.opened) await device.open();
-      await device.detachKernelDriver(interfaceNumber);
-    },
-    async reattach() {
-      await device.attachKernelDriver?.(interfaceNumber);
-    },
-  };
 }
 
 export interface NodeUsb {
@@ -87,24 +63,28 @@ export function nodeUsbSource(webusb: Pick<WebUsbLike, 'getDevices'>): RecorderS
     async list() {
       const found: DiscoveredDevice[] = [];
       for (const device of await webusb.getDevices()) {
-        const iface = findMassStorageInterface(device);
-        if (!iface) continue;
-        found.push({
-          summary: {
-            id: recorderId(device),
-            name:
-              [device.manufacturerName, device.productName].filter(Boolean).join(' ') ||
-              'USB drive',
-            kind: 'usb',
-            vendorId: device.vendorId,
-            productId: device.productId,
-            serial: device.serialNumber || null,
-          },
-          device,
-          osDriver: osDriverFor(device, iface.interfaceNumber),
-        });
+        const d = discovered(device);
+        if (d) found.push(d);
       }
       return found;
     },
+  };
+}
+
+/** A mass-storage device as a recorder, with kernel-driver control for force; undefined for others. */
+export function discovered(device: NodeUsbDevice): DiscoveredDevice | undefined {
+  const iface = findMassStorageInterface(device);
+  if (!iface) return undefined;
+  return {
+    summary: {
+      id: recorderId(device),
+      name: [device.manufacturerName, device.productName].filter(Boolean).join(' ') || 'USB drive',
+      kind: 'usb',
+      vendorId: device.vendorId,
+      productId: device.productId,
+      serial: device.serialNumber || null,
+    },
+    device,
+    osDriver: osDriverFor(device, iface.interfaceNumber),
   };
 }

@@ -319,6 +319,7 @@ export class ExclusiveAccess {
   async #rollback(): Promise<void> {
     if (this.#tray.preventAsserted) await this.#tray.allow().catch(() => undefined);
     if (this.#reserved) await this.#conn.run(release6()).catch(() => undefined);
+    if (this.#detachedOs) await this.#conn.close();
     await this.#giveOsBack();
     this.#resetLockState();
   }
@@ -337,7 +338,6 @@ export class ExclusiveAccess {
       failure = error;
       if (this.#tray.preventAsserted) await this.#tray.allow().catch(() => undefined);
     }
-    await this.#giveOsBack();
     const trayLocked = this.#tray.preventAsserted ? null : false;
     this.#resetLockState();
     await lease?.release();
@@ -353,6 +353,8 @@ export class ExclusiveAccess {
     };
     this.#ctx.emit({ type: 'lock', recorderId: this.#ctx.id, lock: state });
     await this.#conn.close();
+    // Only now: Linux refuses to bind usb-storage to an interface a program still claims.
+    await this.#giveOsBack();
     // Other sessions re-read the medium: to them it "reappeared".
     this.#ctx.announceMedia();
     if (failure) throw failure;
