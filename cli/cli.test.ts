@@ -289,11 +289,14 @@ describe('webdisc CLI: nothing after the last release (issue 13, item 18)', () =
     return names;
   }
 
-  /** The release's own commands end the trace: ALLOW, then RELEASE(6). */
+  /**
+   * The release's own commands end the trace: ALLOW, the drive's word that
+   * the tray is unlocked (mode page 2Ah, issue 14), then RELEASE(6).
+   */
   const endsWithRelease = (names: string[]) => {
     assert.deepEqual(
-      names.slice(-2),
-      ['PREVENT ALLOW MEDIUM REMOVAL', 'RELEASE(6)'],
+      names.slice(-3),
+      ['PREVENT ALLOW MEDIUM REMOVAL', 'MODE SENSE(10)', 'RELEASE(6)'],
       names.join(', '),
     );
   };

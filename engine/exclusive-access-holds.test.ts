@@ -7,34 +7,10 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { BurnProgress } from '../contract/api.ts';
 import { bytesSource } from './recording/source.ts';
-import { V, armAtCommand, bench, image, ok } from './test-kit.ts';
+import { V, armAtCommand, bench, image, ok, watchWrites } from './test-kit.ts';
 
 const locked = (b: ReturnType<typeof bench>) =>
   b.drive.state.prevent || b.drive.state.persistentPrevent;
-
-/** Write-class opcodes (MMC-6): none may reach the drive without an owner. */
-const WRITE_CLASS = new Set([0x2a, 0xaa, 0x04, 0xa1, 0x5b, 0x53, 0x5d, 0x55, 0x35]);
-
-/**
- * Records every write-class command block that reaches the drive while the
- * lock record has no holder (read at the moment the CBW goes out).
- */
-export function watchWrites(b: ReturnType<typeof bench>): () => Promise<number[]> {
-  const device = b.drive.device;
-  const transferOut = device.transferOut.bind(device);
-  const seen: Promise<number | undefined>[] = [];
-  device.transferOut = (ep: number, data: Parameters<typeof transferOut>[1]) => {
-    const bytes = data as Uint8Array;
-    // A CBW is 31 bytes; its CDB starts at byte 15 (BOT 1.0 §5.1).
-    const opcode = bytes.length === 31 ? bytes[15]! : -1;
-    if (WRITE_CLASS.has(opcode)) {
-      // MemoryCoordinator.holder() reads its map now, not when awaited.
-      seen.push(b.coordinator.holder(V).then((h) => (h ? undefined : opcode)));
-    }
-    return transferOut(ep, data);
-  };
-  return async () => (await Promise.all(seen)).filter((o): o is number => o !== undefined);
-}
 
 describe('an operation holds the drive on its own lease (item 2)', () => {
   it("a release during the session's own burn does not take the burn's hold away", async () => {
@@ -193,5 +169,44 @@ describe("a dead owner's PREVENT (item 4)", () => {
     assert.ok(after.includes(false), 'the unknown PREVENT was cleared before it was set again');
     ok(await survivor.service.releaseExclusiveAccess(V));
     assert.equal(locked(b), false);
+  });
+});
+
+describe('cases the model-based test found (the tray never stays locked)', () => {
+  /** Arms `fault` at the first command whose CDB starts with `bytes`. */
+  const at = (b: ReturnType<typeof bench>, bytes: number[], fault: () => void) =>
+    armAtCommand(b.drive, (cdb) => bytes.every((x, i) => cdb[i] === x), fault);
+
+  it('an ALLOW refused with empty sense (a bridge that loses it) is sent again', async () => {
+    const b = bench({ media: 'dvd+rw' });
+    const a = b.session('A');
+    ok(await a.service.acquireExclusiveAccess(V, false, 'App'));
+    // Plain ALLOW: 1E 00 00 00 00 00.
+    const armed = at(b, [0x1e, 0, 0, 0, 0], () => b.drive.faults.reservationConflict());
+    ok(await a.service.releaseExclusiveAccess(V));
+    assert.ok(armed.fired);
+    assert.equal(locked(b), false);
+  });
+
+  it('a Persistent ALLOW that fails for another reason than "not supported" is sent again', async () => {
+    const b = bench({ media: 'dvd+rw' });
+    ok(await b.session('A').service.acquireExclusiveAccess(V, false, 'Crashy'));
+    b.coordinator.killSession('A');
+    const armed = at(b, [0x1e, 0, 0, 0, 2], () => b.drive.faults.phaseError());
+    ok(await b.session('B').service.unlockTray(V));
+    assert.ok(armed.fired);
+    assert.equal(locked(b), false);
+  });
+
+  it('a reset during the give-back does not put PREVENT back (the session is releasing)', async () => {
+    const b = bench({ media: 'dvd+rw' });
+    const a = b.session('A');
+    ok(await a.service.acquireExclusiveAccess(V, true, 'App'));
+    // RELEASE(6) after the ALLOW: a CSW with the wrong tag, then a Bulk-Only reset.
+    const armed = at(b, [0x17], () => b.drive.faults.badCswTag());
+    await a.service.releaseExclusiveAccess(V);
+    assert.ok(armed.fired);
+    assert.equal(locked(b), false);
+    assert.equal(ok(await a.service.exclusiveAccessOwner(V)), '');
   });
 });

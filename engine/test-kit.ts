@@ -10,6 +10,7 @@ import {
 } from '../virtual-recorder/src/index.ts';
 import type { RecorderEvent, Result } from '../contract/api.ts';
 import { MemoryCoordinator } from './coordinator.ts';
+import { DISC_CHANGING_OPCODES } from './recorder/write-guard.ts';
 import { WebdiscService } from './service.ts';
 import { VIRTUAL_ID, virtualControl, virtualSource } from './virtual-source.ts';
 
@@ -98,4 +99,25 @@ export function armAtCommand(
     return transferOut(ep, data);
   };
   return state;
+}
+
+/**
+ * Records every write-class command block that reaches the drive while the
+ * lock record has no holder (read at the moment the CBW goes out).
+ */
+export function watchWrites(b: ReturnType<typeof bench>): () => Promise<number[]> {
+  const device = b.drive.device;
+  const transferOut = device.transferOut.bind(device);
+  const seen: Promise<number | undefined>[] = [];
+  device.transferOut = (ep: number, data: Parameters<typeof transferOut>[1]) => {
+    const bytes = data as Uint8Array;
+    // A CBW is 31 bytes; its CDB starts at byte 15 (BOT 1.0 §5.1).
+    const opcode = bytes.length === 31 ? bytes[15]! : -1;
+    if (opcode in DISC_CHANGING_OPCODES) {
+      // MemoryCoordinator.holder() reads its map now, not when awaited.
+      seen.push(b.coordinator.holder(V).then((h) => (h ? undefined : opcode)));
+    }
+    return transferOut(ep, data);
+  };
+  return async () => (await Promise.all(seen)).filter((o): o is number => o !== undefined);
 }

@@ -209,7 +209,9 @@ export class ExclusiveAccess {
       if (this.#reserved) await again(reserve6());
       return;
     }
-    const holder = await this.#ctx.holder().catch(() => undefined);
+    // Ours with a count of 0: this session is giving the drive back (its
+    // ALLOW may already be on the drive), so nothing is asserted again.
+    const holder = await this.#ctx.otherHolder().catch(() => undefined);
     if (!holder) return;
     await this.#tray.reassertFor(again);
     // Refused (5/20/00) by drives without RESERVE: `again` reports, never throws.

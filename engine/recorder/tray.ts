@@ -3,7 +3,12 @@
  * the eject and load commands that have to step around it.
  */
 import { commandError } from '../../usb-mass-storage/src/scsi/scsi-drive.ts';
-import { ScsiCommandError } from '../../usb-mass-storage/src/errors.ts';
+import {
+  DeviceGoneError,
+  ScsiCommandError,
+  WebdiscError,
+} from '../../usb-mass-storage/src/errors.ts';
+import { readCapabilitiesLockState } from '../identity.ts';
 import {
   isInvalidFieldInCdb,
   isRemovalPrevented,
@@ -16,6 +21,9 @@ import type { MediaTracker } from './media-state.ts';
 
 /** Who holds the tray: the exclusive-access lock, or a running erase or burn. */
 export type TrayHolder = 'exclusive' | 'internal';
+
+/** Tries at ALLOW before a release reports that the tray may still be locked. */
+const ALLOW_ATTEMPTS = 3;
 
 export class Tray {
   readonly #ctx: RecorderContext;
@@ -91,14 +99,49 @@ export class Tray {
     }
   }
 
+  /**
+   * ALLOW in both forms. The tray must never stay locked: a failed ALLOW (a
+   * lost CSW, a phase error and its reset) is sent again, and a Persistent
+   * ALLOW that failed for any reason but "not supported" is a failure, not
+   * something to pass over (the model-based test of issue 14 found a
+   * persistent PREVENT left behind that way).
+   */
   async allow(): Promise<void> {
+    let failure: unknown;
+    for (let attempt = 1; attempt <= ALLOW_ATTEMPTS && !this.#ctx.gone; attempt++) {
+      try {
+        await this.#allowOnce();
+      } catch (error) {
+        failure = error;
+        continue;
+      }
+      // A GOOD status is not proof: a bridge that loses a CHECK CONDITION's
+      // sense turns a refused ALLOW into "NO SENSE", which reads as success.
+      // Where the drive reports its lock (page 2Ah), it has the last word.
+      const { drive } = await this.#conn.connect();
+      const locked = await readCapabilitiesLockState(drive).catch(() => null);
+      if (locked !== true) {
+        this.#preventAsserted = false;
+        return;
+      }
+      failure = new WebdiscError(
+        'E_FAIL',
+        'The drive still reports its tray locked after ALLOW MEDIUM REMOVAL.',
+      );
+    }
+    throw failure ?? new DeviceGoneError();
+  }
+
+  async #allowOnce(): Promise<void> {
     if (this.#persistentSupported) {
-      await this.#conn.run(preventAllowMediumRemoval({ prevent: false, persistent: true }), {
-        allowCheckCondition: true,
-      });
+      const request = preventAllowMediumRemoval({ prevent: false, persistent: true });
+      const r = await this.#conn.run(request, { allowCheckCondition: true });
+      if (r.status !== 'good') {
+        if (isInvalidFieldInCdb(r.sense)) this.#persistentSupported = false;
+        else throw commandError(request, r);
+      }
     }
     await this.#conn.run(preventAllowMediumRemoval({ prevent: false, persistent: false }));
-    this.#preventAsserted = false;
   }
 
   async hold(kind: TrayHolder): Promise<void> {
