@@ -10,15 +10,24 @@
 #   - disc.iso: a >= 192 MiB ISO 9660 image of deterministic pseudo-random
 #     files, with disc.iso.sha256
 # Each piece is rebuilt only when its inputs change. Prints `ready: ...` at the end.
-# Nothing is downloaded except through apt.
+# Nothing is downloaded except through apt. When the guest cannot be made on
+# this machine at all (no apt, the packages or the kernel package cannot be
+# had) it prints `unavailable: REASON` and exits 3 (run.mjs --gate skips then).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/.." && pwd)"
 cache="${WEBDISC_DEVICES_CACHE:-$here/.cache}"
 mkdir -p "$cache"
 log() { printf '# setup: %s\n' "$*" >&2; }
+unavailable() {
+  log "$*"
+  printf 'unavailable: %s\n' "$*"
+  exit 3
+}
 
 # ---- 1. Debian packages -------------------------------------------------------------
+command -v apt-get >/dev/null && command -v dpkg-query >/dev/null ||
+  unavailable "no apt-get/dpkg: the guest is built from Debian packages"
 need=()
 for pkg in qemu-system-x86 busybox-static cpio xorriso; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || need+=("$pkg")
@@ -27,14 +36,16 @@ apt_updated=0
 apt_update() {
   if [ "$apt_updated" = 0 ]; then
     log "apt-get update"
-    apt-get update -qq >&2
+    apt-get update -qq >&2 || log "apt-get update failed"
     apt_updated=1
   fi
 }
 if [ "${#need[@]}" -gt 0 ]; then
+  [ "$(id -u)" = 0 ] || unavailable "${need[*]} not installed, and installing needs root"
   apt_update
   log "apt-get install ${need[*]}"
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >&2
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${need[@]}" >&2 ||
+    unavailable "apt-get install ${need[*]} failed"
 fi
 
 # ---- 2. The kernel (vmlinuz + modules) from Debian's kernel package -----------------
@@ -51,7 +62,7 @@ fi
 if [ -z "$kpkg" ]; then
   # Offline and no package lists: use the kernel package fetched before.
   kpkg="$(ls -1 "$cache/kernel" 2>/dev/null | sed -n 's/\.deb$//p' | tail -n 1)"
-  [ -n "$kpkg" ] || { log "cannot find Debian's kernel package (linux-image-amd64)"; exit 1; }
+  [ -n "$kpkg" ] || unavailable "cannot find Debian's kernel package (linux-image-amd64)"
 fi
 # Kept: the package itself (for the modules, unpacked only while the initramfs
 # is built) and its vmlinuz.
@@ -68,7 +79,8 @@ if [ ! -f "$kdeb" ] || [ ! -f "$vmlinuz" ]; then
   rm -rf "$cache/kernel"
   mkdir -p "$cache/kernel/dl"
   chmod 777 "$cache/kernel/dl" # lets apt's _apt user write there (no sandbox warning)
-  (cd "$cache/kernel/dl" && apt-get download -qq "$kpkg" >&2)
+  (cd "$cache/kernel/dl" && apt-get download -qq "$kpkg" >&2) ||
+    unavailable "apt-get download $kpkg failed"
   mv "$cache/kernel/dl/$kpkg"_*.deb "$kdeb"
   rmdir "$cache/kernel/dl"
   unpack_kernel

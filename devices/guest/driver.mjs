@@ -3,7 +3,11 @@
 // usb-storage and runs the webdisc CLI against the drive. It checks nothing:
 // every step is one `@@webdisc-result {json}` line on ttyS1 (the second
 // serial port), and the host (devices/run.mjs) decides what passed.
-// usage: node driver.mjs --device NAME --sectors N --root REPO
+// Modes: all (every step, then lock-steps.mjs); bench (only what the
+// throughput needs: the kernel's reads, unbinding, the CLI's reads); locks
+// (unbinding, list, then only lock-steps.mjs: for working on those);
+// chromium (unbinding, then guest/chromium.mjs: devices/chromium-probe.mjs).
+// usage: node driver.mjs --device NAME --sectors N --root REPO [--mode all|bench|locks|chromium]
 import { spawnSync } from 'node:child_process';
 import {
   closeSync,
@@ -19,6 +23,9 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { Host } from './host.mjs';
+import { lockSteps } from './lock-steps.mjs';
+import { chromiumSteps } from './chromium.mjs';
 
 const { values } = parseArgs({
   options: {
@@ -26,8 +33,10 @@ const { values } = parseArgs({
     sectors: { type: 'string' },
     root: { type: 'string' },
     results: { type: 'string', default: '/dev/ttyS1' },
+    mode: { type: 'string', default: 'all' },
   },
 });
+const mode = values.mode;
 const root = values.root ?? process.cwd();
 const sectors = Number(values.sectors);
 const webdisc = join(root, 'bin/webdisc.mjs');
@@ -126,7 +135,7 @@ function dd(sr, direct, bytes) {
 }
 
 async function main() {
-  emit('start', { device: values.device, sectors, node: process.version });
+  emit('start', { device: values.device, sectors, mode, node: process.version });
 
   // 1. The kernel's view: usb-storage and sr bind the drive.
   const waitStarted = now();
@@ -165,7 +174,7 @@ async function main() {
   });
 
   // 2. Throughput through the kernel, and the disc's SHA-256 as the kernel reads it.
-  if (sr) {
+  if (sr && mode !== 'locks' && mode !== 'chromium') {
     emit('dd-buffered', dd(sr, false, sizeBytes));
     emit('dd-direct', dd(sr, true, sizeBytes));
     const sum = run('sha256sum', [`/dev/${sr}`]);
@@ -173,10 +182,13 @@ async function main() {
   }
 
   // 3. The CLI while usb-storage still holds the drive.
-  const listBound = cli(['--json', 'list']);
-  emit('cli-list-bound', listBound);
-  let id = usbRecorderId(listBound);
-  if (id) emit('cli-info-bound', cli(['--json', '--device', id, 'info']));
+  let id = null;
+  if (mode === 'all') {
+    const listBound = cli(['--json', 'list']);
+    emit('cli-list-bound', listBound);
+    id = usbRecorderId(listBound);
+    if (id) emit('cli-info-bound', cli(['--json', '--device', id, 'info']));
+  }
 
   // 4. Unbind usb-storage, as the README tells users to (or as force does).
   const unbound = [];
@@ -187,6 +199,12 @@ async function main() {
   const unbindStarted = now();
   while (srDevices().length && now() - unbindStarted < 10_000) await sleep(100);
   emit('unbind', { unbound, srLeft: srDevices(), usbStorage: usbStorageInterfaces() });
+  if (mode === 'chromium') {
+    // devices/chromium-probe.mjs: the app in Chromium instead of the CLI.
+    await chromiumSteps({ emit, root });
+    emit('done', {});
+    return;
+  }
 
   // 5. The CLI with the drive to itself.
   const list = cli(['--json', 'list']);
@@ -196,10 +214,17 @@ async function main() {
     emit('done', { reason: 'no USB recorder listed' });
     return;
   }
-  emit('cli-info', cli(['--json', '--device', id, 'info']));
-  emit('cli-info-text', cli(['--device', id, 'info']));
-  emit('cli-media', cli(['--json', '--device', id, 'media']));
-  emit('cli-media-text', cli(['--device', id, 'media']));
+  if (mode === 'locks') {
+    await locks(id);
+    emit('done', {});
+    return;
+  }
+  if (mode === 'all') {
+    emit('cli-info', cli(['--json', '--device', id, 'info']));
+    emit('cli-info-text', cli(['--device', id, 'info']));
+    emit('cli-media', cli(['--json', '--device', id, 'media']));
+    emit('cli-media-text', cli(['--device', id, 'media']));
+  }
   const out = '/tmp/disc.bin';
   const r = cli(['--json', '--device', id, 'read', '0', String(sectors), out], {
     timeoutMs: 600_000,
@@ -212,6 +237,10 @@ async function main() {
   emit('cli-read-last', cli(['--json', '--device', id, 'read', String(sectors - 1), '1', out]));
   emit('cli-read-past-end', cli(['--json', '--device', id, 'read', String(sectors), '1', out]));
   rmSync(out, { force: true });
+  if (mode === 'bench') {
+    emit('done', {});
+    return;
+  }
   // INQUIRY for 36 bytes (allocation length 24h) in a 96-byte data stage: the
   // drive sends 36 and says so in the CSW residue (60); a drive may pad the
   // data stage with zeros up to 96, the residue still says 60.
@@ -254,7 +283,18 @@ async function main() {
     ...cli(['--json', '--device', id, 'shell'], { input: lines.join('\n') + '\n' }),
     names: support.map(([name]) => name),
   });
+  await locks(id);
   emit('done', {});
+}
+
+/** guest/lock-steps.mjs, with the control line to the host open while they run. */
+async function locks(id) {
+  const host = new Host();
+  try {
+    await lockSteps({ emit, webdisc, id, device: values.device, host });
+  } finally {
+    host.close();
+  }
 }
 
 main().catch((error) => {

@@ -4,11 +4,13 @@
 # to do for QEMU's usb-bot, which is already on the xHCI bus), then run
 # guest/driver.mjs, which measures and runs the CLI and reports on ttyS1.
 # Kernel command line: webdisc.root=DIR webdisc.device=qemu|gadget webdisc.sectors=N
+#   webdisc.mode=all|bench|locks
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 arg() { tr ' ' '\n' </proc/cmdline | sed -n "s/^$1=//p" | tail -n 1; }
 device="$(arg webdisc.device)"
 sectors="$(arg webdisc.sectors)"
+mode="$(arg webdisc.mode)"
 fatal() {
   echo "@@webdisc-fatal $*" >/dev/ttyS1
   echo "@@webdisc-fatal $*"
@@ -66,8 +68,12 @@ esac
 
 export TMPDIR="$root/devices/.cache/guest-tmp"
 mkdir -p "$TMPDIR"
+# The CLI's cross-process lock record is a Unix socket in $XDG_RUNTIME_DIR/webdisc
+# (cli/process-coordinator.ts); the 9p share cannot hold one, the initramfs can.
+export XDG_RUNTIME_DIR=/run/user/0
+mkdir -p "$XDG_RUNTIME_DIR"
 cd "$root" || fatal "cd $root"
-node "$here/driver.mjs" --device "$device" --sectors "$sectors" --root "$root" ||
+node "$here/driver.mjs" --device "$device" --sectors "$sectors" --root "$root" --mode "$mode" ||
   echo "@@webdisc-fatal driver.mjs exited with $?" >/dev/ttyS1
 sync
 poweroff -f
