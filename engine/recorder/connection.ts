@@ -59,6 +59,10 @@ export class Connection {
         defaultTimeoutMs: o.transport?.defaultTimeoutMs ?? ((cdb) => defaultTimeoutMs(cdb)),
         afterReset: (run) => this.#afterReset(run),
         beforeCommand: (cdb) => guardDiscChange(cdb, this.#hooks.holdsDrive()),
+        reclaimFromOs: async () => {
+          const os = this.#ctx.options.osDriver;
+          if (os && (await os.isMounted())) await os.detach();
+        },
         onCommand: (record) => this.#trace(record),
       });
       const drive = new ScsiDrive(transport);
@@ -106,11 +110,21 @@ export class Connection {
   /** A Bulk-Only reset can drop PREVENT and RESERVE: assert them again first. */
   async #afterReset(run: (request: ScsiRequest) => Promise<CommandResult>): Promise<void> {
     // The reset itself raises 6/29/00 on most drives: let it pass, then re-assert.
+    // A command that fails outright here (the device still stalls after a
+    // Bulk-Only reset) has escalated the recovery to a port reset: try again.
     const again = async (request: ScsiRequest) => {
+      let failure: unknown;
       for (let i = 0; i < 3; i++) {
-        const r = await run(request);
+        let r: CommandResult;
+        try {
+          r = await run(request);
+        } catch (error) {
+          failure = error;
+          continue;
+        }
         if (r.status === 'good' || !r.sense || !isUnitAttention(r.sense)) return;
       }
+      if (failure) throw failure;
     };
     await this.#hooks.reassert(again);
   }

@@ -26,7 +26,8 @@ export interface RecorderOptions {
   readonly coordinator: LockCoordinator;
   readonly emit: (event: RecorderEvent) => void;
   readonly osDriver?: OsDriverControl | undefined;
-  readonly transport?: Omit<BotOptions, 'afterReset' | 'onCommand' | 'beforeCommand'> | undefined;
+  readonly transport?:
+    Omit<BotOptions, 'afterReset' | 'onCommand' | 'beforeCommand' | 'reclaimFromOs'> | undefined;
   /** GESN polling period while MCN is enabled; 0 disables polling. */
   readonly mcnIntervalMs?: number | undefined;
 }

@@ -11,6 +11,7 @@ import {
   CommandTimeoutError,
   DecodeError,
   DeviceAccessError,
+  DeviceBusyError,
   DeviceGoneError,
   DeviceUnusableError,
   TransportError,
@@ -91,6 +92,12 @@ export interface BotOptions {
    * drive without an owner (exclusive-access.md).
    */
   readonly beforeCommand?: (cdb: Uint8Array) => void;
+  /**
+   * After a port reset the OS may bind its own driver to the interface again
+   * (Linux re-probes: usb-storage takes it when it is loaded), and the claim
+   * fails as busy. This takes it back from the OS; the claim is then retried.
+   */
+  readonly reclaimFromOs?: () => Promise<void>;
 }
 
 export interface CommandRecord {
@@ -118,6 +125,14 @@ export class BulkOnlyTransport {
   #stale = false;
   /** Port resets done (USB reset()), for tests and the trace. */
   portResets = 0;
+  /**
+   * The last recovery was a Bulk-Only reset alone and no command has
+   * completed since: if the next one fails too, the class reset was not
+   * enough and the recovery escalates to a port reset (Linux's SCSI error
+   * handler goes from device reset to bus reset; QEMU 7.2's usb-bot stalls
+   * every packet after a phase error until a port reset).
+   */
+  #classResetOnly = false;
   #gone = false;
   #unusable: DeviceUnusableError | undefined;
   /** Set while afterReset runs, so a failure inside it cannot recurse. */
@@ -265,6 +280,7 @@ export class BulkOnlyTransport {
     const deadline = deadlineIn(ms, options.signal);
     try {
       const result = await this.#transaction(request, deadline, options.noAutoSense === true);
+      this.#classResetOnly = false;
       if (this.#stale) await this.#resetRecovery(undefined, true);
       return result;
     } catch (error) {
@@ -298,7 +314,7 @@ export class BulkOnlyTransport {
     // cancel it, only a port reset does (issue 13, item 1).
     const abandoned = error instanceof Timeout || error instanceof Aborted;
     try {
-      await this.#resetRecovery(typed, abandoned);
+      await this.#resetRecovery(typed, abandoned || this.#classResetOnly);
     } catch (resetError) {
       return resetError instanceof WebdiscError
         ? resetError
@@ -567,7 +583,9 @@ export class BulkOnlyTransport {
       this.#throwIfGone(error);
       classReset = error;
     }
-    if ((portReset || classReset !== undefined) && this.device.reset) {
+    const escalate = (portReset || classReset !== undefined) && this.device.reset !== undefined;
+    this.#classResetOnly = !escalate && classReset === undefined;
+    if (escalate) {
       try {
         await this.#portReset(deadline);
         classReset = undefined;
@@ -613,7 +631,18 @@ export class BulkOnlyTransport {
     await this.#race(this.device.reset!(), deadline);
     this.portResets++;
     if (!this.device.opened) await this.#race(this.device.open(), deadline);
-    await this.#race(this.device.claimInterface(this.interface.interfaceNumber), deadline);
+    const claim = () =>
+      this.#race(this.device.claimInterface(this.interface.interfaceNumber), deadline);
+    try {
+      await claim();
+    } catch (error) {
+      this.#throwIfGone(error);
+      if (!this.#options.reclaimFromOs || !(openError(error) instanceof DeviceBusyError))
+        throw error;
+      // We held the interface until our own reset: taking it back is no force.
+      await this.#race(this.#options.reclaimFromOs(), deadline);
+      await claim();
+    }
   }
 
   async #clearHalt(direction: 'in' | 'out', deadline: Deadline): Promise<void> {
