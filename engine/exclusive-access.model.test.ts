@@ -341,7 +341,14 @@ describe('exclusive access: model-based, with faults', () => {
           for (const s of real.slots) s.session.service.dispose();
         },
       ),
-      { numRuns: RUNS, seed: SEED, endOnFailure: true, includeErrorInReport: true },
+      {
+        numRuns: RUNS,
+        seed: SEED,
+        endOnFailure: true,
+        includeErrorInReport: true,
+        // A run that hangs is a failure with its counterexample, not a stuck campaign.
+        timeout: 20_000,
+      },
     );
     if (process.env.WEBDISC_FUZZ_RUNS) {
       console.log(JSON.stringify({ fuzz: 'exclusive-access', runs: RUNS, seed: SEED, steps }));

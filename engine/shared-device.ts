@@ -20,13 +20,67 @@ function domError(name: string, message: string): Error {
   return e;
 }
 
+/**
+ * One Bulk-Only transaction at a time on the device, whichever session sends
+ * it. A drive serves one command block at a time (BOT §5: CBW, data, CSW);
+ * two sessions whose transactions interleave take each other's data and CSWs
+ * (the model-based test of issue 14 found CSWs with another session's tag).
+ * A session's CBW waits until the transaction before it ended: its CSW came
+ * back, or its session reset the pipes, reset the port or closed.
+ */
+class TransactionLock {
+  #owner: SharedDeviceHandle | undefined;
+  #waiters: (() => void)[] = [];
+
+  async take(handle: SharedDeviceHandle): Promise<void> {
+    while (this.#owner !== undefined && this.#owner !== handle) {
+      await new Promise<void>((resolve) => this.#waiters.push(resolve));
+    }
+    this.#owner = handle;
+  }
+
+  end(handle: SharedDeviceHandle): void {
+    if (this.#owner !== handle) return;
+    this.#owner = undefined;
+    for (const wake of this.#waiters.splice(0)) wake();
+  }
+}
+
+const locks = new WeakMap<UsbDeviceLike, TransactionLock>();
+
+function bytesOf(data: BufferSourceLike | DataView | undefined): Uint8Array | undefined {
+  if (!data) return undefined;
+  return data instanceof ArrayBuffer
+    ? new Uint8Array(data)
+    : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+}
+
+/** A wrapper of `length` bytes starting with `signature` (BOT §5.1 CBW "USBC", §5.2 CSW "USBS"). */
+function isWrapper(bytes: Uint8Array | undefined, length: number, signature: number): boolean {
+  return (
+    bytes !== undefined &&
+    bytes.length === length &&
+    new DataView(bytes.buffer, bytes.byteOffset, 4).getUint32(0, true) === signature
+  );
+}
+
+const CBW_SIGNATURE = 0x43425355;
+const CSW_SIGNATURE = 0x53425355;
+
 export class SharedDeviceHandle implements UsbDeviceLike {
   readonly #device: UsbDeviceLike;
   #opened = false;
   #claimed = new Set<number>();
 
+  readonly #lock: TransactionLock;
+  /** A class reset was sent: the transaction lock is kept until its CLEAR FEATUREs are done. */
+  #recovering = false;
+
   constructor(device: UsbDeviceLike) {
     this.#device = device;
+    let lock = locks.get(device);
+    if (!lock) locks.set(device, (lock = new TransactionLock()));
+    this.#lock = lock;
   }
 
   get vendorId(): number {
@@ -69,6 +123,7 @@ export class SharedDeviceHandle implements UsbDeviceLike {
   async close(): Promise<void> {
     this.#opened = false;
     this.#claimed.clear();
+    this.#lock.end(this);
   }
 
   async selectConfiguration(value: number): Promise<void> {
@@ -88,6 +143,7 @@ export class SharedDeviceHandle implements UsbDeviceLike {
   async releaseInterface(n: number): Promise<void> {
     this.#ready(false);
     this.#claimed.delete(n);
+    this.#lock.end(this);
   }
 
   controlTransferIn(
@@ -98,40 +154,66 @@ export class SharedDeviceHandle implements UsbDeviceLike {
     return this.#device.controlTransferIn(setup, length);
   }
 
-  controlTransferOut(
+  async controlTransferOut(
     setup: UsbControlTransferParametersLike,
     data?: BufferSourceLike,
   ): Promise<UsbOutTransferResultLike> {
     this.#ready(false);
+    // Reset recovery (BOT §5.3.4: the class reset, then CLEAR FEATURE on
+    // bulk-in and bulk-out) is a transaction of its own: it must not cut
+    // another session's command in half.
+    if (setup.requestType === 'class') {
+      await this.#lock.take(this);
+      this.#recovering = true;
+    }
     return this.#device.controlTransferOut(setup, data ?? new Uint8Array(0));
   }
 
-  transferIn(
+  async transferIn(
     endpoint: number,
     length: number,
     timeoutMs?: number,
   ): Promise<UsbInTransferResultLike> {
     this.#ready(true);
-    return this.#device.transferIn(endpoint, length, timeoutMs);
+    const r = await this.#device.transferIn(endpoint, length, timeoutMs);
+    if (isWrapper(bytesOf(r.data), 13, CSW_SIGNATURE)) this.#lock.end(this);
+    return r;
   }
 
-  transferOut(
+  async transferOut(
     endpoint: number,
     data: BufferSourceLike,
     timeoutMs?: number,
   ): Promise<UsbOutTransferResultLike> {
     this.#ready(true);
+    if (isWrapper(bytesOf(data), 31, CBW_SIGNATURE)) await this.#lock.take(this);
     return this.#device.transferOut(endpoint, data, timeoutMs);
   }
 
-  clearHalt(direction: 'in' | 'out', endpoint: number): Promise<void> {
+  async clearHalt(direction: 'in' | 'out', endpoint: number): Promise<void> {
     this.#ready(false);
-    return this.#device.clearHalt(direction, endpoint);
+    await this.#lock.take(this);
+    try {
+      await this.#device.clearHalt(direction, endpoint);
+    } finally {
+      // Bulk-out is the last step of a reset recovery; inside a command a
+      // cleared halt is followed by the CSW, which ends the transaction.
+      if (this.#recovering && direction === 'out') {
+        this.#recovering = false;
+        this.#lock.end(this);
+      }
+    }
   }
 
   /** A port reset reaches the shared device itself: it cancels every session's queued transfers. */
-  reset(): Promise<void> {
+  async reset(): Promise<void> {
     this.#ready(false);
-    return this.#device.reset ? this.#device.reset() : Promise.resolve();
+    await this.#lock.take(this);
+    try {
+      if (this.#device.reset) await this.#device.reset();
+    } finally {
+      this.#recovering = false;
+      this.#lock.end(this);
+    }
   }
 }
