@@ -12,7 +12,8 @@
  * - a dead owner's lock is gone, and the next session clears its PREVENT.
  *
  * `npm test` runs a few fixed seeds; `npm run fuzz` runs it long
- * (WEBDISC_FUZZ_RUNS interleavings, WEBDISC_FUZZ_SEED to start from).
+ * (WEBDISC_FUZZ_RUNS interleavings, WEBDISC_FUZZ_SEED to start from,
+ * WEBDISC_FUZZ_PATH to replay one reported failure).
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
@@ -344,6 +345,8 @@ describe('exclusive access: model-based, with faults', () => {
       {
         numRuns: RUNS,
         seed: SEED,
+        // Replays one failing run of a campaign (its "path" in the report).
+        ...(process.env.WEBDISC_FUZZ_PATH ? { path: process.env.WEBDISC_FUZZ_PATH } : {}),
         endOnFailure: true,
         includeErrorInReport: true,
         // A run that hangs is a failure with its counterexample, not a stuck campaign.

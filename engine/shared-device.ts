@@ -32,15 +32,39 @@ class TransactionLock {
   #owner: SharedDeviceHandle | undefined;
   #waiters: (() => void)[] = [];
 
+  #grace: ReturnType<typeof setTimeout> | undefined;
+
   async take(handle: SharedDeviceHandle): Promise<void> {
     while (this.#owner !== undefined && this.#owner !== handle) {
       await new Promise<void>((resolve) => this.#waiters.push(resolve));
     }
     this.#owner = handle;
+    this.#clearGrace();
+  }
+
+  /**
+   * A command that failed (CSW status 1) is followed by its REQUEST SENSE
+   * (SPC-4 §5.12: the sense is kept for the next command of the same nexus,
+   * and every session shares the drive's one nexus): the owner keeps the
+   * device for it, or another session's command would consume the sense (the
+   * model-based test of issue 14 saw a unit attention taken by another
+   * session, and PREVENT never re-asserted). If no command follows, the
+   * device is handed on after `ms`.
+   */
+  endLater(handle: SharedDeviceHandle, ms: number): void {
+    if (this.#owner !== handle) return;
+    this.#clearGrace();
+    this.#grace = setTimeout(() => this.end(handle), ms);
+  }
+
+  #clearGrace(): void {
+    if (this.#grace !== undefined) clearTimeout(this.#grace);
+    this.#grace = undefined;
   }
 
   end(handle: SharedDeviceHandle): void {
     if (this.#owner !== handle) return;
+    this.#clearGrace();
     this.#owner = undefined;
     for (const wake of this.#waiters.splice(0)) wake();
   }
@@ -65,6 +89,8 @@ function isWrapper(bytes: Uint8Array | undefined, length: number, signature: num
 }
 
 const CBW_SIGNATURE = 0x43425355;
+/** How long a failed command's session keeps the device for its REQUEST SENSE. */
+const SENSE_GRACE_MS = 1000;
 const CSW_SIGNATURE = 0x53425355;
 
 export class SharedDeviceHandle implements UsbDeviceLike {
@@ -176,7 +202,12 @@ export class SharedDeviceHandle implements UsbDeviceLike {
   ): Promise<UsbInTransferResultLike> {
     this.#ready(true);
     const r = await this.#device.transferIn(endpoint, length, timeoutMs);
-    if (isWrapper(bytesOf(r.data), 13, CSW_SIGNATURE)) this.#lock.end(this);
+    const bytes = bytesOf(r.data);
+    if (isWrapper(bytes, 13, CSW_SIGNATURE)) {
+      // bCSWStatus (BOT §5.2, byte 12): 1 = command failed, its sense comes next.
+      if (bytes![12] === 1) this.#lock.endLater(this, SENSE_GRACE_MS);
+      else this.#lock.end(this);
+    }
     return r;
   }
 
