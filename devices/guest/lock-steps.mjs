@@ -5,6 +5,10 @@
 // run on into the next session's checks. Reports:
 //   lock-hold              acquire; the OS's eject (refused?); release; the eject
 //                          again (done?); the disc back in
+//   lock-other-process     a second `webdisc` process while the first holds the
+//                          drive (owner, state, acquire, forced acquire); the
+//                          holder SIGKILLed; how soon a third process acquires;
+//                          the OS's eject after its release
 //   lock-timeout-desktop   (gadget) usb-storage loaded, as on a desktop: the
 //                          device stalls past the command's timeout, the CLI
 //                          times out and resets the port; who has the drive after
@@ -193,6 +197,61 @@ export async function lockSteps({ emit, webdisc, id, device, host }) {
     });
   }
 
+  // 1b. Another process while the first holds the drive, then the holder killed.
+  {
+    const holder = session();
+    const acquire = await holder.send('acquire devtest-owner');
+    const other = session();
+    const otherOwner = await other.send('owner');
+    const otherState = await other.send('state');
+    const otherAcquire = await other.send('acquire devtest-other');
+    const otherForce = await other.send('acquire devtest-other force');
+    const otherEnd = await other.end();
+    const stillHeld = await holder.send('state');
+    const eject = await side.eject();
+    const restored = await restore(eject);
+    // The next process is up (Node and tsx start slowly under TCG) before the kill.
+    const next = session();
+    const warm = await next.send('owner');
+    const killedAt = now();
+    const holderEnd = await holder.kill();
+    let after;
+    const tries = [];
+    // The record is the holder's socket: the kernel frees it with the process.
+    while (now() - killedAt < 10_000) {
+      after = await next.send('acquire devtest-after');
+      tries.push(Math.round(now() - killedAt));
+      if (after.json?.ok) break;
+    }
+    const freedMs = Math.round(now() - killedAt);
+    const staleState = await next.send('state');
+    const release = await next.send('release');
+    const ejectAfter = await side.eject();
+    const reinsert = await side.reinsert();
+    const nextEnd = await next.end();
+    emit('lock-other-process', {
+      acquire,
+      otherOwner,
+      otherState,
+      otherAcquire,
+      otherForce,
+      stillHeld,
+      eject,
+      restored,
+      warm,
+      staleState,
+      after,
+      tries,
+      freedMs,
+      release,
+      ejectAfter,
+      reinsert,
+      holder: holderEnd,
+      other: otherEnd,
+      next: nextEnd,
+    });
+  }
+
   // 2. A timeout, and the port reset after it.
   const timeout = async (step) => {
     const shell = session();
@@ -222,17 +281,8 @@ export async function lockSteps({ emit, webdisc, id, device, host }) {
       ...end,
     });
   };
-  if (device === 'gadget') {
-    await timeout('lock-timeout-desktop');
-    emit('unbind-again', await unbindUsbStorage());
-    emit('unload-usb-storage', unloadUsbStorage());
-    await timeout('lock-timeout');
-  } else {
-    emit('qemu-pause', await qemuPause(host));
-    emit('qemu-held-read', await qemuHeldRead(session(), host));
-  }
-
-  // 3. A Bulk-Only reset (last: QEMU's usb-bot stays stalled after it).
+  // 3. A Bulk-Only reset. Before QEMU's timing experiments: a transfer they
+  // cancel can leave QEMU's drive gone from the bus for the steps after them.
   {
     writeFileSync(BOT_RESET_FILE, new Uint8Array(36));
     const shell = session();
@@ -255,5 +305,15 @@ export async function lockSteps({ emit, webdisc, id, device, host }) {
       release,
       ...end,
     });
+  }
+
+  if (device === 'gadget') {
+    await timeout('lock-timeout-desktop');
+    emit('unbind-again', await unbindUsbStorage());
+    emit('unload-usb-storage', unloadUsbStorage());
+    await timeout('lock-timeout');
+  } else {
+    emit('qemu-pause', await qemuPause(host));
+    emit('qemu-held-read', await qemuHeldRead(session(), host));
   }
 }

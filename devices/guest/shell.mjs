@@ -90,6 +90,13 @@ export class Shell {
     return entry;
   }
 
+  /** Kills the shell's process (SIGKILL: it dies without a word, as a crash would). */
+  async kill() {
+    if (!this.#closed) this.#child.kill('SIGKILL');
+    await this.closed;
+    return this.report();
+  }
+
   /** Ends the shell (EOF); what it printed, its exit and the transcript, as a step report. */
   async end(timeoutMs = 60_000) {
     if (!this.#closed) this.#child.stdin.end();

@@ -54,6 +54,60 @@ export function checkLocks(device, boot) {
       refusedNote,
     ),
   );
+  const o = s['lock-other-process'];
+  check("a second process sees the owner's name (owner, state)", [o], () =>
+    expect(
+      o?.acquire?.json?.ok === true &&
+        o.otherOwner?.json?.owner === 'devtest-owner' &&
+        o.otherState?.json?.lock?.owner === 'devtest-owner' &&
+        o.otherState.json.lock.busy === true,
+      'owner devtest-owner; state: owner devtest-owner, busy',
+      { acquire: said(o?.acquire), owner: said(o?.otherOwner), state: said(o?.otherState) },
+    ),
+  );
+  check(
+    'a second process is refused with E_ACCESS_DENIED naming the owner, with and without force; the holder keeps the drive',
+    [o],
+    () =>
+      expect(
+        [o?.otherAcquire, o?.otherForce].every(
+          (r) =>
+            r?.json?.ok === false &&
+            r.json.name === 'E_ACCESS_DENIED' &&
+            /devtest-owner/.test(String(r.json.message)),
+        ) &&
+          o.stillHeld?.json?.lock?.count === 1 &&
+          refused(o.eject),
+        'both E_ACCESS_DENIED with "devtest-owner"; holder count 1; the eject refused',
+        {
+          acquire: said(o?.otherAcquire),
+          force: said(o?.otherForce),
+          holder: said(o?.stillHeld),
+          eject: ejectGot(o?.eject),
+        },
+      ),
+  );
+  check(
+    'SIGKILL of the holder frees the drive within a second; the next process takes it, releases it, and the tray opens',
+    [o],
+    () =>
+      expect(
+        o?.after?.json?.ok === true &&
+          o.freedMs !== undefined &&
+          o.tries?.[0] !== undefined &&
+          o.tries[0] < 1000 &&
+          o.release?.json?.ok === true &&
+          o.ejectAfter?.refused === false,
+        'the first acquire after the kill ok (< 1000 ms after it); release ok; the eject done',
+        {
+          state: said(o?.staleState),
+          after: said(o?.after),
+          tries: o?.tries,
+          release: said(o?.release),
+          ejectAfter: ejectGot(o?.ejectAfter),
+        },
+      ),
+  );
   check('shell: release gives exclusive access back (count 0)', [hold], () =>
     expect(
       hold?.release?.json?.ok === true && hold.released?.json?.lock?.count === 0,
