@@ -1,5 +1,5 @@
 // The one gate (`npm test` after set-up, or `npm run verify`): type-check,
-// lint, Node tests, browser tests, e2e. Every stage runs even after a failure,
+// lint, Node tests, browser tests, e2e, device tests. Every stage runs even after a failure,
 // and the last line is the total across runners: `N passed, N failed`.
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, existsSync } from 'node:fs';
@@ -47,7 +47,26 @@ const stages = [
     cmd: npmRun('test:e2e', tap('e2e')),
     counts: () => tapCounts('test-results/e2e.tap'),
   },
+  {
+    // The CLI against QEMU's USB CD-ROM and the Linux mass-storage gadget in a
+    // Linux guest (devices/README.md). `--gate`: where no guest can be made it
+    // says why and passes, except under CI=true, where that is a failure.
+    name: 'device tests',
+    cmd: ['node', ['devices/run.mjs', '--gate', '--tap', 'test-results/devices.tap']],
+    counts: () => deviceCounts('test-results/devices.tap'),
+  },
 ];
+
+/** The device run's TAP: `ok N` / `not ok N` lines; `1..0 # SKIP` when no guest could be made. */
+function deviceCounts(file) {
+  if (!existsSync(file)) return undefined;
+  const text = readFileSync(file, 'utf8');
+  if (/^1\.\.0 # SKIP/m.test(text)) return { passed: 0, failed: 0, skipped: true };
+  return {
+    passed: (text.match(/^ok \d+/gm) ?? []).length,
+    failed: (text.match(/^not ok \d+/gm) ?? []).length,
+  };
+}
 
 const only = process.argv.slice(2);
 let passed = 0;
@@ -71,7 +90,8 @@ for (const stage of stages) {
       passed += c.passed;
       stageFailed = c.failed;
       note = ` (${c.passed} passed, ${c.failed} failed)`;
-      if (c.passed === 0) {
+      if (c.skipped) note = ' (skipped: no guest here)';
+      else if (c.passed === 0) {
         ok = false;
         note += ' no tests ran';
       }
