@@ -164,7 +164,7 @@ class Acquire extends Step {
       m.stale &&= locked(r.b);
     }
   }
-  toString(): string {
+  override toString(): string {
     return `acquire(S${this.who}${this.force ? ', force' : ''})${this.faultText}`;
   }
 }
@@ -181,7 +181,7 @@ class Release extends Step {
     s.count--;
     if (!res.ok) assert.ok(r.faultFired, `${this}: failed with no fault: ${res.error.message}`);
   }
-  toString(): string {
+  override toString(): string {
     return `release(S${this.who})${this.faultText}`;
   }
 }
@@ -195,7 +195,7 @@ class Die extends Step {
     s.count = 0;
     s.session = r.b.session(`${s.name}-${++r.generation}`);
   }
-  toString(): string {
+  override toString(): string {
     return `die(S${this.who})`;
   }
 }
@@ -211,7 +211,7 @@ class UnlockTray extends Step {
       assert.ok(r.faultFired, `${this}: failed with no fault: ${res.error.message}`);
     }
   }
-  toString(): string {
+  override toString(): string {
     return `unlock-tray(S${this.who})${this.faultText}`;
   }
 }
@@ -278,7 +278,7 @@ class Burn extends Step {
     // one that took it cleared it first.
     if (!res.ok && !locked(r.b)) m.stale = false;
   }
-  toString(): string {
+  override toString(): string {
     return `burn(S${this.who}, during: ${this.during})${this.faultText}`;
   }
 }
