@@ -57,6 +57,7 @@ const FEATURE_NAMES: Readonly<Record<number, string>> = {
   [FeatureCode.RestrictedOverwrite]: 'Restricted Overwrite',
   [FeatureCode.DvdPlusRw]: 'DVD+RW',
   [FeatureCode.DvdPlusR]: 'DVD+R',
+  [FeatureCode.RigidRestrictedOverwrite]: 'Rigid Restricted Overwrite',
   [FeatureCode.CdTrackAtOnce]: 'CD Track at Once',
   [FeatureCode.CdMastering]: 'CD Mastering (SAO)',
   [FeatureCode.DvdRWrite]: 'DVD-R/-RW Write',

@@ -1,6 +1,7 @@
 /**
  * The burn's fourth step, close: SYNCHRONIZE CACHE, then CLOSE TRACK and
- * CLOSE SESSION (or finalize) where the write type needs them (MMC-6 §6.3).
+ * CLOSE SESSION (or finalize) where the write type needs them (MMC-6 §6.3);
+ * a DVD+RW's background format stopped and its lead-out written (format.ts).
  */
 import {
   CloseFunction,
@@ -11,7 +12,9 @@ import {
   readTrackInformation,
 } from '../../usb-mass-storage/src/scsi/mmc.ts';
 import { synchronizeCache10 } from '../../usb-mass-storage/src/scsi/sbc.ts';
+import { PROFILE } from '../../contract/profiles.ts';
 import type { BurnRun } from './burn-run.ts';
+import { closeDvdPlusRw } from './format.ts';
 
 export async function close(run: BurnRun): Promise<void> {
   const { drive, signal, family, writeType } = run;
@@ -19,6 +22,10 @@ export async function close(run: BurnRun): Promise<void> {
   run.report('finalizing', null, true);
   await drive.run(synchronizeCache10({ immed: true }), { signal });
   await drive.waitReady({ signal, onProgress: progress });
+  if (run.profile === PROFILE.DVD_PLUS_RW) {
+    await closeDvdPlusRw(drive, signal, progress);
+    return;
+  }
   // SAO and DAO sessions close themselves on SYNCHRONIZE CACHE (MMC-6 §4.5.6).
   if (family === 'random' || writeType === 'sao') return;
   const track = await invisibleOrLastTrack(run);
@@ -30,7 +37,8 @@ export async function close(run: BurnRun): Promise<void> {
     );
     await drive.waitReady({ signal, onProgress: progress });
   }
-  const fn = family === 'plus-r' && run.close ? CloseFunction.Finalize : CloseFunction.Session;
+  const fn =
+    family === 'plus-r' && run.close ? finalizeFunction(run.profile) : CloseFunction.Session;
   await drive.run(closeTrackSession({ closeFunction: fn, immed: true }), { signal });
   await drive.waitReady({ signal, onProgress: progress, notReadyBudgetMs: 30 * 60_000 });
 }
@@ -43,4 +51,17 @@ async function invisibleOrLastTrack(run: BurnRun): Promise<number | undefined> {
   );
   if (r.status !== 'good') return undefined;
   return parseTrackInformation(r.data).trackNumber;
+}
+
+/**
+ * The CLOSE function that finalizes a DVD+R, DVD+R DL or BD-R: 101b
+ * ("finalize with minimal radius") on DVD+R DL, as growisofs
+ * `plus_r_finalize` does ("HP dvd520n insists on finalize with minimum
+ * radius with DVD+R DL"); 110b on DVD+R (growisofs) and BD-R (libburn
+ * `burn_disc_finalize_dvd_plus_r`).
+ */
+function finalizeFunction(profile: number): number {
+  return profile === PROFILE.DVD_PLUS_R_DL
+    ? CloseFunction.FinalizeMinimalRadius
+    : CloseFunction.Finalize;
 }

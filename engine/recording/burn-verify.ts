@@ -9,12 +9,15 @@
 import { CancelledError } from '../../usb-mass-storage/src/errors.ts';
 import { read10 } from '../../usb-mass-storage/src/scsi/sbc.ts';
 import { VerificationError, fnv1a, hex, type BurnRun } from './burn-run.ts';
+import { chunkSectorsFor } from './alignment.ts';
 import { Sha256 } from './sha256.ts';
 import { SECTOR } from './source.ts';
 
 /** Returns the image's SHA-256 when a full verification proved the disc holds exactly it. */
 export async function verify(run: BurnRun): Promise<string | null> {
-  const { ctx, source, startLba, chunkSectors, sectorCount: sectors } = run;
+  const { ctx, source, startLba, sectorCount: sectors } = run;
+  // The chunks the write step wrote (and fingerprinted): see alignment.ts.
+  const chunkSectors = chunkSectorsFor(run.chunkSectors, run.profile);
   const mode = run.verifyMode;
   const progress = (f: number) => run.report('verifying', f);
   const chunks = Math.ceil(sectors / chunkSectors);

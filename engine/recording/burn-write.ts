@@ -1,11 +1,16 @@
 /**
  * The burn's third step, write: stream WRITE(10) at the start LBA with the
- * next chunk read ahead, watching READ BUFFER CAPACITY; pad a CD SAO track to
- * the cue sheet's length.
+ * next chunk read ahead, watching READ BUFFER CAPACITY; in CD SAO send track
+ * 1's pre-gap from LBA -150 first and pad the track to the cue sheet's length.
  */
-import { parseBufferCapacity, readBufferCapacity } from '../../usb-mass-storage/src/scsi/mmc.ts';
+import {
+  CD_PREGAP_SECTORS,
+  parseBufferCapacity,
+  readBufferCapacity,
+} from '../../usb-mass-storage/src/scsi/mmc.ts';
 import { write10 } from '../../usb-mass-storage/src/scsi/sbc.ts';
 import { fail, fnv1a, type BurnRun } from './burn-run.ts';
+import { chunkSectorsFor, writeAlignment } from './alignment.ts';
 import { Sha256 } from './sha256.ts';
 import { SECTOR, sectorChunks } from './source.ts';
 
@@ -15,14 +20,20 @@ export async function write(run: BurnRun): Promise<void> {
   let lba = startLba;
   let writes = 0;
   run.report('calibrating', 0, true);
-  const chunks = sectorChunks(source.stream(), run.chunkSectors * SECTOR)[Symbol.asyncIterator]();
+  if (run.writeType === 'sao') await writeSaoPregap(run);
+  // Whole ECC blocks where the medium needs them (alignment.ts): chunks, and the tail padded.
+  const align = writeAlignment(run.profile);
+  const chunkSectors = chunkSectorsFor(run.chunkSectors, run.profile);
+  const chunks = sectorChunks(source.stream(), chunkSectors * SECTOR)[Symbol.asyncIterator]();
+  let imageSectors = 0;
   let next = chunks.next();
   for (;;) {
     run.checkCancel();
     const item = await next;
     if (item.done) break;
     next = chunks.next(); // read ahead while the drive writes
-    const chunk = item.value;
+    const chunk = pad(item.value, align);
+    imageSectors += item.value.length / SECTOR;
     const sectors = chunk.length / SECTOR;
     if (source.size === undefined && lba + sectors - startLba > run.free) {
       throw fail(
@@ -30,8 +41,8 @@ export async function write(run: BurnRun): Promise<void> {
         `The image outgrew the disc's ${run.free} free sectors at LBA ${lba}.`,
       );
     }
-    run.imageHash?.update(chunk);
-    if (run.verifyMode !== 'none' && !source.readAt) run.fingerprints.push(fnv1a(chunk));
+    run.imageHash?.update(item.value);
+    if (run.verifyMode !== 'none' && !source.readAt) run.fingerprints.push(fnv1a(item.value));
     await drive.run(write10({ lba, data: chunk }), { signal });
     lba += sectors;
     run.lastWritten = lba - 1;
@@ -43,15 +54,36 @@ export async function write(run: BurnRun): Promise<void> {
         run.bufferFill = b.bufferLength > 0 ? 1 - b.availableLength / b.bufferLength : null;
       }
     }
-    if (source.size === undefined) run.sectorCount = lba - startLba;
-    run.report('writing', run.sectorCount ? (lba - startLba) / run.sectorCount : null);
+    if (source.size === undefined) run.sectorCount = imageSectors;
+    run.report('writing', run.sectorCount ? Math.min(1, imageSectors / run.sectorCount) : null);
   }
-  run.sectorCount = lba - startLba;
+  run.sectorCount = imageSectors;
   if (run.writeType === 'sao' && lba - startLba < run.saoSectors) {
     // The cue sheet promised a 300-block minimum track: fill it with zeros.
-    const pad = new Uint8Array((run.saoSectors - (lba - startLba)) * SECTOR);
-    await drive.run(write10({ lba, data: pad }), { signal });
-    lba += pad.length / SECTOR;
+    const zeros = new Uint8Array((run.saoSectors - (lba - startLba)) * SECTOR);
+    await drive.run(write10({ lba, data: zeros }), { signal });
+    lba += zeros.length / SECTOR;
     run.lastWritten = lba - 1;
   }
+}
+
+/**
+ * CD SAO: the 150 zero blocks of track 1's pre-gap, which the cue sheet says
+ * the host sends (data form 10h), from LBA -150 (FFFFFF6Ah as the CDB's u32),
+ * as libburn does (write.c `burn_disc_write_sync`: "d->nwa = -150";
+ * cookbook.txt "The LBA for the first write is negative: -150").
+ */
+async function writeSaoPregap(run: BurnRun): Promise<void> {
+  const first = run.startLba - CD_PREGAP_SECTORS;
+  const zeros = new Uint8Array(CD_PREGAP_SECTORS * SECTOR);
+  await run.drive.run(write10({ lba: first >>> 0, data: zeros }), { signal: run.signal });
+}
+
+/** `chunk` (whole sectors) padded with zero sectors to a multiple of `align` sectors. */
+function pad(chunk: Uint8Array, align: number): Uint8Array {
+  const sectors = chunk.length / SECTOR;
+  if (sectors % align === 0) return chunk;
+  const out = new Uint8Array((sectors + align - (sectors % align)) * SECTOR);
+  out.set(chunk);
+  return out;
 }

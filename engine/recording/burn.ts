@@ -1,11 +1,14 @@
 /**
  * Burning an image (the model is IMAPI2's IDiscFormat2Data), in named steps
  * sharing one BurnRun (burn-run.ts), one file each: validate the medium and
- * the image (burn-validate.ts); prepare: format, start and fit, speed, write
- * parameters (burn-prepare.ts); write: WRITE(10) at the next writable
- * address, watching the drive's buffer (burn-write.ts); close: SYNCHRONIZE
- * CACHE, close the track and session or finalize (burn-close.ts); verify
- * (burn-verify.ts).
+ * the image (burn-validate.ts); prepare: format (format.ts), write
+ * parameters (write-parameters.ts), then the start and the fit, the speed
+ * (speed.ts), RESERVE TRACK or the cue sheet (burn-prepare.ts); write:
+ * WRITE(10) at the next writable address in the medium's alignment
+ * (alignment.ts), watching the drive's buffer (burn-write.ts); close:
+ * SYNCHRONIZE CACHE, close the track and session or finalize, a DVD+RW's
+ * background format stopped and closed (burn-close.ts); verify
+ * (burn-verify.ts). What real drives need of each: docs/real-drives.md §4.
  *
  * The engine runs with the recorder's lock held (the Recorder takes it with
  * the caller's client name, as IDiscFormat2Data::Write does); it talks to the
@@ -62,7 +65,8 @@ export async function burnImage(
     simulated: run.simulate,
     writeType: run.writeType,
     speedKBps: run.speedKBps,
-    closed: run.close,
+    // Disc-at-once always closes the disc (a minimally blanked DVD-RW is written that way).
+    closed: run.close || run.writeType === 'dao',
     disc: await ctx.media(),
   };
 }

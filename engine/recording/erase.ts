@@ -1,16 +1,17 @@
 /**
  * Erasing (the model is IMAPI2's IDiscFormat2Erase): BLANK for CD-RW and
  * DVD-RW (quick = minimal, full = whole disc), FORMAT UNIT for DVD+RW (26h)
- * and BD-RE (30h). Both are sent with IMMED; progress then comes from the
- * progress indicator in the NOT READY sense while TEST UNIT READY is polled.
+ * and BD-RE (30h) with the drive's own descriptor (format.ts). Both are sent
+ * with IMMED; progress then comes from the progress indicator in the NOT
+ * READY sense while TEST UNIT READY is polled.
  */
 import type { ScsiDrive } from '../../usb-mass-storage/src/scsi/scsi-drive.ts';
 import { WebdiscError } from '../../usb-mass-storage/src/errors.ts';
-import { BlankType, FormatType, blank, formatUnit } from '../../usb-mass-storage/src/scsi/mmc.ts';
-import type { ScsiRequest } from '../../usb-mass-storage/src/scsi/command.ts';
+import { BlankType, blank } from '../../usb-mass-storage/src/scsi/mmc.ts';
 import type { AbortSignalLike } from '../../usb-mass-storage/src/timers.ts';
 import type { EraseReport, MediaState } from '../../contract/api.ts';
 import { ERASABLE_MEDIA_WORDS, PROFILE, eraseMethodOf } from '../../contract/profiles.ts';
+import { closeDvdPlusRw, formatRequestFor } from './format.ts';
 
 export interface EraseContext {
   readonly drive: ScsiDrive;
@@ -21,26 +22,6 @@ export interface EraseContext {
 
 /** A full blank of a CD-RW at 1x can take over an hour; a BD-RE certification longer. */
 const ERASE_BUDGET_MS = 3 * 60 * 60_000;
-
-/**
- * FORMAT UNIT for a DVD+RW (type 26h over the whole disc) or a BD-RE (30h,
- * with spare areas; subtype 2 full or 3 quick certification, MMC-6
- * §6.5.4.2.14), sent with IMMED so progress is polled. Used to erase, and to
- * format a blank disc from the box before burning it.
- */
-export function formatRequest(profile: number, certification: 'full' | 'quick'): ScsiRequest {
-  const bd = profile === PROFILE.BD_RE;
-  return formatUnit({
-    fov: true,
-    dcrt: false,
-    tryOut: false,
-    immed: true,
-    numberOfBlocks: bd ? 0 : 0xffffffff,
-    formatType: bd ? FormatType.BdReWithSpare : FormatType.DvdPlusRw,
-    formatSubtype: bd ? (certification === 'full' ? 2 : 3) : 0,
-    typeDependent: 0,
-  });
-}
 
 export async function eraseMedium(ctx: EraseContext, full: boolean): Promise<EraseReport> {
   const started = Date.now();
@@ -58,18 +39,18 @@ export async function eraseMedium(ctx: EraseContext, full: boolean): Promise<Era
     });
   } else if (how === 'format') {
     method = 'format';
-    await ctx.drive.run(formatRequest(code, full ? 'full' : 'quick'), { signal: ctx.signal });
+    const request = await formatRequestFor(ctx.drive, ctx.signal, code, full ? 'full' : 'quick');
+    await ctx.drive.run(request, { signal: ctx.signal });
   } else {
     throw new WebdiscError(
       'E_IMAPI_RECORDER_MEDIA_INCOMPATIBLE',
       `${media.profile?.name ?? 'This medium'} cannot be erased: ${ERASABLE_MEDIA_WORDS}.`,
     );
   }
-  await ctx.drive.waitReady({
-    signal: ctx.signal,
-    notReadyBudgetMs: ERASE_BUDGET_MS,
-    onProgress: (f) => ctx.progress(f, Date.now() - started),
-  });
+  const onProgress = (f: number) => ctx.progress(f, Date.now() - started);
+  await ctx.drive.waitReady({ signal: ctx.signal, notReadyBudgetMs: ERASE_BUDGET_MS, onProgress });
+  // A DVD+RW formats on in the background: stop it and write the lead-out (dvd+rw-format).
+  if (code === PROFILE.DVD_PLUS_RW) await closeDvdPlusRw(ctx.drive, ctx.signal, onProgress);
   ctx.progress(1, Date.now() - started);
   return { method, durationMs: Date.now() - started, disc: await ctx.media() };
 }

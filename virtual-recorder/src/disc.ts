@@ -21,6 +21,7 @@
  * - Sectors inside the recorded extent that were never written read as zeros
  *   (gaps between sessions included); reads past it get 5/21/00.
  */
+import { BackgroundFormat } from './background-format.ts';
 import type { MediaInfo } from './media.ts';
 import { check, SENSE } from './sense-codes.ts';
 import { DiscardSectorStore, type SectorStore } from './store.ts';
@@ -56,6 +57,9 @@ export interface SessionInfo {
   readonly closed: boolean;
 }
 
+/** How a formattable disc starts: `'partial'` is a DVD+RW whose background format was stopped and closed. */
+export type Formatted = boolean | 'partial';
+
 export interface DiscSnapshot {
   readonly media: string;
   readonly status: DiscStatus;
@@ -67,15 +71,33 @@ export interface DiscSnapshot {
   readonly capacity: number;
   readonly formatted: boolean;
   readonly readableBlocks: number;
+  /** DVD+RW: READ DISC INFORMATION BG FORMAT STATUS (0 none, 1 stopped, 2 running, 3 complete). */
+  readonly bgFormat: number | undefined;
+  /** A lead-out follows the data, so other drives read the disc (false while a DVD+RW format runs unclosed). */
+  readonly readableElsewhere: boolean;
 }
 
 export class Disc {
-  readonly media: MediaInfo;
+  /** What the disc is now: BLANK turns a DVD-RW in restricted overwrite into a sequential one. */
+  media: MediaInfo;
   readonly store: SectorStore;
   tracks: Track[] = [];
   closedSessions = 0;
   finalized = false;
   formatted = false;
+  /** The drive ran optimum power calibration on this disc (its first WRITE did). */
+  calibrated = false;
+  /** DVD+RW only: the background format (background-format.ts) once FORMAT UNIT started one. */
+  background: BackgroundFormat | undefined;
+  /**
+   * Feature 0021h (Incremental Streaming Writable) is current for this disc.
+   * A DVD-RW blanked with BLANK 001b (minimal) loses it: it can then be
+   * written only disc-at-once, until a full blank brings it back (libburn
+   * cookbook.txt: "After minimal blanking (type 001b) DVD-RW my two drives
+   * do not offer the Incremental Streaming feature 0021h the media any
+   * more. Full blanking (000b) brings back this feature.").
+   */
+  incrementalAllowed = true;
   /** User capacity in blocks: the blank capacity, the formatted capacity, or the ROM size. */
   capacity: number;
 
@@ -86,15 +108,27 @@ export class Disc {
   }
 
   /** A fresh disc as it comes out of the box (or a pressed one, for ROM media). */
-  static fresh(media: MediaInfo, store: SectorStore, options: { formatted?: boolean } = {}): Disc {
+  static fresh(
+    media: MediaInfo,
+    store: SectorStore,
+    options: { formatted?: Formatted } = {},
+  ): Disc {
     const disc = new Disc(media, store, media.capacity);
     switch (media.kind) {
       case 'rom':
         disc.#setComplete(media.capacity);
         break;
       case 'formattable':
-        if (options.formatted) disc.#setFormatted(media.capacity);
+        if (options.formatted || media.formattedAlways) disc.#setFormatted(media.capacity);
         else disc.#setUnformatted();
+        if (media.name === 'dvd+rw' && options.formatted) {
+          // A quarter formatted, in whole ECC blocks, for 'partial'.
+          const quarter = Math.floor(media.capacity / 64) * 16;
+          disc.background =
+            options.formatted === 'partial'
+              ? BackgroundFormat.stopped(media.capacity, quarter)
+              : BackgroundFormat.complete(media.capacity);
+        }
         break;
       default:
         disc.#setBlank();
@@ -120,6 +154,7 @@ export class Disc {
     const disc = new Disc(media, store, media.capacity);
     if (media.kind === 'formattable') {
       disc.#setFormatted(media.capacity);
+      if (media.name === 'dvd+rw') disc.background = BackgroundFormat.complete(media.capacity);
       return disc;
     }
     disc.tracks = [track(1, 1, 0, blocks, blocks, true)];
@@ -141,6 +176,8 @@ export class Disc {
     copy.closedSessions = this.closedSessions;
     copy.finalized = this.finalized;
     copy.formatted = this.formatted;
+    copy.incrementalAllowed = this.incrementalAllowed;
+    copy.background = this.background;
     return copy;
   }
 
@@ -292,7 +329,17 @@ export class Disc {
       capacity: this.capacity,
       formatted: this.formatted,
       readableBlocks: this.readableEnd,
+      bgFormat: this.media.name === 'dvd+rw' ? (this.background?.status ?? 0) : undefined,
+      readableElsewhere: this.#readableElsewhere(),
     };
+  }
+
+  /** Another drive reads it: pressed, a closed session, a formatted disc, a DVD+RW with its lead-out. */
+  #readableElsewhere(): boolean {
+    if (this.media.kind === 'rom') return true;
+    if (this.media.name === 'dvd+rw') return this.background?.readableElsewhere ?? false;
+    if (this.media.kind === 'formattable') return this.formatted;
+    return this.closedSessions > 0;
   }
 
   // ---- rules ---------------------------------------------------------------
@@ -307,7 +354,10 @@ export class Disc {
    * - pressed media: 5/30/05 (a pressed disc reports an incompatible format
    *   rather than DATA PROTECT, which drives keep for write-protect switches)
    * - DVD+RW / BD-RE not formatted: 5/30/10
-   * - random access: any LBA inside the formatted capacity, else 5/21/00
+   * - random access: any LBA inside the formatted capacity, else 5/21/00; on
+   *   DVD-RW restricted overwrite start and length in whole 32 KiB ECC blocks,
+   *   else 5/21/02 (the drive has no read-modify-write; growisofs and
+   *   libburn align to 32 KiB there, docs/real-drives.md §4)
    * - sequential: only at the NWA of an open track (5/21/02 otherwise, and on
    *   a finalized disc, which has no NWA); past the track or the disc, 5/21/00
    */
@@ -316,6 +366,8 @@ export class Disc {
     if (this.media.kind === 'formattable') {
       if (!this.formatted) throw check(SENSE.MediumNotFormatted);
       if (lba + blocks > this.capacity) throw check(SENSE.LbaOutOfRange);
+      const align = this.media.writeAlignment;
+      if (lba % align !== 0 || blocks % align !== 0) throw check(SENSE.InvalidAddressForWrite);
       return undefined;
     }
     if (this.finalized) throw check(SENSE.InvalidAddressForWrite);
@@ -421,16 +473,31 @@ export class Disc {
     this.tracks = tracks.map((t, i) => track(i + 1, 1, t.start, t.end - t.start, 0, false));
   }
 
-  /** BLANK types 0 and 1 (MMC-6 §6.2): the disc is blank again. */
-  async blank(): Promise<void> {
+  /**
+   * BLANK types 0 and 1 (MMC-6 §6.2): the disc is blank again. `incremental`
+   * says whether it can then be written incrementally (false after a
+   * minimal blank of a DVD-RW on a drive that behaves as libburn's did);
+   * `becomes` is the medium after it (a DVD-RW in restricted overwrite is
+   * sequential again: "Profile transition from formatted 0013h to
+   * unformatted 0014h is done by A1h BLANK", libburn cookbook.txt).
+   */
+  async blank(incremental = true, becomes: MediaInfo = this.media): Promise<void> {
     await this.store.clear();
+    this.calibrated = false;
+    this.media = becomes;
     this.#setBlank();
+    this.incrementalAllowed = incremental;
   }
 
-  /** FORMAT UNIT (MMC-6 §6.5) on DVD+RW / BD-RE: one random-access track of `capacity` blocks. */
-  async format(capacity: number): Promise<void> {
+  /**
+   * FORMAT UNIT (MMC-6 §6.5) on DVD+RW / BD-RE: one random-access track of
+   * `capacity` blocks; a DVD+RW's format then runs in the background (`background`).
+   */
+  async format(capacity: number, background?: BackgroundFormat): Promise<void> {
     await this.store.clear();
+    this.calibrated = false;
     this.#setFormatted(capacity);
+    this.background = background;
   }
 }
 

@@ -104,6 +104,7 @@ describe('MEDIA table', T, () => {
         'dvd-rom',
         'dvd-r',
         'dvd-rw',
+        'dvd-rw-ro',
         'dvd+r',
         'dvd+rw',
         'dvd+r-dl',
@@ -120,6 +121,7 @@ describe('MEDIA table', T, () => {
       'dvd-rom': 0x10,
       'dvd-r': 0x11,
       'dvd-rw': 0x14,
+      'dvd-rw-ro': 0x13,
       'dvd+r': 0x1b,
       'dvd+rw': 0x1a,
       'dvd+r-dl': 0x2b,
@@ -361,6 +363,11 @@ describe('erasable media (BLANK)', T, () => {
         const di = await discInfo(bot);
         assert.deepEqual([di.status, di.erasable, di.sessions], [0, true, 1]);
         expectSense(await bot.exec({ cdb: Cdb.read10(0, 1), dataIn: 2048 }), 5, 0x21, 0);
+        if (media === 'dvd-rw' && type === 1) {
+          // A minimally blanked DVD-RW writes disc-at-once only (real-drive-writing.test.ts).
+          expectSense(await write(bot, 0, blocks(4, 2)), 5, 0x64, 0);
+          return;
+        }
         expectGood(await write(bot, 0, blocks(4, 2)));
         assert.equal(recorder.state.disc?.nextWritableAddress, 4);
       });
@@ -403,40 +410,55 @@ describe('formattable media (FORMAT UNIT)', T, () => {
     assert.equal(recorder.state.disc?.formatted, true);
   });
 
-  it('BD-RE: 30h with spares, 30h with a size, 31h without spares; disc status 3', async () => {
+  it('BD-RE: a descriptor READ FORMAT CAPACITIES lists (30h default, most spares, 31h none); disc status 3', async () => {
     const { bot } = await readyBot({ media: 'bd-re' });
     const last = async () => be32((await bot.exec({ cdb: Cdb.readCapacity(), dataIn: 8 })).data, 0);
-    expectGood(await bot.exec({ cdb: Cdb.formatUnit(), dataOut: Cdb.formatList(0x30, 0) }));
+    const format = (type: number, blocks: number, param: number, subtype = 0) =>
+      bot.exec({
+        cdb: Cdb.formatUnit(),
+        dataOut: Cdb.formatList(type, blocks, { param, subtype }),
+      });
+    expectGood(await format(0x30, 11_826_176, 0x3000));
     assert.equal(await last(), 11_826_176 - 1);
     assert.equal((await discInfo(bot)).status, 3);
-    expectGood(
-      await bot.exec({
-        cdb: Cdb.formatUnit(),
-        dataOut: Cdb.formatList(0x30, 11_000_000, { subtype: 3 }),
-      }),
-    );
-    assert.equal(await last(), 11_000_000 - 1);
-    expectGood(
-      await bot.exec({ cdb: Cdb.formatUnit(), dataOut: Cdb.formatList(0x31, 0xffffffff) }),
-    );
+    expectGood(await format(0x30, 11_564_032, 0x5000, 3));
+    assert.equal(await last(), 11_564_032 - 1);
+    expectGood(await format(0x31, 12_219_392, 0x800));
     assert.equal(await last(), 12_219_392 - 1);
+    expectGood(await format(0x00, 11_826_176, 0x3000));
+    assert.equal(await last(), 11_826_176 - 1);
     expectGood(await bot.exec({ cdb: Cdb.formatUnit(false) }));
     assert.equal(await last(), 11_826_176 - 1);
   });
 
-  it('FORMAT UNIT refusals', async () => {
+  it('FORMAT UNIT refusals: invented descriptors, subtypes the drive does not offer', async () => {
     const { bot } = await readyBot({ media: 'bd-re' });
     const bad = async (list: Uint8Array) =>
       expectSense(await bot.exec({ cdb: Cdb.formatUnit(), dataOut: list }), 5, 0x26, 0);
     await bad(Cdb.formatList(0x26, 0)); // a DVD+RW type on BD-RE
-    await bad(Cdb.formatList(0x30, 0, { subtype: 1 }));
-    await bad(Cdb.formatList(0x30, 12_000_000)); // more than the spare-area format gives
-    const shortDescriptor = Cdb.formatList(0x30, 0);
+    await bad(Cdb.formatList(0x30, 0)); // no such size
+    await bad(Cdb.formatList(0x30, 0xffffffff, { param: 0x3000 }));
+    await bad(Cdb.formatList(0x30, 11_826_176)); // the type dependent parameter left out
+    await bad(Cdb.formatList(0x30, 12_000_000, { param: 0x3000 })); // a size not listed
+    await bad(Cdb.formatList(0x00, 11_826_176, { param: 0x3000, subtype: 2 }));
+    const shortDescriptor = Cdb.formatList(0x30, 11_826_176, { param: 0x3000 });
     shortDescriptor[3] = 4;
     await bad(shortDescriptor);
     const code2 = Cdb.formatUnit();
     code2[1] = 0x12;
-    expectSense(await bot.exec({ cdb: code2, dataOut: Cdb.formatList(0x30, 0) }), 5, 0x24, 0);
+    expectSense(
+      await bot.exec({ cdb: code2, dataOut: Cdb.formatList(0x30, 11_826_176, { param: 0x3000 }) }),
+      5,
+      0x24,
+      0,
+    );
+    const plain = await readyBot({ media: 'bd-re', certification: { full: false, quick: false } });
+    for (const subtype of [2, 3]) {
+      const list = Cdb.formatList(0x30, 11_826_176, { param: 0x3000, subtype });
+      expectSense(await plain.bot.exec({ cdb: Cdb.formatUnit(), dataOut: list }), 5, 0x26, 0);
+    }
+    const quick = Cdb.formatList(0x30, 11_826_176, { param: 0x3000, subtype: 0 });
+    expectGood(await plain.bot.exec({ cdb: Cdb.formatUnit(), dataOut: quick }));
     for (const media of ['dvd-r', 'cd-rom', 'cd-rw'] as const) {
       const r = await readyBot({ media });
       expectSense(

@@ -22,6 +22,7 @@ export const MEDIA_NAMES = [
   'dvd-rom',
   'dvd-r',
   'dvd-rw',
+  'dvd-rw-ro',
   'dvd+r',
   'dvd+rw',
   'dvd+r-dl',
@@ -39,6 +40,7 @@ export const Profile = {
   CdRw: 0x000a,
   DvdRom: 0x0010,
   DvdRSequential: 0x0011,
+  DvdRwRestrictedOverwrite: 0x0013,
   DvdRwSequential: 0x0014,
   DvdPlusRw: 0x001a,
   DvdPlusR: 0x001b,
@@ -60,6 +62,7 @@ export const DRIVE_PROFILES: readonly number[] = [
   Profile.DvdPlusR,
   Profile.DvdPlusRw,
   Profile.DvdRwSequential,
+  Profile.DvdRwRestrictedOverwrite,
   Profile.DvdRSequential,
   Profile.DvdRom,
   Profile.CdRw,
@@ -81,6 +84,7 @@ export const Feature = {
   Formattable: 0x0023,
   DvdPlusRw: 0x002a,
   DvdPlusR: 0x002b,
+  RigidRestrictedOverwrite: 0x002c,
   CdTrackAtOnce: 0x002d,
   CdMastering: 0x002e,
   DvdRWrite: 0x002f,
@@ -91,6 +95,27 @@ export const Feature = {
   SerialNumber: 0x0108,
 } as const;
 
+/** One formattable capacity descriptor: FORMAT TYPE, NUMBER OF BLOCKS, TYPE DEPENDENT PARAMETER. */
+export interface FormatDescriptor {
+  readonly type: number;
+  readonly blocks: number;
+  readonly param: number;
+}
+
+/**
+ * A blank 25 GB BD-RE in an LG BE06LU10, as dvd+rw-mediainfo listed it
+ * (kept in libburn mmc.c under `Libburn_dvd_ram_as_bd_rE`, April 2008): 00h
+ * and the first 30h are the default spare areas, the other 30h the most and
+ * the fewest spares, 31h none; the type dependent parameter is the drive's.
+ */
+const BD_RE_FORMATS: readonly FormatDescriptor[] = [
+  { type: 0x00, blocks: 11_826_176, param: 0x3000 },
+  { type: 0x30, blocks: 11_826_176, param: 0x3000 },
+  { type: 0x30, blocks: 11_564_032, param: 0x5000 },
+  { type: 0x30, blocks: 12_088_320, param: 0x1000 },
+  { type: 0x31, blocks: 12_219_392, param: 0x0800 },
+];
+
 export const MediaKind = {
   /** Empty tray. */
   None: 'none',
@@ -100,7 +125,7 @@ export const MediaKind = {
   WriteOnce: 'write-once',
   /** Rewritable sequential (CD-RW, DVD-RW): like write-once until erased with BLANK. */
   Erasable: 'erasable',
-  /** Rewritable random access after FORMAT UNIT (DVD+RW, BD-RE). */
+  /** Rewritable random access after FORMAT UNIT (DVD+RW, BD-RE, DVD-RW restricted overwrite). */
   Formattable: 'formattable',
 } as const;
 export type MediaKind = (typeof MediaKind)[keyof typeof MediaKind];
@@ -135,6 +160,19 @@ export interface MediaInfo {
   readonly readFeature: number | undefined;
   /** Features that become current while the medium can be written. */
   readonly writeFeatures: readonly number[];
+  /**
+   * Blocks a WRITE's start and length must be multiples of: 16 (32 KiB, one
+   * ECC block) on DVD-RW restricted overwrite, which has no read-modify-write
+   * (libburn cookbook.txt: "For DVD-RW alignment has to be 32 KiB"); else 1.
+   */
+  readonly writeAlignment: number;
+  /**
+   * READ FORMAT CAPACITIES' formattable descriptors (MMC-6 §6.24.3.3), in the
+   * drive's order; FORMAT UNIT takes only these (formattable media; else empty).
+   */
+  readonly formats: readonly FormatDescriptor[];
+  /** Formattable media sold or kept formatted (a DVD-RW in restricted overwrite is one once it is in that mode). */
+  readonly formattedAlways: boolean;
 }
 
 const CD_X = 176; // 176.4 kB/s
@@ -170,6 +208,9 @@ export const MEDIA: { readonly [N in MediaName]: MediaInfo & { readonly name: N 
     blocking: 1,
     readFeature: Feature.CdRead,
     writeFeatures: [],
+    writeAlignment: 1,
+    formats: [],
+    formattedAlways: false,
   },
   'cd-r': {
     name: 'cd-r',
@@ -193,6 +234,9 @@ export const MEDIA: { readonly [N in MediaName]: MediaInfo & { readonly name: N 
       Feature.CdMastering,
       Feature.RealTimeStreaming,
     ],
+    writeAlignment: 1,
+    formats: [],
+    formattedAlways: false,
   },
   'cd-rw': {
     name: 'cd-rw',
@@ -216,6 +260,9 @@ export const MEDIA: { readonly [N in MediaName]: MediaInfo & { readonly name: N 
       Feature.CdMastering,
       Feature.RealTimeStreaming,
     ],
+    writeAlignment: 1,
+    formats: [],
+    formattedAlways: false,
   },
   'dvd-rom': {
     name: 'dvd-rom',
@@ -234,6 +281,9 @@ export const MEDIA: { readonly [N in MediaName]: MediaInfo & { readonly name: N 
     blocking: 16,
     readFeature: Feature.DvdRead,
     writeFeatures: [],
+    writeAlignment: 1,
+    formats: [],
+    formattedAlways: false,
   },
   'dvd-r': {
     name: 'dvd-r',
@@ -256,6 +306,9 @@ export const MEDIA: { readonly [N in MediaName]: MediaInfo & { readonly name: N 
       Feature.DvdRWrite,
       Feature.RealTimeStreaming,
     ],
+    writeAlignment: 1,
+    formats: [],
+    formattedAlways: false,
   },
   'dvd-rw': {
     name: 'dvd-rw',
@@ -278,6 +331,31 @@ export const MEDIA: { readonly [N in MediaName]: MediaInfo & { readonly name: N 
       Feature.DvdRWrite,
       Feature.RealTimeStreaming,
     ],
+    writeAlignment: 1,
+    formats: [],
+    formattedAlways: false,
+  },
+  'dvd-rw-ro': {
+    name: 'dvd-rw-ro',
+    label: 'DVD-RW (4.7 GB, restricted overwrite)',
+    family: 'dvd',
+    kind: 'formattable',
+    profile: Profile.DvdRwRestrictedOverwrite,
+    capacity: 2_297_888,
+    maxCapacity: 2_297_888,
+    layers: 1,
+    erasable: true,
+    writeSpeeds: dvdSpeeds(6, 4, 2),
+    readSpeed: 12 * DVD_X,
+    sessionGap: NO_GAPS,
+    trackGap: 0,
+    blocking: 16,
+    readFeature: Feature.DvdRead,
+    // MMC-5 §5.4.14 (per libburn's cookbook.txt): profile 0013h has feature 002Ch.
+    writeFeatures: [Feature.RigidRestrictedOverwrite, Feature.RealTimeStreaming],
+    writeAlignment: 16,
+    formats: [],
+    formattedAlways: true,
   },
   'dvd+r': {
     name: 'dvd+r',
@@ -296,6 +374,9 @@ export const MEDIA: { readonly [N in MediaName]: MediaInfo & { readonly name: N 
     blocking: 16,
     readFeature: Feature.DvdRead,
     writeFeatures: [Feature.DvdPlusR, Feature.RealTimeStreaming],
+    writeAlignment: 1,
+    formats: [],
+    formattedAlways: false,
   },
   'dvd+rw': {
     name: 'dvd+rw',
@@ -314,6 +395,10 @@ export const MEDIA: { readonly [N in MediaName]: MediaInfo & { readonly name: N 
     blocking: 16,
     readFeature: Feature.DvdRead,
     writeFeatures: [Feature.RandomWritable, Feature.DvdPlusRw, Feature.RealTimeStreaming],
+    writeAlignment: 1,
+    // Format type 26h over the whole disc (MMC-6 §6.5.4.2.14); FORMAT UNIT may also say FFFFFFFFh.
+    formats: [{ type: 0x26, blocks: 2_295_104, param: 0 }],
+    formattedAlways: false,
   },
   'dvd+r-dl': {
     name: 'dvd+r-dl',
@@ -332,6 +417,9 @@ export const MEDIA: { readonly [N in MediaName]: MediaInfo & { readonly name: N 
     blocking: 16,
     readFeature: Feature.DvdRead,
     writeFeatures: [Feature.DvdPlusRDualLayer, Feature.RealTimeStreaming],
+    writeAlignment: 1,
+    formats: [],
+    formattedAlways: false,
   },
   'bd-r': {
     name: 'bd-r',
@@ -350,6 +438,9 @@ export const MEDIA: { readonly [N in MediaName]: MediaInfo & { readonly name: N 
     blocking: 32,
     readFeature: Feature.BdRead,
     writeFeatures: [Feature.BdWrite, Feature.RealTimeStreaming],
+    writeAlignment: 1,
+    formats: [],
+    formattedAlways: false,
   },
   'bd-re': {
     name: 'bd-re',
@@ -368,6 +459,9 @@ export const MEDIA: { readonly [N in MediaName]: MediaInfo & { readonly name: N 
     blocking: 32,
     readFeature: Feature.BdRead,
     writeFeatures: [Feature.RandomWritable, Feature.BdWrite, Feature.RealTimeStreaming],
+    writeAlignment: 1,
+    formats: BD_RE_FORMATS,
+    formattedAlways: false,
   },
   none: {
     name: 'none',
@@ -386,6 +480,9 @@ export const MEDIA: { readonly [N in MediaName]: MediaInfo & { readonly name: N 
     blocking: 1,
     readFeature: undefined,
     writeFeatures: [],
+    writeAlignment: 1,
+    formats: [],
+    formattedAlways: false,
   },
 };
 
@@ -396,6 +493,18 @@ export const ONE_X: { readonly [F in MediaFamily]: number } = {
   dvd: DVD_X,
   bd: BD_X,
 };
+
+/**
+ * The link sizes feature 0021h lists for `media` (MMC-6 §5.3.11): 7 blocks
+ * on CD, 16 (one ECC block) on DVD-R/-RW (libburn cookbook.txt "Sequential
+ * DVD-R[W] Cookbook"; growisofs transport.hxx page05_setup writes 16).
+ */
+export function linkSizesOf(media: MediaInfo | undefined): readonly number[] {
+  return media?.family === 'cd' ? [7] : [16];
+}
+
+/** DVD-R/-RW fixed packets are one ECC block: 16 blocks, 32 KiB (MMC-6 §7.5.4.16 per libburn's cookbook). */
+export const DVD_PACKET_BLOCKS = 16;
 
 export function isMediaName(name: unknown): name is MediaName {
   return typeof name === 'string' && (MEDIA_NAMES as readonly string[]).includes(name);

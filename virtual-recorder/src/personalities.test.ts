@@ -5,8 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { PERSONALITIES, PERSONALITY_NAMES, VirtualRecorderError } from './index.ts';
-import { Cdb, readyBot, type RawBot as Bot } from './raw-bot.ts';
+import { ManualClock, PERSONALITIES, PERSONALITY_NAMES, VirtualRecorderError } from './index.ts';
+import { Cdb, readyBot, stillPending, type RawBot as Bot } from './raw-bot.ts';
 
 const T = { timeout: 10_000 };
 type Exec = Awaited<ReturnType<Bot['exec']>>;
@@ -87,6 +87,42 @@ describe('personalities', T, () => {
     assert.equal(recorder.state.prevent, true, 'a Bulk-Only reset keeps PREVENT here');
   });
 
+  it('slow-drive: the first WRITE on a disc answers after 45 s of calibration, the next at once', async () => {
+    const clock = new ManualClock();
+    const { bot } = await readyBot({ media: 'dvd+r', personality: 'slow-drive', clock });
+    clock.advance(2_000); // spin-up
+    await bot.exec({ cdb: Cdb.testUnitReady() });
+    const first = bot.exec({ cdb: Cdb.write10(0, 16), dataOut: new Uint8Array(16 * 2048) });
+    assert.equal(await stillPending(first), true);
+    clock.advance(44_000);
+    assert.equal(await stillPending(first), true, 'still calibrating at 44 s');
+    clock.advance(1_000);
+    assert.equal((await first).csw.status, 0);
+    const next = bot.exec({ cdb: Cdb.write10(16, 16), dataOut: new Uint8Array(16 * 2048) });
+    clock.advance(100); // the buffer drains at the write speed
+    assert.equal((await next).csw.status, 0);
+  });
+
+  it('slow-drive: an IMMED CLOSE holds its status a minute, then NOT READY until ten times the nominal', async () => {
+    const clock = new ManualClock();
+    const { bot } = await readyBot({ media: 'cd-r', personality: 'slow-drive', clock });
+    clock.advance(2_000);
+    await bot.exec({ cdb: Cdb.testUnitReady() });
+    const w = bot.exec({ cdb: Cdb.write10(0, 300), dataOut: new Uint8Array(300 * 2048) });
+    assert.equal(await stillPending(w), true, 'calibrating');
+    clock.advance(45_000);
+    assert.equal((await w).csw.status, 0);
+    clock.advance(60_000); // the buffer drains
+    const close = bot.exec({ cdb: Cdb.closeTrackSession(2, 0, true) });
+    assert.equal(await stillPending(close), true);
+    clock.advance(60_000);
+    assert.equal((await close).csw.status, 0);
+    const busy = await bot.exec({ cdb: Cdb.testUnitReady() });
+    assert.deepEqual(senseOf(busy), [1, 2, 4, 7], 'finalizing: 30 s x 10');
+    clock.advance(300_000);
+    assert.equal((await bot.exec({ cdb: Cdb.testUnitReady() })).csw.status, 0);
+  });
+
   it('a personality is a starting point: explicit options override it', async () => {
     const { bot } = await readyBot({
       media: 'cd-rom',
@@ -99,7 +135,7 @@ describe('personalities', T, () => {
 
   it('names every personality and refuses an unknown one', async () => {
     assert.deepEqual(PERSONALITY_NAMES, Object.keys(PERSONALITIES));
-    assert.ok(PERSONALITY_NAMES.includes('full-burner'));
+    assert.deepEqual(PERSONALITY_NAMES, ['full-burner', 'bare-cdrom-bridge', 'slow-drive']);
     await assert.rejects(
       readyBot({ personality: 'no-such' as 'full-burner' }),
       VirtualRecorderError,

@@ -1,6 +1,6 @@
 /**
  * Named personalities: the behaviour switches of real drives and bridges put
- * together, so a test can run the same host code against each. The virtual
+ * together (a full-featured burner, a bare CD-ROM bridge, a slow burner), so a test can run the same host code against each. The virtual
  * recorder was written with the host; these make it disagree the way the
  * devices we did not write do (docs/real-drives.md).
  */
@@ -40,6 +40,21 @@ export const PERSONALITIES = {
     truncatedDataIn: 'truncate',
     maxLun: 'stall',
     resetClearsPrevent: false,
+  },
+  /**
+   * A slow burner: optimum power calibration makes the first WRITE on a disc
+   * take 45 s of drive time (past libburn's 30 s default, inside its 200 s
+   * WRITE budget), IMMED close/blank/format/sync hold their status for up to
+   * 60 s before answering (libburn: 200 s for IMMED commands), and long
+   * operations take ten times their nominal time. The host survives on its
+   * per-command timeouts (usb-mass-storage/src/scsi/opcodes.ts) and its
+   * NOT READY polling. Durations pass with the recorder's clock: with the
+   * clock off (the default) they are zero.
+   */
+  'slow-drive': {
+    powerCalibrationMs: 45_000,
+    immedHoldMs: 60_000,
+    operationScale: 10,
   },
 } as const satisfies Record<string, VirtualRecorderOptions>;
 

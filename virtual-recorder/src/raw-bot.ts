@@ -336,7 +336,11 @@ export const Cdb = {
     0,
   ],
   formatUnit: (fmtData = true) => [0x04, fmtData ? 0x11 : 0x00, 0, 0, 0, 0],
-  formatList: (type: number, blocks: number, options: { immed?: boolean; subtype?: number } = {}) =>
+  formatList: (
+    type: number,
+    blocks: number,
+    options: { immed?: boolean; subtype?: number; param?: number } = {},
+  ) =>
     Uint8Array.from([
       0,
       options.immed ? 0x02 : 0,
@@ -344,9 +348,9 @@ export const Cdb = {
       8,
       ...be32(blocks),
       (type << 2) | (options.subtype ?? 0),
-      0,
-      0,
-      0,
+      ((options.param ?? 0) >>> 16) & 0xff,
+      ((options.param ?? 0) >>> 8) & 0xff,
+      (options.param ?? 0) & 0xff,
     ]),
   setCdSpeed: (read: number, write: number) => [
     0xbb,

@@ -99,9 +99,20 @@ function invalid(): never {
 
 /**
  * Checks `sheet` (whole 8-byte entries) against the rules above for a blank
- * disc of `capacity` blocks; throws 5/26/00 on the first violation.
+ * disc of `capacity` blocks; throws 5/26/00 on the first violation. With
+ * `generatesPregap` false the drive generates no Mode 1 zero data between
+ * the lead-in and the lead-out: a pre-gap of data form 14h is refused, and
+ * the host sends track 1's pre-gap from LBA -150 as libburn and cdrecord do
+ * (libburn cookbook.txt, "SAO CD Cookbook": 14h is the data pause of the
+ * lead-in and lead-out; the pre-gap entry carries 10h and "The LBA for the
+ * first write is negative: -150").
  */
-export function parseCuePlan(sheet: Uint8Array, capacity: number): CuePlan {
+export function parseCuePlan(
+  sheet: Uint8Array,
+  capacity: number,
+  options: { readonly generatesPregap?: boolean } = {},
+): CuePlan {
+  const generatesPregap = options.generatesPregap ?? true;
   if (sheet.length === 0 || sheet.length % 8 !== 0) invalid();
   const positions: Position[] = [];
   for (let at = 0; at < sheet.length; at += 8) {
@@ -162,6 +173,7 @@ export function parseCuePlan(sheet: Uint8Array, capacity: number): CuePlan {
     t.lastIndex = p.index;
     if (p.index === 0) {
       if (p.form !== CueDataForm.Mode1 && p.form !== CueDataForm.Mode1Generated) invalid();
+      if (p.form === CueDataForm.Mode1Generated && !generatesPregap) invalid();
       t.pregapStart = p.lba;
       t.pregapSent = p.form === CueDataForm.Mode1;
     } else {

@@ -203,7 +203,10 @@ describe('long operations report progress through NOT READY sense', T, () => {
   it('FORMAT UNIT with IMMED: 2/04/04 with progress; without IMMED the CSW waits', async () => {
     const { clock, bot } = await manual({ media: 'bd-re' });
     expectGood(
-      await bot.exec({ cdb: Cdb.formatUnit(), dataOut: Cdb.formatList(0x30, 0, { immed: true }) }),
+      await bot.exec({
+        cdb: Cdb.formatUnit(),
+        dataOut: Cdb.formatList(0x30, 11_826_176, { immed: true, param: 0x3000 }),
+      }),
     );
     const a = await bot.exec({ cdb: Cdb.testUnitReady() });
     expectSense(a, 2, 0x04, 0x04);
@@ -212,7 +215,10 @@ describe('long operations report progress through NOT READY sense', T, () => {
     assert.equal(b.sense?.progress, 16384);
     clock.advance(TIMING.bdQuickFormatMs);
     expectGood(await bot.exec({ cdb: Cdb.testUnitReady() }));
-    const format = bot.exec({ cdb: Cdb.formatUnit(), dataOut: Cdb.formatList(0x31, 0) });
+    const format = bot.exec({
+      cdb: Cdb.formatUnit(),
+      dataOut: Cdb.formatList(0x31, 12_219_392, { param: 0x800 }),
+    });
     assert.equal(await stillPending(format), true);
     clock.advance(TIMING.bdQuickFormatMs);
     expectGood(await within(format, 1000));
@@ -223,7 +229,7 @@ describe('long operations report progress through NOT READY sense', T, () => {
     expectGood(
       await bot.exec({
         cdb: Cdb.formatUnit(),
-        dataOut: Cdb.formatList(0x30, 0, { immed: true, subtype: 2 }),
+        dataOut: Cdb.formatList(0x30, 11_826_176, { immed: true, subtype: 2, param: 0x3000 }),
       }),
     );
     clock.advance(TIMING.bdQuickFormatMs * 10);

@@ -9,7 +9,7 @@ import { createClock, type ClockOption, type VirtualClock } from './clock.ts';
 import type { BotBehaviour } from './device/bot-context.ts';
 import type { DeviceIdentity } from './device/descriptors.ts';
 import { DEFAULT_MAX_TRANSFER_BYTES, VirtualUsbDevice } from './device/virtual-usb-device.ts';
-import { Disc, type DiscSnapshot } from './disc.ts';
+import { Disc, type DiscSnapshot, type Formatted } from './disc.ts';
 import { DEFAULT_BUFFER_BYTES } from './mmc-target/buffer-model.ts';
 import type { EjectButtonResult, EjectRequestPolicy } from './mmc-target/mechanics.ts';
 import { MmcTarget } from './mmc-target/mmc-target.ts';
@@ -39,8 +39,12 @@ export const VIRTUAL_PRODUCT_ID = 0x0001;
 export interface VirtualRecorderOptions {
   /** The disc in the drive at power-on. Default 'none' (empty tray). */
   readonly media?: MediaName;
-  /** DVD+RW / BD-RE: start formatted (default false: blank, as from the box). */
-  readonly formatted?: boolean;
+  /**
+   * DVD+RW / BD-RE: start formatted (default false: blank, as from the box).
+   * `'partial'`: a DVD+RW whose background format was stopped a quarter of
+   * the way and closed (READ DISC INFORMATION BG format status 01b).
+   */
+  readonly formatted?: Formatted;
   /** RESERVE(6)/RELEASE(6) supported (default true), or answered 5/20/00 as many drives do. */
   readonly reserveSupported?: boolean;
   /** PREVENT ALLOW MEDIUM REMOVAL with Persistent=1 accepted (default true), or 5/24/00. */
@@ -81,6 +85,59 @@ export interface VirtualRecorderOptions {
    * SecurityError, as Chrome (2026) refuses them to ordinary pages (default false).
    */
   readonly protectedControlTransfers?: boolean;
+  /**
+   * Drive time the first WRITE on a disc holds its status (optimum power
+   * calibration); default 0. The slow-drive personality: 45 s, past
+   * libburn's 30 s default timeout, within its 200 s WRITE budget.
+   */
+  readonly powerCalibrationMs?: number;
+  /** Long operations (close, finalize, blank, format) take this many times their nominal time (default 1). */
+  readonly operationScale?: number;
+  /** An IMMED BLANK/CLOSE/FORMAT/SYNCHRONIZE CACHE holds its status up to this long first (default 0). */
+  readonly immedHoldMs?: number;
+  /**
+   * The drive never writes faster than this (kB/s), whatever SET CD SPEED or
+   * SET STREAMING asked: it picks its own speed for the medium, and only page
+   * 2Ah (bytes 28-29) and GET PERFORMANCE say which. Default: no cap.
+   */
+  readonly writeSpeedCap?: number;
+  /**
+   * SET CD SPEED sets the write speed with a DVD or BD loaded too (default
+   * true); false: it is taken and changes nothing, SET STREAMING does.
+   */
+  readonly cdSpeedForDvdBd?: boolean;
+  /**
+   * DVD+R DL: CLOSE TRACK/SESSION 110b (finalize) is 5/24/00, only 101b
+   * (finalize with minimal radius) is taken: growisofs `plus_r_finalize`
+   * ("HP dvd520n insists on "finalize with minimum radius" with DVD+R DL").
+   * Default true.
+   */
+  readonly dlFinalizeMinimalRadiusOnly?: boolean;
+  /**
+   * BD-RE certification the drive offers (feature 0023h CERT and QCERT, MMC-6
+   * §5.3.13); FORMAT UNIT 30h/31h with a subtype it does not offer (10b full,
+   * 11b quick) is 5/26/00. Default both.
+   */
+  readonly certification?: { readonly full?: boolean; readonly quick?: boolean };
+  /**
+   * SEND CUE SHEET takes a track pre-gap the drive generates (data form
+   * 14h). Default true; false refuses it (5/26/00): the host must send the
+   * first track's pre-gap from LBA -150, as libburn and cdrecord do.
+   */
+  readonly saoGeneratesPregap?: boolean;
+  /**
+   * READ TRACK INFORMATION reports no next writable address (NWA_V 0) on CD
+   * and DVD-R/-RW until page 05h has been selected since the disc was
+   * loaded: libburn sends the write parameters first because the LG
+   * GSA-4082B "seems to dislike get_nwa() in advance" (write.c). Default false.
+   */
+  readonly nwaNeedsWriteParameters?: boolean;
+  /**
+   * A DVD-RW keeps feature 0021h (incremental writing) after BLANK 001b
+   * (default false: like the drives of libburn's cookbook, it can then be
+   * written only disc-at-once until a full blank).
+   */
+  readonly minimalBlankKeepsIncremental?: boolean;
   /** A Bulk-Only Mass Storage Reset clears PREVENT (default true, like the Linux gadget). */
   readonly resetClearsPrevent?: boolean;
   /** A Bulk-Only Mass Storage Reset raises 6/29/00 (default true). */
@@ -162,6 +219,20 @@ function positiveInteger(name: string, value: number): number {
       'invalid-option',
       `${name} must be a positive integer, got ${value}`,
     );
+  }
+  return value;
+}
+
+function nonNegative(name: string, value: number): number {
+  if (!(value >= 0) || !Number.isFinite(value)) {
+    throw new VirtualRecorderError('invalid-option', `${name} must be a number >= 0, got ${value}`);
+  }
+  return value;
+}
+
+function positiveNumber(name: string, value: number): number {
+  if (!(value > 0) || !Number.isFinite(value)) {
+    throw new VirtualRecorderError('invalid-option', `${name} must be a number > 0, got ${value}`);
   }
   return value;
 }
@@ -260,14 +331,37 @@ export class VirtualRecorder {
         'persistent-only',
       ]),
       resetClearsPrevent: options.resetClearsPrevent ?? true,
+      minimalBlankKeepsIncremental: options.minimalBlankKeepsIncremental ?? false,
+      saoGeneratesPregap: options.saoGeneratesPregap ?? true,
+      certification: {
+        full: options.certification?.full ?? true,
+        quick: options.certification?.quick ?? true,
+      },
+      nwaNeedsWriteParameters: options.nwaNeedsWriteParameters ?? false,
       resetUnitAttention: options.resetUnitAttention ?? true,
       powerOnUnitAttention: options.powerOnUnitAttention ?? true,
       bufferBytes: positiveInteger('bufferBytes', options.bufferBytes ?? DEFAULT_BUFFER_BYTES),
+      speed: {
+        writeSpeedCap:
+          options.writeSpeedCap === undefined
+            ? undefined
+            : positiveInteger('writeSpeedCap', options.writeSpeedCap),
+        cdSpeedForDvdBd: options.cdSpeedForDvdBd ?? true,
+      },
+      dlFinalizeMinimalRadiusOnly: options.dlFinalizeMinimalRadiusOnly ?? true,
+      powerCalibrationMs: nonNegative('powerCalibrationMs', options.powerCalibrationMs ?? 0),
+      slowness: {
+        operationScale: positiveNumber('operationScale', options.operationScale ?? 1),
+        immedHoldMs: nonNegative('immedHoldMs', options.immedHoldMs ?? 0),
+      },
       storeFactory: this.#storeFactory,
     });
     const media = mediaInfo(options.media ?? 'none');
     if (media.kind !== 'none') {
-      this.#target.changeMedia(media.name, options.formatted ? { formatted: true } : {});
+      this.#target.changeMedia(
+        media.name,
+        options.formatted ? { formatted: options.formatted } : {},
+      );
       // A disc present at power-on is not a media change: only the power-on attention is pending.
       this.#target.clearMediaChangeNotice();
     }
@@ -381,7 +475,7 @@ export class VirtualRecorder {
    * when PREVENT is set (a media change "at any moment"): the next command
    * sees 6/28/00 once the disc has spun up, and GESN reports new media.
    */
-  changeMedia(name: MediaName, options: { formatted?: boolean } = {}): void {
+  changeMedia(name: MediaName, options: { formatted?: Formatted } = {}): void {
     this.#target.changeMedia(name, options);
   }
 

@@ -30,6 +30,8 @@ export const FeatureCode = {
   RestrictedOverwrite: 0x0026,
   DvdPlusRw: 0x002a,
   DvdPlusR: 0x002b,
+  /** DVD-RW in restricted overwrite (profile 0013h, MMC-6 §5.3.22). */
+  RigidRestrictedOverwrite: 0x002c,
   CdTrackAtOnce: 0x002d,
   CdMastering: 0x002e,
   DvdRWrite: 0x002f,

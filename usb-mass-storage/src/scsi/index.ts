@@ -9,3 +9,5 @@ export * from './mode-pages.ts';
 export * from './features.ts';
 export * from './sense-table.ts';
 export * from './scsi-drive.ts';
+export * from './format-capacities.ts';
+export * from './performance.ts';

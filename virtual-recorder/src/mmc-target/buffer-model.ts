@@ -1,13 +1,30 @@
 /**
  * The write buffer and the speed model of the MMC target. The buffer fills
- * with WRITE data and drains at the write speed (the SET CD SPEED request
- * clamped to the medium's speeds); with the clock `off` it never fills. Reads
- * are instant: the read speed is only reported (page 2Ah).
+ * with WRITE data and drains at the write speed; with the clock `off` it
+ * never fills. Reads are instant: the read speed is only reported (page 2Ah,
+ * GET PERFORMANCE).
+ *
+ * The write speed is the drive's choice: the fastest of the medium's speeds
+ * not above the last request (SET CD SPEED or SET STREAMING, which persist
+ * over a media change: libburn cookbook.txt "SET STREAMING values persist
+ * after media change"), and not above `writeSpeedCap` when the drive limits
+ * itself (a media strategy); the slowest when the request is below all.
+ * With `cdSpeedForDvdBd` false, SET CD SPEED is taken but changes nothing
+ * while a DVD or BD is loaded: those speeds go through SET STREAMING (MMC-6
+ * §6.39; growisofs uses it first, libburn for DVD and BD).
  */
 import type { VirtualClock } from '../clock.ts';
 import { MEDIA, ONE_X, type MediaInfo } from '../media.ts';
 
 export const DEFAULT_BUFFER_BYTES = 4 * 1024 * 1024;
+
+/** How the drive chooses its write speed (virtual-recorder.ts options). */
+export interface SpeedBehaviour {
+  /** The drive never writes faster than this (kB/s), whatever the host asks. */
+  readonly writeSpeedCap: number | undefined;
+  /** SET CD SPEED sets the speed with a DVD or BD loaded too. */
+  readonly cdSpeedForDvdBd: boolean;
+}
 
 /** User bytes per drive millisecond at `kbps` (CD speeds count 2352-byte sectors). */
 function bytesPerMs(kbps: number, media: MediaInfo | undefined): number {
@@ -29,16 +46,32 @@ export class BufferModel {
   #fill = 0;
   #at = 0;
 
-  constructor(clock: VirtualClock, size: number, media: () => MediaInfo | undefined) {
+  readonly #speed: SpeedBehaviour;
+
+  constructor(
+    clock: VirtualClock,
+    size: number,
+    media: () => MediaInfo | undefined,
+    speed: SpeedBehaviour = { writeSpeedCap: undefined, cdSpeedForDvdBd: true },
+  ) {
     this.#clock = clock;
     this.size = size;
     this.#media = media;
+    this.#speed = speed;
   }
 
   /** SET CD SPEED (MMC-6 §6.37): the requests in kB/s, FFFFh = maximum. */
   requestSpeeds(read: number, write: number): void {
+    const family = this.#media()?.family;
+    if (!this.#speed.cdSpeedForDvdBd && (family === 'dvd' || family === 'bd')) return;
     this.#readSpeedRequest = read;
     this.#writeSpeedRequest = write;
+  }
+
+  /** SET STREAMING (MMC-6 §6.39): the requests in kB/s; `undefined` restores the defaults (RDD). */
+  requestStreaming(read: number | undefined, write: number | undefined): void {
+    this.#readSpeedRequest = read ?? 0xffff;
+    this.#writeSpeedRequest = write ?? 0xffff;
   }
 
   /** The buffer is emptied (a media change). */
@@ -46,11 +79,12 @@ export class BufferModel {
     this.#fill = 0;
   }
 
-  /** Write speed in kB/s: the SET CD SPEED request clamped to the medium's speeds (MMC-6 §6.37). */
+  /** Write speed in kB/s: the drive's choice for the request (see the file comment). */
   get writeSpeed(): number {
     const speeds = this.#media()?.writeSpeeds ?? [];
     if (speeds.length === 0) return 0;
-    const fit = speeds.find((s) => s <= this.#writeSpeedRequest);
+    const limit = Math.min(this.#writeSpeedRequest, this.#speed.writeSpeedCap ?? Infinity);
+    const fit = speeds.find((s) => s <= limit);
     return fit ?? speeds[speeds.length - 1]!;
   }
 

@@ -72,6 +72,8 @@ export const Opcode = {
   ReadBufferCapacity: 0x5c,
   SendCueSheet: 0x5d,
   Blank: 0xa1,
+  GetPerformance: 0xac,
+  SetStreaming: 0xb6,
   SetCdSpeed: 0xbb,
   MechanismStatus: 0xbd,
 } as const;

@@ -8,9 +8,9 @@ import type { FaultState } from '../faults.ts';
 import type { Observer } from '../observer.ts';
 import type { Identity } from '../responses/inquiry.ts';
 import type { SectorStoreFactory } from '../store.ts';
-import type { BufferModel } from './buffer-model.ts';
+import type { BufferModel, SpeedBehaviour } from './buffer-model.ts';
 import type { CommandPlan, Planner } from './command.ts';
-import type { LongOperations } from './long-operations.ts';
+import type { LongOperations, Slowness } from './long-operations.ts';
 import type { EjectRequestPolicy, Mechanics } from './mechanics.ts';
 import type { SenseState } from './sense-state.ts';
 import type { WriteParameters } from './write-parameters.ts';
@@ -28,9 +28,25 @@ export interface MmcTargetOptions {
   readonly unsupportedModePages: readonly number[];
   readonly ejectRequestOn: EjectRequestPolicy;
   readonly resetClearsPrevent: boolean;
+  /** BD-RE format certification the drive offers: feature 0023h CERT (full) and QCERT (quick). */
+  readonly certification: { readonly full: boolean; readonly quick: boolean };
+  /** SEND CUE SHEET takes a pre-gap the drive generates (data form 14h), not only one the host sends. */
+  readonly saoGeneratesPregap: boolean;
+  /** READ TRACK INFORMATION reports no NWA on CD and DVD-R/-RW until page 05h is selected (LG GSA-4082B). */
+  readonly nwaNeedsWriteParameters: boolean;
+  /** A DVD-RW keeps feature 0021h (incremental writing) after BLANK 001b (real drives do not). */
+  readonly minimalBlankKeepsIncremental: boolean;
   readonly resetUnitAttention: boolean;
   readonly powerOnUnitAttention: boolean;
   readonly bufferBytes: number;
+  /** Long operations scaled and IMMED ones held (long-operations.ts); the first WRITE's calibration. */
+  readonly slowness: Slowness;
+  /** Drive time the first WRITE on a disc takes before it answers (optimum power calibration). */
+  readonly powerCalibrationMs: number;
+  /** How the drive chooses its write speed (buffer-model.ts). */
+  readonly speed: SpeedBehaviour;
+  /** DVD+R DL finalizes only with CLOSE function 101b (minimal radius), not 110b (HP dvd520n, growisofs). */
+  readonly dlFinalizeMinimalRadiusOnly: boolean;
   readonly storeFactory: SectorStoreFactory;
 }
 

@@ -15,6 +15,8 @@ export const TIMING = {
   closeSessionMs: 20_000,
   finalizeMs: 30_000,
   minimalBlankMs: 30_000,
+  /** CLOSE TRACK/SESSION 000b on a DVD+RW: the background format stops. */
+  stopBackgroundFormatMs: 1000,
   /** DVD+RW format 26h returns after the lead-in; the rest is background formatting (MMC-6 §4.11.3). */
   dvdPlusRwFormatMs: 2000,
   /** BD-RE quick format (30h subtypes 00b/11b, 31h). */
@@ -32,15 +34,32 @@ export interface BusyOperation {
   readonly end: number;
 }
 
+/**
+ * A slow drive (the `slow-drive` personality): long operations take
+ * `scale` times their nominal time, and an IMMED one holds its status for up
+ * to `immedHoldMs` first ("some drives still finish part of the work first":
+ * libburn gives IMMED commands 200 s, `spc.h`; growisofs polls with no limit).
+ */
+export interface Slowness {
+  readonly operationScale: number;
+  readonly immedHoldMs: number;
+}
+
 export class LongOperations {
   readonly #clock: VirtualClock;
   /** Applies what time has done to the whole target (this and the mechanics). */
   readonly #settle: () => void;
+  readonly #slowness: Slowness;
   #busy: BusyOperation | undefined;
 
-  constructor(clock: VirtualClock, settle: () => void) {
+  constructor(
+    clock: VirtualClock,
+    settle: () => void,
+    slowness: Slowness = { operationScale: 1, immedHoldMs: 0 },
+  ) {
     this.#clock = clock;
     this.#settle = settle;
+    this.#slowness = slowness;
   }
 
   /** The IMMED operation in progress, or undefined. */
@@ -72,10 +91,12 @@ export class LongOperations {
    */
   async run(sense: SenseCode, ms: number, immed: boolean): Promise<void> {
     const start = this.#clock.now();
-    const end = start + nominal(this.#clock, ms);
+    const span = nominal(this.#clock, ms * this.#slowness.operationScale);
+    const end = start + span;
     if (end > start) this.#busy = { sense, start, end };
-    if (!immed) {
-      await this.#clock.sleepUntil(end);
+    const hold = immed ? Math.min(span, nominal(this.#clock, this.#slowness.immedHoldMs)) : span;
+    if (hold > 0) {
+      await this.#clock.sleepUntil(start + hold);
       this.#settle();
     }
   }

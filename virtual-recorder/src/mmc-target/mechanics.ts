@@ -6,7 +6,7 @@
  * spins up, then 6/28/00 once (MMC-6 §4.1.6).
  */
 import type { VirtualClock } from '../clock.ts';
-import { Disc } from '../disc.ts';
+import { Disc, type Formatted } from '../disc.ts';
 import type { MediaInfo } from '../media.ts';
 import type { Observer, PreventCause } from '../observer.ts';
 import { romSector } from '../rom-content.ts';
@@ -31,7 +31,7 @@ export const MediaEvent = {
 export function freshDisc(
   media: MediaInfo,
   storeFactory: SectorStoreFactory,
-  options: { formatted?: boolean },
+  options: { formatted?: Formatted },
 ): Disc {
   if (media.kind === 'rom') {
     const volumeId = `WEBDISC_${media.name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;

@@ -1,9 +1,10 @@
 /**
  * MMC commands that report and do not record: READ TOC/PMA/ATIP, READ DISC
  * INFORMATION, READ TRACK INFORMATION, GET CONFIGURATION, GET EVENT STATUS
- * NOTIFICATION, MECHANISM STATUS, READ BUFFER CAPACITY, READ FORMAT
- * CAPACITIES and SET CD SPEED.
+ * NOTIFICATION, MECHANISM STATUS, READ BUFFER CAPACITY and READ FORMAT
+ * CAPACITIES (speed: speed-handlers.ts).
  */
+import { BgFormat } from '../background-format.ts';
 import { discInformation, trackInformation } from '../responses/disc-info.ts';
 import { configuration } from '../responses/features.ts';
 import { get16, get32 } from '../responses/fields.ts';
@@ -18,6 +19,7 @@ import { tocFormat0, tocFormat1, tocFormat2, tocFormat4 } from '../responses/toc
 import { SENSE, check } from '../sense-codes.ts';
 import { Opcode, type CommandPlan } from './command.ts';
 import type { TargetContext } from './context.ts';
+import { isDvdMinus } from './write-parameters.ts';
 
 /**
  * READ TOC/PMA/ATIP (MMC-6 §6.26): b1 MSF(1), b2 FORMAT(3:0), b6 TRACK/SESSION
@@ -79,7 +81,16 @@ export function readTrackInformation(t: TargetContext, cdb: Uint8Array): Command
     track = disc.tracks.find((x) => x.session === value);
   }
   if (!track) throw check(SENSE.InvalidFieldInCdb);
-  return t.plans.dataIn(Opcode.ReadTrackInformation, trackInformation(disc, track), get16(cdb, 7));
+  const m = disc.media;
+  const hideNwa =
+    t.options.nwaNeedsWriteParameters &&
+    !t.writing.selectedSinceLoad &&
+    (m.family === 'cd' || isDvdMinus(m));
+  return t.plans.dataIn(
+    Opcode.ReadTrackInformation,
+    trackInformation(disc, track, { hideNwa }),
+    get16(cdb, 7),
+  );
 }
 
 // ---- configuration and events ----------------------------------------------------------
@@ -102,7 +113,9 @@ export function getConfiguration(t: TargetContext, cdb: Uint8Array): CommandPlan
       media: present?.media,
       disc: present,
       writable: writableNow(t),
+      incremental: t.mechanics.present?.incrementalAllowed ?? true,
       serial: t.options.identity.serial,
+      certification: t.options.certification,
     },
     rt,
     get16(cdb, 2),
@@ -154,30 +167,26 @@ export function readBufferCapacity(t: TargetContext, cdb: Uint8Array): CommandPl
   );
 }
 
-/** SET CD SPEED (MMC-6 §6.37): b2-3 READ SPEED, b4-5 WRITE SPEED in kB/s, FFFFh = maximum. */
-export function setCdSpeed(t: TargetContext, cdb: Uint8Array): CommandPlan {
-  t.buffer.requestSpeeds(get16(cdb, 2), get16(cdb, 4));
-  return t.plans.good(Opcode.SetCdSpeed);
-}
-
 /** READ FORMAT CAPACITIES (MMC-6 §6.24): b7-8 ALLOCATION LENGTH. */
 export function readFormatCapacities(t: TargetContext, cdb: Uint8Array): CommandPlan {
   const disc = t.mechanics.present;
   let bytes: Uint8Array;
   if (!disc) {
     bytes = formatCapacities({ blocks: 0, type: 3 }, []);
+  } else if (disc.media.name === 'dvd-rw-ro') {
+    // Fully formatted restricted overwrite: the formatted capacity; no format offered (not modelled).
+    bytes = formatCapacities({ blocks: disc.capacity, type: 2 }, []);
   } else if (disc.media.kind === 'formattable') {
+    // The current/maximum descriptor (formatted: what it holds; else the most a format gives),
+    // then what FORMAT UNIT may take (MediaInfo.formats).
+    // A DVD+RW whose background format was stopped: the formatted part (growisofs reads it as the
+    // "lead_out" it compares the image with before restarting the format, plus_rw_restart_format).
     const m = disc.media;
-    const list =
-      m.family === 'dvd'
-        ? [{ blocks: m.capacity, type: 0x26, param: 0 }]
-        : [
-            { blocks: m.capacity, type: 0x30, param: 0 },
-            { blocks: m.maxCapacity, type: 0x31, param: 0 },
-          ];
+    const stopped = disc.background?.status === BgFormat.Stopped;
+    const blocks = stopped ? disc.background!.formatted : disc.capacity;
     bytes = formatCapacities(
-      disc.formatted ? { blocks: disc.capacity, type: 2 } : { blocks: m.capacity, type: 1 },
-      list,
+      disc.formatted ? { blocks, type: 2 } : { blocks: m.maxCapacity, type: 1 },
+      m.formats,
     );
   } else {
     bytes = formatCapacities({ blocks: disc.capacity, type: 2 }, []);

@@ -23,7 +23,7 @@
  * mechanics.ts, long-operations.ts, buffer-model.ts, write-parameters.ts.
  */
 import type { Sense } from '../../../usb-mass-storage/src/scsi/sense.ts';
-import type { Disc } from '../disc.ts';
+import type { Disc, Formatted } from '../disc.ts';
 import { mediaInfo, type MediaName } from '../media.ts';
 import { CheckCondition, SENSE, check, type SenseCode } from '../sense-codes.ts';
 import { BufferModel } from './buffer-model.ts';
@@ -40,8 +40,8 @@ import {
   readFormatCapacities,
   readToc,
   readTrackInformation,
-  setCdSpeed,
 } from './mmc-read-handlers.ts';
+import { getPerformance, setCdSpeed, setStreaming } from './speed-handlers.ts';
 import { blank, closeTrackSession, formatUnit, reserveTrack } from './mmc-session-handlers.ts';
 import { sendCueSheet, synchronizeCache, write10 } from './mmc-write-handlers.ts';
 import { preventAllow, read10, readCapacity, startStop } from './sbc-handlers.ts';
@@ -92,8 +92,13 @@ export class MmcTarget {
       options,
       sense,
       mechanics,
-      operations: new LongOperations(options.clock, () => this.#settle()),
-      buffer: new BufferModel(options.clock, options.bufferBytes, () => mechanics.disc?.media),
+      operations: new LongOperations(options.clock, () => this.#settle(), options.slowness),
+      buffer: new BufferModel(
+        options.clock,
+        options.bufferBytes,
+        () => mechanics.disc?.media,
+        options.speed,
+      ),
       writing: new WriteParameters(),
       plans: new Planner(
         (opcode) => this.#commands.get(opcode)?.name ?? '',
@@ -170,7 +175,7 @@ export class MmcTarget {
   }
 
   /** Swaps the disc at once and closes the tray, whatever PREVENT says. */
-  changeMedia(name: MediaName, options: { formatted?: boolean } = {}): void {
+  changeMedia(name: MediaName, options: { formatted?: Formatted } = {}): void {
     const media = mediaInfo(name);
     const disc =
       media.kind === 'none' ? undefined : freshDisc(media, this.#o.storeFactory, options);
@@ -208,6 +213,7 @@ export class MmcTarget {
   #settle(): void {
     const now = this.#o.clock.now();
     this.#t.operations.expire(now);
+    this.#t.mechanics.disc?.background?.settle(now);
     this.#t.mechanics.settle(now);
   }
 
@@ -303,6 +309,8 @@ export class MmcTarget {
     add(O.ReadTrackInformation, 'READ TRACK INFORMATION', 10, MEDIUM, readTrackInformation);
     add(O.ReadBufferCapacity, 'READ BUFFER CAPACITY', 10, DURING_BUSY, readBufferCapacity);
     add(O.SetCdSpeed, 'SET CD SPEED', 12, DURING_BUSY, setCdSpeed);
+    add(O.GetPerformance, 'GET PERFORMANCE', 12, MEDIUM, getPerformance);
+    add(O.SetStreaming, 'SET STREAMING', 12, DURING_BUSY, setStreaming);
     add(O.MechanismStatus, 'MECHANISM STATUS', 12, DURING_BUSY, mechanismStatus);
     // MMC recording (mmc-write-handlers.ts, mmc-session-handlers.ts)
     add(O.Write10, 'WRITE(10)', 10, MEDIUM, write10);

@@ -12,7 +12,7 @@ import { SENSE, check } from '../sense-codes.ts';
 import { SECTOR_SIZE } from '../store.ts';
 import { GOOD, Opcode, parameterList, type CommandPlan, type DataOutPhase } from './command.ts';
 import { storeFailed, type TargetContext } from './context.ts';
-import { TIMING } from './long-operations.ts';
+import { TIMING, nominal } from './long-operations.ts';
 import { canTestWrite, isDvdMinus } from './write-parameters.ts';
 
 /** Stores `sectors` blocks of `part` from `first` on the disc written to, unless aborted meanwhile. */
@@ -71,9 +71,19 @@ export function write10(t: TargetContext, cdb: Uint8Array): CommandPlan {
     }
     const disc = writing.target(real);
     const target = disc.checkWrite(lba, count);
+    // A DVD+RW whose background format is stopped: nothing past the formatted part until it is
+    // restarted (background-format.ts).
+    if (real.background && !real.background.writable(lba + count, t.options.clock.now())) {
+      throw check(SENSE.MediumNotFormatted);
+    }
     if (real.media.family === 'cd' && writeType === 2) throw check(SENSE.CommandSequenceError);
     if (isDvdMinus(real.media) && writeType === 2 && !target?.reserved) {
       throw check(SENSE.CommandSequenceError);
+    }
+    // Anything but DAO on a DVD-RW without feature 0021h (minimally blanked): 5/64/00, as
+    // libburn saw it (mmc.c `mmc_write`, `was_feat21h_failure`).
+    if (isDvdMinus(real.media) && writeType !== 2 && !real.incrementalAllowed) {
+      throw check(SENSE.IllegalModeForThisTrack);
     }
     store = async (first, part, sectors, aborted) => {
       await disc.store.write(first, part);
@@ -149,7 +159,8 @@ export function write10(t: TargetContext, cdb: Uint8Array): CommandPlan {
   return t.plans.run(
     Opcode.Write10,
     data,
-    () => {
+    async () => {
+      await calibrate(t, real);
       if (lossOfStreaming) {
         return {
           status: 'check-condition',
@@ -171,6 +182,20 @@ export function write10(t: TargetContext, cdb: Uint8Array): CommandPlan {
       aborted = true;
     },
   );
+}
+
+/**
+ * Optimum power calibration before the first WRITE on a disc: with the
+ * option `powerCalibrationMs` (the slow-drive personality) that WRITE holds
+ * its status that long (growisofs gives SEND OPC 120 s, "NEC units can be
+ * slooo...w"; libburn gives WRITE 200 s; docs/real-drives.md §1).
+ */
+async function calibrate(t: TargetContext, disc: Disc): Promise<void> {
+  if (disc.calibrated) return;
+  disc.calibrated = true;
+  const { clock } = t.options;
+  const ms = nominal(clock, t.options.powerCalibrationMs);
+  if (ms > 0) await clock.sleepUntil(clock.now() + ms);
 }
 
 /**
@@ -240,6 +265,9 @@ export function sendCueSheet(t: TargetContext, cdb: Uint8Array): CommandPlan {
   const sheet = parameterList(size);
   return t.plans.run(Opcode.SendCueSheet, sheet.data, () => {
     if (!sheet.complete()) return; // the transport reports the short data phase
-    writing.startSao(new SaoWriter(parseCuePlan(sheet.bytes, disc.capacity)));
+    const plan = parseCuePlan(sheet.bytes, disc.capacity, {
+      generatesPregap: t.options.saoGeneratesPregap,
+    });
+    writing.startSao(new SaoWriter(plan));
   });
 }

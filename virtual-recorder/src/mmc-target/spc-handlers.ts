@@ -165,7 +165,7 @@ function applyModeParameters(t: TargetContext, list: Uint8Array): void {
     if (at + 2 + pageLength > list.length) throw check(SENSE.ParameterListLengthError);
     const page = list.subarray(at, at + 2 + pageLength);
     if (code === WRITE_PARAMETERS_PAGE) {
-      next05 = t.writing.validatePage05(page, testWriteAllowed(t));
+      next05 = t.writing.validatePage05(page, testWriteAllowed(t), t.mechanics.present?.media);
     } else if (code === CAPABILITIES_PAGE) {
       const current = capabilities(t, false);
       if (page.length !== current.length) throw check(SENSE.InvalidFieldInParameterList);

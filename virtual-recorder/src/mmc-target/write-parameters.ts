@@ -4,7 +4,7 @@
  * the CD Session At Once cue sheet under way (sao.ts).
  */
 import type { Disc } from '../disc.ts';
-import type { MediaInfo } from '../media.ts';
+import { DVD_PACKET_BLOCKS, linkSizesOf, type MediaInfo } from '../media.ts';
 import {
   PAGE_05_LENGTH,
   defaultWriteParameters,
@@ -45,6 +45,12 @@ export class WriteParameters {
   #sao: SaoWriter | undefined;
   /** The cue sheet was sent with TEST WRITE set: a new page 05h ends that simulated session. */
   #saoSimulated = false;
+  /** Page 05h was selected since the disc was loaded (see `nwaNeedsWriteParameters`). */
+  #selectedSinceLoad = false;
+
+  get selectedSinceLoad(): boolean {
+    return this.#selectedSinceLoad;
+  }
 
   /** A copy of the current page 05h. */
   get page05(): Uint8Array {
@@ -80,6 +86,7 @@ export class WriteParameters {
   forgetDisc(): void {
     this.#simulation = undefined;
     this.#sao = undefined;
+    this.#selectedSinceLoad = false;
   }
 
   /** A power cycle: page 05h back to its defaults as well. */
@@ -133,8 +140,12 @@ export class WriteParameters {
   /**
    * Page 05h checks (MMC-6 §7.5): changeable bits only; write type 0-2; Mode 1
    * data; data track modes. `testWriteAllowed`: see the method of that name.
+   * With a DVD-R/-RW loaded, an incremental page (write type 0) must name a
+   * link size of feature 0021h when LS_V is set and a 16-block packet when FP
+   * is set (5/26/00 otherwise): what a drive does with a page left from
+   * another medium (a CD's link size 7, say) that the host copied back.
    */
-  validatePage05(page: Uint8Array, testWriteAllowed: boolean): Uint8Array {
+  validatePage05(page: Uint8Array, testWriteAllowed: boolean, media?: MediaInfo): Uint8Array {
     if (page.length !== 2 + PAGE_05_LENGTH) throw check(SENSE.InvalidFieldInParameterList);
     const mask = writeParametersChangeable(testWriteAllowed);
     const next = this.#page05.slice();
@@ -152,12 +163,22 @@ export class WriteParameters {
     if (blockType !== 8) throw check(SENSE.InvalidFieldInParameterList);
     if (trackMode < 4 || trackMode > 7) throw check(SENSE.InvalidFieldInParameterList);
     if (fixedPacket && get32(next, 10) === 0) throw check(SENSE.InvalidFieldInParameterList);
+    if (media && isDvdMinus(media) && writeType === 0) {
+      const lsValid = ((next[2] ?? 0) & 0x20) !== 0;
+      if (lsValid && !linkSizesOf(media).includes(next[5] ?? 0)) {
+        throw check(SENSE.InvalidFieldInParameterList);
+      }
+      if (fixedPacket && get32(next, 10) !== DVD_PACKET_BLOCKS) {
+        throw check(SENSE.InvalidFieldInParameterList);
+      }
+    }
     return next;
   }
 
   /** MODE SELECT took a new page 05h (validated). */
   select(next05: Uint8Array): void {
     this.#page05 = next05;
+    this.#selectedSinceLoad = true;
     // A new write setup starts a new simulation (the host re-selects page 05h per burn).
     this.#simulation = undefined;
     if (this.#saoSimulated) this.#sao = undefined;

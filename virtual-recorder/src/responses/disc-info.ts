@@ -14,7 +14,7 @@ import { ATIP_LEAD_IN } from './toc.ts';
  *  2   DATA TYPE(7:5)=000 | ERASABLE(4) | STATE OF LAST SESSION(3:2) | DISC STATUS(1:0)
  *  3   NUMBER OF FIRST TRACK ON DISC
  *  4   NUMBER OF SESSIONS (LSB)   5 FIRST TRACK IN LAST SESSION (LSB)   6 LAST TRACK IN LAST SESSION (LSB)
- *  7   DID_V DBC_V URU DAC_V | BG FORMAT STATUS(1:0) (DVD+RW: 11b formatting complete)
+ *  7   DID_V DBC_V URU DAC_V | BG FORMAT STATUS(1:0) (DVD+RW: 00b none, 01b stopped, 10b running, 11b complete)
  *  8   DISC TYPE (00h CD-DA/CD-ROM)
  *  9-11 the MSBs of 4, 5, 6
  *  16-19 LAST SESSION LEAD-IN START ADDRESS   20-23 LAST POSSIBLE LEAD-OUT START ADDRESS
@@ -37,8 +37,8 @@ export function discInformation(disc: Disc): Uint8Array<ArrayBuffer> {
   b[9] = sessions >> 8;
   b[10] = first >> 8;
   b[11] = last >> 8;
-  if (disc.media.kind === 'formattable' && disc.formatted && disc.media.family === 'dvd')
-    b[7] = 0x03;
+  // DVD+RW: BG FORMAT STATUS (background-format.ts): 00b none, 01b stopped, 10b running, 11b complete.
+  if (disc.media.name === 'dvd+rw') b[7] = disc.background?.status ?? 0;
   b[8] = 0x00;
   const cd = disc.media.family === 'cd';
   const inv = disc.invisibleTrack;
@@ -69,7 +69,11 @@ export function discInformation(disc: Disc): Uint8Array<ArrayBuffer> {
  *  32 TRACK NUMBER (MSB)   33 SESSION NUMBER (MSB)   36-39 READ COMPATIBILITY LBA
  *  40-43 NEXT LAYER JUMP ADDRESS   44-47 LAST LAYER JUMP ADDRESS
  */
-export function trackInformation(disc: Disc, t: Track): Uint8Array<ArrayBuffer> {
+export function trackInformation(
+  disc: Disc,
+  t: Track,
+  options: { readonly hideNwa?: boolean } = {},
+): Uint8Array<ArrayBuffer> {
   const b = new Uint8Array(48);
   put16(b, 0, 46);
   b[2] = t.number & 0xff;
@@ -84,7 +88,8 @@ export function trackInformation(disc: Disc, t: Track): Uint8Array<ArrayBuffer> 
     (blank ? 0x40 : 0) |
     (incremental && disc.media.family !== 'cd' ? 0x20 : 0) |
     (blank ? 0x0f : 0x01);
-  const nwa = disc.nextWritableAddress(t);
+  // A drive that reports the NWA only once the write parameters are set (LG GSA-4082B, libburn write.c).
+  const nwa = options.hideNwa ? undefined : disc.nextWritableAddress(t);
   const lraValid = t.recorded > 0 && disc.sequential && disc.media.family !== 'cd';
   b[7] = (lraValid ? 0x02 : 0) | (nwa !== undefined ? 0x01 : 0);
   put32(b, 8, t.start);

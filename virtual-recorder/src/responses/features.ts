@@ -2,7 +2,7 @@
  * GET CONFIGURATION data (MMC-6 §6.6): the feature descriptors (MMC-6 §5.3)
  * the drive has, current or not for the medium loaded.
  */
-import { DRIVE_PROFILES, Feature, type MediaInfo } from '../media.ts';
+import { DRIVE_PROFILES, Feature, linkSizesOf, type MediaInfo } from '../media.ts';
 import type { Disc } from '../disc.ts';
 import { asciiField, concat, put16, put24, put32 } from './fields.ts';
 
@@ -11,7 +11,11 @@ export interface FeatureContext {
   readonly disc: Disc | undefined;
   /** The medium can take a WRITE now (write features current). */
   readonly writable: boolean;
+  /** Feature 0021h is current when writable (not after a DVD-RW's minimal blank, disc.ts). */
+  readonly incremental: boolean;
   readonly serial: string;
+  /** Feature 0023h CERT (full) and QCERT (quick certification of BD-RE formats). */
+  readonly certification: { readonly full: boolean; readonly quick: boolean };
 }
 
 /**
@@ -142,12 +146,12 @@ export function features(
     Feature.IncrementalStreamingWritable,
     1,
     false,
-    has(Feature.IncrementalStreamingWritable),
+    has(Feature.IncrementalStreamingWritable) && ctx.incremental,
     data(8, (b) => {
       put16(b, 0, 0x0100);
       b[2] = 0x01;
       b[3] = 1;
-      b[4] = family === 'cd' ? 7 : 16;
+      b[4] = linkSizesOf(m)[0]!;
     }),
   );
   // 0023h Formattable: 4 RENOSA(3) EXPAND(2) QCERT(1) CERT(0), 8 RRM(0).
@@ -156,7 +160,9 @@ export function features(
     0,
     false,
     m?.kind === 'formattable',
-    data(8, (b) => (b[0] = 0x0b)),
+    data(8, (b) => {
+      b[0] = 0x08 | (ctx.certification.quick ? 0x02 : 0) | (ctx.certification.full ? 0x01 : 0);
+    }),
   );
   // 002Ah DVD+RW: 4 WRITE(0), 5 QUICK START(1) CLOSE ONLY(0).
   add(
@@ -174,6 +180,14 @@ export function features(
     1,
     false,
     has(Feature.DvdPlusR),
+    data(4, (b) => (b[0] = 0x01)),
+  );
+  // 002Ch Rigid Restricted Overwrite: 4 DSDG(3) DSDR(2) INTERMEDIATE(1) BLANK(0) = BLANK (it can be blanked).
+  add(
+    Feature.RigidRestrictedOverwrite,
+    1,
+    false,
+    has(Feature.RigidRestrictedOverwrite),
     data(4, (b) => (b[0] = 0x01)),
   );
   // 002Dh CD Track at Once: 4 BUF(6) R-W RAW(4) R-W PACK(3) TEST WRITE(2) CD-RW(1) R-W SUBCODE(0),
