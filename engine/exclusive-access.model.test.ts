@@ -312,7 +312,7 @@ describe('exclusive access: model-based, with faults', () => {
     await fc.assert(
       fc.asyncProperty(
         fc.integer({ min: 2, max: 3 }),
-        fc.constantFrom('dvd+rw' as const),
+        fc.constantFrom('dvd+rw' as const, 'bd-re' as const),
         fc.commands(commands, { maxCommands: 16 }),
         async (sessions, media, cmds) => {
           const b = bench({ media });
