@@ -6,19 +6,15 @@
 import { open, readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { WebdiscError, toErrorValue } from '../usb-mass-storage/src/errors.ts';
+import { toErrorValue } from '../usb-mass-storage/src/errors.ts';
 import type { RawData, RecorderEvent } from '../contract/api.ts';
 import type { ErrorValue, Result } from '../contract/errors.ts';
 import { HRESULT } from '../contract/hresult.ts';
 import { VIRTUAL_ID } from '../contract/virtual.ts';
 import { fileSource } from './file-source.ts';
-import { MemoryCoordinator } from '../engine/coordinator.ts';
-import { WebdiscService, type RecorderSource, type VirtualControl } from '../engine/service.ts';
+import type { WebdiscService } from '../engine/service.ts';
 import { errorText, infoText, listText, lockText, mediaText, rawText } from './format.ts';
-import { loadNodeUsb } from './node-usb.ts';
-import { ProcessCoordinator } from './process-coordinator.ts';
-import { busSource } from './virtual-bus/client.ts';
-import { createVirtualSource } from './virtual.ts';
+import { createService } from './service.ts';
 
 export const USAGE = `webdisc: control USB optical disc recorders (IMAPI-style exclusive access)
 
@@ -231,46 +227,8 @@ export class Cli {
   }
 
   static async create(options: Options, io: CliIo): Promise<Cli> {
-    const sources: RecorderSource[] = [];
-    let virtual: VirtualControl | undefined;
-    let recorderId: string = VIRTUAL_ID;
-    if (options.device === undefined || options.virtual !== undefined) {
-      const v = createVirtualSource(options.virtual ?? 'cd-r');
-      sources.push(v.source);
-      virtual = v.control;
-    }
-    // A simulated drive shared by several processes (tests, demos): see cli/virtual-bus/.
-    const bus = process.env.WEBDISC_VIRTUAL_BUS;
-    if (bus && (options.device !== undefined || options.command === 'list')) {
-      sources.push(busSource(bus));
-    }
-    if ((options.device !== undefined && !bus) || options.command === 'list') {
-      const usb = await loadNodeUsb();
-      if ('unavailable' in usb) {
-        if (options.device !== undefined) {
-          throw new WebdiscError(
-            'E_IMAPI_RECORDER_REQUIRED',
-            `Cannot reach USB drives: ${usb.unavailable}.`,
-          );
-        }
-      } else {
-        sources.push(usb.source);
-      }
-    }
-    if (options.device !== undefined) recorderId = options.device;
-    const service = new WebdiscService({
-      sessionId: `cli-${process.pid}`,
-      // Real drives are shared with every other process on the machine; the
-      // virtual recorder lives in this process alone.
-      coordinator: new ProcessCoordinator({
-        shared: (id) => id !== VIRTUAL_ID,
-        local: new MemoryCoordinator(),
-      }),
-      sources,
-      virtual,
-      mcnIntervalMs: 0,
-    });
-    return new Cli(service, recorderId, io, options.json);
+    const service = await createService(options);
+    return new Cli(service, options.device ?? VIRTUAL_ID, io, options.json);
   }
 
   #print(outcome: Outcome, command: string): void {
