@@ -43,8 +43,9 @@ options:
                   {"ok": false, "hresult", "name", "message", "sense"};
                   erase and burn also print {"progress": {...}} lines
   --virtual=MEDIA use the virtual recorder with MEDIA in it (cd-rom, cd-r,
-                  cd-rw, dvd-rom, dvd-r, dvd-rw, dvd+r, dvd+rw, dvd+r-dl,
-                  bd-r, bd-re, none); the default drive when --device is absent
+                  cd-rw, dvd-rom, dvd-r, dvd-rw, dvd-rw-ro, dvd+r, dvd+rw,
+                  dvd+r-dl, bd-r, bd-re, none); the default drive when
+                  --device is absent
   --device ID     a real drive from "webdisc list" (needs the npm usb package)
 `;
 
