@@ -12,6 +12,7 @@ const realmDirs = [
   'worker',
   'web',
   'cli',
+  'disc-fs',
 ];
 /** Import patterns that reach into another top-level part. */
 const into = (...dirs) => dirs.flatMap((d) => [`**/${d}/**`, `../${d}/*`, `../../${d}/*`]);
@@ -180,6 +181,53 @@ export default tseslint.config(
             {
               group: into('web', 'worker'),
               message: 'The CLI runs the engine in Node: it never imports the UI or the worker.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The image builder runs in the page, a worker and Node: like the engine,
+    // no platform packages; it imports contract/ and nothing else of ours.
+    files: ['disc-fs/src/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: into(...without('disc-fs', 'contract')),
+              message: 'disc-fs imports no other part but contract.',
+            },
+            {
+              group: ['../node/*', '../../node/*', '**/disc-fs/node/**'],
+              message:
+                'disc-fs/src is realm-neutral: the Node adapter (disc-fs/node) imports it, not the reverse.',
+            },
+            {
+              group: ['node:*', 'lit', 'lit/*', 'comlink', 'usb'],
+              message:
+                'disc-fs/src runs in the page, a worker and Node: no platform or UI packages.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The Node adapter (directory walker): Node modules, disc-fs/src and contract only.
+    files: ['disc-fs/node/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: into(...without('disc-fs', 'contract')),
+              message: 'disc-fs imports no other part but contract.',
             },
           ],
         },

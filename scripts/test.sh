@@ -4,4 +4,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/setup.sh
 source scripts/ensure-chromium.sh
+bash disc-fs/scripts/ensure-tools.sh
 exec node scripts/verify.mjs "$@"

@@ -13,6 +13,8 @@ const projects = [
   'tsconfig.node.json',
   'e2e/tsconfig.json',
   'iwa/tsconfig.json',
+  'disc-fs/tsconfig.json',
+  'disc-fs/tsconfig.node.json',
   'worker/tsconfig.browser-test.json',
 ];
 let failed = 0;
