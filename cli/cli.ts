@@ -5,13 +5,21 @@
  */
 import { open, readFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
-import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { parseArgs } from 'node:util';
+import {
+  CallFailed,
+  commandArgs,
+  unwrap,
+  UsageError,
+  type OptionsConfig,
+  type Outcome,
+} from './args.ts';
 import { toErrorValue } from '../usb-mass-storage/src/errors.ts';
 import type { RawData, RecorderEvent } from '../contract/api.ts';
-import type { ErrorValue, Result } from '../contract/errors.ts';
+import type { ErrorValue } from '../contract/errors.ts';
 import { HRESULT } from '../contract/hresult.ts';
 import { VIRTUAL_ID } from '../contract/virtual.ts';
-import { fileSource } from './file-source.ts';
+import { burnCommand, mkisoCommand, type CommandContext } from './burn-commands.ts';
 import type { WebdiscService } from '../engine/service.ts';
 import { errorText, infoText, listText, lockText, mediaText, rawText } from './format.ts';
 import { createService } from './service.ts';
@@ -31,6 +39,15 @@ commands:
        [--name NAME] [--start LBA] [--sao]
                                 write an image; leaves the disc appendable
                                 unless --close
+  burn DIR... [burn options] [image options]
+                                build an image of files and folders while
+                                writing it (no temporary image)
+  mkiso DIR... -o FILE [image options]
+                                write an image of files and folders to FILE
+    image options: --label L, --publisher P, --no-udf (UDF is on by default),
+       --level 1|2|3 (ISO 9660; default 3), --boot IMG and --efi IMG (El
+       Torito, paths inside the image), --date D (ISO 8601 or seconds; else
+       SOURCE_DATE_EPOCH) for reproducible images; --json adds the name report
   read LBA COUNT FILE           read COUNT sectors from LBA into FILE
   lock --name NAME [--force]    hold exclusive access until Ctrl+C / SIGTERM
   unlock-tray                   clear a PREVENT left by a session that died
@@ -57,20 +74,6 @@ export interface CliIo {
   readonly tty?: boolean;
   readonly progress?: (line: string) => void;
 }
-
-class UsageError extends Error {}
-
-/** A service call that resolved to a failure: its error value, printed as it came. */
-class CallFailed extends Error {
-  readonly value: ErrorValue;
-  constructor(value: ErrorValue) {
-    super(value.message);
-    this.name = 'CallFailed';
-    this.value = value;
-  }
-}
-
-type OptionsConfig = NonNullable<ParseArgsConfig['options']>;
 
 /**
  * The global options, anywhere on the line. `--virtual` is a boolean so that
@@ -133,34 +136,6 @@ function globalArgs(argv: readonly string[]): Options {
   };
 }
 
-/**
- * A command's words through node:util parseArgs: its `options`, and between
- * `min` and `max` positional words. Anything else is a usage error.
- */
-function commandArgs<const O extends OptionsConfig>(
-  args: readonly string[],
-  usage: string,
-  options: O,
-  [min, max]: readonly [min: number, max: number] = [0, 0],
-) {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: [...args], options, strict: true, allowPositionals: true });
-  } catch (error) {
-    const code = (error as { code?: unknown }).code;
-    if (typeof code !== 'string' || !code.startsWith('ERR_PARSE_ARGS_')) throw error;
-    // Node's words for an unknown option go on about `--`: name the option plainly.
-    const { tokens } = parseArgs({ args: [...args], options, strict: false, tokens: true });
-    const unknown = tokens.find((t) => t.kind === 'option' && !Object.hasOwn(options, t.name));
-    const message =
-      unknown?.kind === 'option' ? `unknown option ${unknown.rawName}` : (error as Error).message;
-    throw new UsageError(`${usage.split(' ')[0]}: ${message}`);
-  }
-  const n = parsed.positionals.length;
-  if (n < min || n > max) throw new UsageError(`usage: ${usage}`);
-  return parsed;
-}
-
 /** Commands with no arguments. */
 const BARE_COMMANDS = new Set([
   'list',
@@ -182,14 +157,6 @@ export function splitLine(line: string): string[] {
   const re = /"([^"]*)"|'([^']*)'|(\S+)/g;
   for (let m = re.exec(line); m; m = re.exec(line)) words.push(m[1] ?? m[2] ?? m[3] ?? '');
   return words;
-}
-
-type Outcome =
-  { ok: true; text: string; json: Record<string, unknown> } | { ok: false; error: ErrorValue };
-
-function unwrap<T>(r: Result<T>): T {
-  if (!r.ok) throw new CallFailed(r.error);
-  return r.value;
 }
 
 function errorValueOf(error: unknown): ErrorValue {
@@ -310,7 +277,9 @@ export class Cli {
       case 'erase':
         return this.#erase(args);
       case 'burn':
-        return this.#burn(args);
+        return burnCommand(this.#commandContext(), args);
+      case 'mkiso':
+        return mkisoCommand(this.#commandContext(), args);
       case 'read':
         return this.#read(args);
       case 'acquire':
@@ -470,58 +439,15 @@ export class Cli {
     }
   }
 
-  async #burn(args: readonly string[]): Promise<Outcome> {
-    const { values, positionals } = commandArgs(
-      args,
-      'burn IMAGE [--verify=none|quick|full] [--close] [--speed N] [--simulate] [--name NAME] [--start LBA] [--sao]',
-      {
-        verify: { type: 'string' },
-        close: { type: 'boolean' },
-        speed: { type: 'string' },
-        simulate: { type: 'boolean' },
-        name: { type: 'string' },
-        start: { type: 'string' },
-        sao: { type: 'boolean' },
-      },
-      [1, 1],
-    );
-    const [path = ''] = positionals;
-    const verify = values.verify ?? 'none';
-    if (verify !== 'none' && verify !== 'quick' && verify !== 'full') {
-      throw new UsageError('--verify must be none, quick or full');
-    }
-    const speed = values.speed === undefined ? undefined : Number(values.speed);
-    if (speed !== undefined && (!Number.isFinite(speed) || speed <= 0))
-      throw new UsageError('--speed needs kB/s > 0');
-    const start = values.start === undefined ? undefined : Number(values.start);
-    if (start !== undefined && (!Number.isInteger(start) || start < 0))
-      throw new UsageError('--start needs an LBA');
-    const source = await fileSource(path);
-    const stop = this.#watchProgress();
-    try {
-      const r = await this.service.burn(this.recorderId, source, {
-        clientName: values.name ?? CLI_CLIENT,
-        verify,
-        close: values.close === true,
-        simulate: values.simulate === true,
-        ...(values.sao ? { writeType: 'sao' as const } : {}),
-        ...(speed !== undefined ? { speedKBps: speed } : {}),
-        ...(start !== undefined ? { startLba: start } : {}),
-      });
-      if (!r.ok) return { ok: false, error: r.error };
-      const b = r.value;
-      const text =
-        `${b.simulated ? 'simulated ' : ''}burn of ${b.sectorCount} sectors at LBA ${b.startLba} ` +
-        `(${b.writeType}) in ${(b.durationMs / 1000).toFixed(1)} s; disc now ${b.disc.status}` +
-        (b.sha256
-          ? `; verified, SHA-256 ${b.sha256}`
-          : b.verify === 'quick'
-            ? '; quick verify passed'
-            : '');
-      return { ok: true, text, json: { burn: b } };
-    } finally {
-      stop();
-    }
+  #commandContext(): CommandContext {
+    return {
+      service: this.service,
+      recorderId: this.recorderId,
+      clientName: CLI_CLIENT,
+      watchProgress: () => this.#watchProgress(),
+      ...(this.#io.tty && this.#io.progress && !this.#json ? { progress: this.#io.progress } : {}),
+      env: process.env,
+    };
   }
 
   async #read(args: readonly string[]): Promise<Outcome> {

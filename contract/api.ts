@@ -245,6 +245,80 @@ export interface ReadableStreamLike<T> {
   };
 }
 
+/**
+ * One entry of a files-and-folders project as it crosses to the worker: the
+ * page's File objects (from the directory picker, a drop or
+ * `<input webkitdirectory>`) are structured-cloned, not read, so the tree
+ * costs memory for its entries only. Times are ms since 1970 UTC; `mode` is
+ * the POSIX permission bits Rock Ridge records (default 0644 / 0755).
+ */
+export type FileTreeEntry =
+  | {
+      readonly kind: 'file';
+      readonly name: string;
+      readonly blob: BlobLike;
+      readonly mtime?: number;
+      readonly mode?: number;
+    }
+  | {
+      readonly kind: 'dir';
+      readonly name: string;
+      readonly children: readonly FileTreeEntry[];
+      readonly mtime?: number;
+      readonly mode?: number;
+    }
+  | {
+      readonly kind: 'symlink';
+      readonly name: string;
+      readonly target: string;
+      readonly mtime?: number;
+    };
+
+/** How a disc image is built from files (ISO 9660 + Rock Ridge + Joliet, UDF bridge). */
+export interface FileImageOptions {
+  /** The volume label; ISO 9660 shows it in upper-case d-characters, Joliet and UDF as given. */
+  readonly volumeLabel?: string;
+  readonly publisher?: string;
+  /** A UDF bridge over the same file data; default true. */
+  readonly udf?: boolean;
+  /** ISO 9660 interchange level; default 3 (files of 4 GiB and more). */
+  readonly isoLevel?: 1 | 2 | 3;
+  /** The volume's date and that of entries without one (ms); fix it for reproducible images. */
+  readonly date?: number;
+  /** El Torito: path in the tree of a no-emulation BIOS boot image (xorriso -b). */
+  readonly bootImage?: string;
+  /** El Torito: path in the tree of an EFI system partition image (xorriso -e). */
+  readonly efiImage?: string;
+}
+
+/** A name that a file system shows differently from the name given (per namespace). */
+export interface FileNameChange {
+  readonly path: string;
+  readonly iso9660?: string;
+  readonly joliet?: string;
+  readonly rockRidge?: string;
+  readonly udf?: string;
+}
+
+/** What a files-and-folders image will be, known before a byte is read. */
+export interface FileImagePlan {
+  readonly sectors: number;
+  readonly bytes: number;
+  readonly files: number;
+  readonly directories: number;
+  /** Bytes of file data (hard links counted once). */
+  readonly dataBytes: number;
+  readonly renamed: readonly FileNameChange[];
+  /** Directories deeper than ISO 9660's eight levels, as plain ISO 9660 shows them. */
+  readonly relocated: readonly { readonly path: string; readonly isoPath: string }[];
+  /** Entries a namespace cannot hold (e.g. symbolic links in Joliet), never dropped silently. */
+  readonly omitted: readonly {
+    readonly path: string;
+    readonly namespace: string;
+    readonly reason: string;
+  }[];
+}
+
 /** Where a burn reads its image from, as it crosses to the worker (structured clone / transfer). */
 export type BurnSource =
   | { readonly kind: 'blob'; readonly blob: BlobLike }
@@ -253,6 +327,12 @@ export type BurnSource =
       readonly kind: 'stream';
       readonly stream: ReadableStreamLike<Uint8Array>;
       readonly size?: number;
+    }
+  /** Files and folders: the image is built while it is written (no temporary image). */
+  | {
+      readonly kind: 'files';
+      readonly root: FileTreeEntry & { readonly kind: 'dir' };
+      readonly image?: FileImageOptions;
     };
 
 export type RecorderEvent =
@@ -320,6 +400,15 @@ export interface WebdiscWorkerApi {
     source: BurnSource,
     options: BurnOptions,
   ): Promise<OperationResult<BurnReport>>;
+  /**
+   * Plans an image of files and folders without reading their bytes: its
+   * exact size (to check against the disc's free space before burning) and
+   * every name a file system shows differently.
+   */
+  planFileImage(
+    root: FileTreeEntry & { readonly kind: 'dir' },
+    options?: FileImageOptions,
+  ): Promise<Result<FileImagePlan>>;
   /** Cancels the running erase or burn (it then fails with E_IMAPI_REQUEST_CANCELLED). */
   cancelOperation(id: string): Promise<Result<void>>;
   /** READ(10): `count` sectors from `lba`. */

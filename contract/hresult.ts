@@ -1,6 +1,6 @@
 /**
  * HRESULTs a Windows IMAPI caller would see, with the seeds' names and values
- * (winerror.h, imapi2error.h, imapi.h). webdisc errors carry one of these so
+ * (winerror.h, imapi2error.h, imapi2fserror.h, imapi.h). webdisc errors carry one of these so
  * the UI, the CLI and scripts print the same code IMAPI would.
  */
 export const HRESULT = {
@@ -52,6 +52,18 @@ export const HRESULT = {
   E_IMAPI_DF2DATA_MEDIA_NOT_BLANK: 0xc0aa0405,
   E_IMAPI_DF2DATA_MEDIA_IS_NOT_SUPPORTED: 0xc0aa0406,
   E_IMAPI_DF2DATA_RECORDER_NOT_SUPPORTED: 0xc0aa0407,
+
+  // IMAPI2FS (imapi2fserror.h): building a file system image from files.
+  IMAPI_E_FSI_INTERNAL_ERROR: 0xc0aab100,
+  IMAPI_E_INVALID_PARAM: 0xc0aab101,
+  IMAPI_E_INVALID_PATH: 0xc0aab110,
+  IMAPI_E_IMAGE_TOO_BIG: 0xc0aab121,
+  IMAPI_E_DATA_STREAM_INCONSISTENCY: 0xc0aab128,
+  IMAPI_E_DATA_STREAM_READ_FAILURE: 0xc0aab129,
+  IMAPI_E_TOO_MANY_DIRS: 0xc0aab130,
+  IMAPI_E_ISO9660_LEVELS: 0xc0aab131,
+  IMAPI_E_BOOT_IMAGE_DATA: 0xc0aab148,
+  IMAPI_E_BOOT_EMULATION_IMAGE_SIZE_MISMATCH: 0xc0aab14a,
 } as const;
 
 export type HResultName = keyof typeof HRESULT;

@@ -14,6 +14,9 @@ import type {
   BurnSource,
   EraseOptions,
   EraseReport,
+  FileImageOptions,
+  FileImagePlan,
+  FileTreeEntry,
   LockState,
   OperationFailure,
   OperationResult,
@@ -33,6 +36,15 @@ import type { LockCoordinator } from './coordinator.ts';
 import { Recorder, type OsDriverControl } from './recorder/recorder.ts';
 import { OperationError } from './recording/burn.ts';
 import { blobSource, bytesSource, streamSource, type ImageSource } from './recording/source.ts';
+import {
+  checkDiscFor,
+  checkFiles,
+  planFiles,
+  planSource,
+  summarize,
+  treeOf,
+} from './recording/file-image.ts';
+import type { DirEntry, ImagePlan } from '../disc-fs/src/index.ts';
 
 /** A drive a source found. `id` must be stable across sessions (the lock record is keyed by it). */
 export interface DiscoveredDevice {
@@ -62,7 +74,7 @@ export interface ServiceOptions {
   readonly transport?: ConstructorParameters<typeof Recorder>[0]['transport'];
 }
 
-function toImageSource(source: BurnSource): ImageSource {
+function toImageSource(source: Exclude<BurnSource, { kind: 'files' }>): ImageSource {
   switch (source.kind) {
     case 'blob':
       return blobSource(source.blob);
@@ -348,7 +360,50 @@ export class WebdiscService implements WebdiscWorkerApi {
     source: BurnSource,
     options: BurnOptions,
   ): Promise<OperationResult<BurnReport>> {
+    if (source.kind === 'files') {
+      let root: DirEntry;
+      try {
+        root = treeOf(source.root);
+      } catch (error) {
+        return { ok: false, error: operationFailure(error) };
+      }
+      return this.burnFiles(id, root, source.image ?? {}, options);
+    }
     return this.burn(id, toImageSource(source), options);
+  }
+
+  planFileImage(
+    root: FileTreeEntry & { readonly kind: 'dir' },
+    options: FileImageOptions = {},
+  ): Promise<Result<FileImagePlan>> {
+    return result(async () => {
+      const tree = treeOf(root);
+      return summarize(tree, planFiles(tree, options));
+    });
+  }
+
+  /**
+   * Files and folders burned in one pass (the CLI hands a Node directory
+   * walk, the worker the page's Files): planned, checked against the disc,
+   * every file checked readable, then built while written.
+   */
+  async burnFiles(
+    id: string,
+    root: DirEntry,
+    image: FileImageOptions,
+    options: BurnOptions,
+    /** The plan, when the caller made it already (to show its report first). */
+    planned?: ImagePlan,
+  ): Promise<OperationResult<BurnReport>> {
+    try {
+      const recorder = await this.recorder(id);
+      const plan = planned ?? planFiles(root, image);
+      checkDiscFor(plan, await recorder.media());
+      await checkFiles(root);
+      return await this.burn(id, planSource(plan), options);
+    } catch (error) {
+      return { ok: false, error: operationFailure(error) };
+    }
   }
 
   /** In-process callers (the CLI) hand over any ImageSource, e.g. a file read in Node. */

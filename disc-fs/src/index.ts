@@ -22,3 +22,5 @@ export {
   type SectorReader,
 } from './reader/iso-reader.ts';
 export { openUdf, type UdfVolume, type UdfEntry } from './reader/udf-reader.ts';
+export { treeFromBlobs, blobByteSource } from './blob-tree.ts';
+export { preflight, type PreflightOptions } from './preflight.ts';

@@ -1,0 +1,177 @@
+/**
+ * `burn` (an image file, or files and folders built while written) and
+ * `mkiso` (files and folders to an image file). Options shared by both file
+ * commands: `--label`, `--udf`/`--no-udf`, `--boot`, `--efi`, `--date`.
+ */
+import { stat } from 'node:fs/promises';
+import type { BurnOptions, BurnReport, FileImageOptions } from '../contract/api.ts';
+import type { WebdiscService } from '../engine/service.ts';
+import { commandArgs, unwrap, UsageError, type Outcome } from './args.ts';
+import { fileSource } from './file-source.ts';
+import { imageDate, plan, reportText, treeFromPaths, writeImage } from './files.ts';
+
+export interface CommandContext {
+  readonly service: WebdiscService;
+  readonly recorderId: string;
+  readonly clientName: string;
+  /** Starts showing progress events; returns the function that stops. */
+  readonly watchProgress: () => () => void;
+  /** A line that overwrites the last on a terminal (mkiso's own progress). */
+  readonly progress?: (line: string) => void;
+  readonly env: NodeJS.ProcessEnv;
+}
+
+const IMAGE_OPTIONS = {
+  label: { type: 'string' },
+  publisher: { type: 'string' },
+  udf: { type: 'boolean' },
+  'no-udf': { type: 'boolean' },
+  level: { type: 'string' },
+  boot: { type: 'string' },
+  efi: { type: 'string' },
+  date: { type: 'string' },
+} as const;
+
+type ImageValues = {
+  [K in keyof typeof IMAGE_OPTIONS]?: (typeof IMAGE_OPTIONS)[K]['type'] extends 'string'
+    ? string
+    : boolean;
+};
+
+function imageOptions(v: ImageValues, env: NodeJS.ProcessEnv): FileImageOptions {
+  if (v.udf && v['no-udf']) throw new UsageError('--udf and --no-udf contradict each other');
+  const level = v.level === undefined ? undefined : Number(v.level);
+  if (level !== undefined && level !== 1 && level !== 2 && level !== 3)
+    throw new UsageError('--level must be 1, 2 or 3 (ISO 9660 interchange level)');
+  const date = imageDate(v.date, env);
+  return {
+    ...(v.label !== undefined ? { volumeLabel: v.label } : {}),
+    ...(v.publisher !== undefined ? { publisher: v.publisher } : {}),
+    ...(v['no-udf'] ? { udf: false } : {}),
+    ...(level !== undefined ? { isoLevel: level } : {}),
+    ...(v.boot !== undefined ? { bootImage: inTree(v.boot) } : {}),
+    ...(v.efi !== undefined ? { efiImage: inTree(v.efi) } : {}),
+    ...(date !== undefined ? { date } : {}),
+  };
+}
+
+/** `--boot`/`--efi` name a file inside the image, as xorriso's `-b`/`-e` do. */
+function inTree(path: string): string {
+  if (!path)
+    throw new UsageError('--boot and --efi need a path inside the image, e.g. boot/eltorito.img');
+  return path.startsWith('/') ? path : `/${path}`;
+}
+
+const MKISO_USAGE =
+  'mkiso DIR... -o FILE [--label L] [--no-udf] [--level 1|2|3] [--boot IMG] [--efi IMG] [--date D]';
+
+export async function mkisoCommand(ctx: CommandContext, args: readonly string[]): Promise<Outcome> {
+  const { values, positionals } = commandArgs(
+    args,
+    MKISO_USAGE,
+    { ...IMAGE_OPTIONS, output: { type: 'string', short: 'o' } },
+    [1, Infinity],
+  );
+  if (!values.output) throw new UsageError(`mkiso: -o FILE is required\nusage: ${MKISO_USAGE}`);
+  const image = imageOptions(values, ctx.env);
+  const tree = await treeFromPaths(positionals);
+  const { plan: p, summary } = plan(tree, image);
+  let last = -1;
+  const written = await writeImage(tree, p, values.output, (done, total) => {
+    const pct = Math.floor((done / total) * 100);
+    if (pct !== last) ctx.progress?.(`building    ${pct}%`);
+    last = pct;
+  });
+  ctx.progress?.('');
+  const seconds = written.durationMs / 1000;
+  return {
+    ok: true,
+    text:
+      `wrote ${written.path}: ${reportText(summary, tree.skipped)}\n` +
+      `${(written.bytes / 1e6 / Math.max(seconds, 0.001)).toFixed(0)} MB/s, SHA-256 ${written.sha256}`,
+    json: { image: { ...written }, plan: summary, skipped: tree.skipped },
+  };
+}
+
+const BURN_USAGE =
+  'burn IMAGE|DIR... [--verify=none|quick|full] [--close] [--speed N] [--simulate] [--name NAME] [--start LBA] [--sao] [--label L] [--no-udf] [--boot IMG] [--efi IMG] [--date D]';
+
+function burnText(b: BurnReport): string {
+  return (
+    `${b.simulated ? 'simulated ' : ''}burn of ${b.sectorCount} sectors at LBA ${b.startLba} ` +
+    `(${b.writeType}) in ${(b.durationMs / 1000).toFixed(1)} s; disc now ${b.disc.status}` +
+    (b.sha256
+      ? `; verified, SHA-256 ${b.sha256}`
+      : b.verify === 'quick'
+        ? '; quick verify passed'
+        : '')
+  );
+}
+
+/** `burn IMAGE` writes an image file; `burn DIR...` (or several paths) builds the image while writing. */
+export async function burnCommand(ctx: CommandContext, args: readonly string[]): Promise<Outcome> {
+  const { values, positionals } = commandArgs(
+    args,
+    BURN_USAGE,
+    {
+      ...IMAGE_OPTIONS,
+      verify: { type: 'string' },
+      close: { type: 'boolean' },
+      speed: { type: 'string' },
+      simulate: { type: 'boolean' },
+      name: { type: 'string' },
+      start: { type: 'string' },
+      sao: { type: 'boolean' },
+    },
+    [1, Infinity],
+  );
+  const verify = values.verify ?? 'none';
+  if (verify !== 'none' && verify !== 'quick' && verify !== 'full') {
+    throw new UsageError('--verify must be none, quick or full');
+  }
+  const speed = values.speed === undefined ? undefined : Number(values.speed);
+  if (speed !== undefined && (!Number.isFinite(speed) || speed <= 0))
+    throw new UsageError('--speed needs kB/s > 0');
+  const start = values.start === undefined ? undefined : Number(values.start);
+  if (start !== undefined && (!Number.isInteger(start) || start < 0))
+    throw new UsageError('--start needs an LBA');
+  const options: BurnOptions = {
+    clientName: values.name ?? ctx.clientName,
+    verify,
+    close: values.close === true,
+    simulate: values.simulate === true,
+    ...(values.sao ? { writeType: 'sao' as const } : {}),
+    ...(speed !== undefined ? { speedKBps: speed } : {}),
+    ...(start !== undefined ? { startLba: start } : {}),
+  };
+  const files =
+    positionals.length > 1 || (await stat(positionals[0]!).catch(() => null))?.isDirectory();
+  const imageFlags = Object.keys(IMAGE_OPTIONS).filter((k) => k in values);
+  if (!files && imageFlags.length) {
+    throw new UsageError(`--${imageFlags[0]} applies to burning files and folders, not an image`);
+  }
+  if (!files) {
+    const source = await fileSource(positionals[0]!);
+    const stop = ctx.watchProgress();
+    try {
+      const b = unwrap(await ctx.service.burn(ctx.recorderId, source, options));
+      return { ok: true, text: burnText(b), json: { burn: b } };
+    } finally {
+      stop();
+    }
+  }
+  const image = imageOptions(values, ctx.env);
+  const tree = await treeFromPaths(positionals);
+  const { plan: p, summary } = plan(tree, image);
+  const stop = ctx.watchProgress();
+  try {
+    const b = unwrap(await ctx.service.burnFiles(ctx.recorderId, tree.root, image, options, p));
+    return {
+      ok: true,
+      text: `${reportText(summary, tree.skipped)}\n${burnText(b)}`,
+      json: { burn: b, plan: summary, skipped: tree.skipped },
+    };
+  } finally {
+    stop();
+  }
+}
