@@ -80,6 +80,10 @@ export function plan(
   return { plan: p, summary: summarize(tree.root, p) };
 }
 
+function count(n: number, what: string): string {
+  return `${n} ${what}${n === 1 ? '' : 's'}`;
+}
+
 function mb(bytes: number): string {
   return `${(bytes / 1e6).toFixed(1)} MB`;
 }
@@ -87,7 +91,7 @@ function mb(bytes: number): string {
 /** The name report in words: every name that changed, per file system, and what was left out. */
 export function reportText(summary: FileImagePlan, skipped: WalkedTree['skipped']): string {
   const lines = [
-    `${summary.files} files, ${summary.directories} folders, ${mb(summary.dataBytes)} of data; image ${summary.sectors} sectors (${mb(summary.bytes)})`,
+    `${count(summary.files, 'file')}, ${count(summary.directories, 'folder')}, ${mb(summary.dataBytes)} of data; image ${summary.sectors} sectors (${mb(summary.bytes)})`,
   ];
   if (summary.renamed.length) {
     lines.push(`names changed (${summary.renamed.length}):`);
