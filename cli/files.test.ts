@@ -232,6 +232,39 @@ describe('webdisc mkiso and burn DIR', () => {
     );
   });
 
+  it('mkiso --boot/--efi: xorriso reports the BIOS and UEFI El Torito entries; a missing one is refused', async () => {
+    const tree = join(work, 'bootable');
+    await mkdir(join(tree, 'boot'), { recursive: true });
+    await writeFile(join(tree, 'boot/eltorito.img'), bytes(2048, 3));
+    await writeFile(join(tree, 'boot/efi.img'), new Uint8Array(1474560));
+    const iso = join(work, 'boot.iso');
+    const r = await run([
+      'mkiso',
+      tree,
+      '-o',
+      iso,
+      '--boot',
+      'boot/eltorito.img',
+      '--efi',
+      'boot/efi.img',
+    ]);
+    assert.equal(r.code, 0, r.err.join('\n'));
+    const report = tool('xorriso', ['-indev', iso, '-report_el_torito', 'plain']);
+    assert.match(report, /El Torito boot img :\s+1\s+BIOS\s+y\s+none/);
+    assert.match(report, /El Torito boot img :\s+2\s+UEFI\s+y\s+none/);
+    assert.match(report, /img path :\s+2\s+\/boot\/efi\.img/);
+    const missing = await run([
+      'mkiso',
+      tree,
+      '-o',
+      join(work, 'm.iso'),
+      '--boot',
+      'boot/nope.img',
+    ]);
+    assert.equal(missing.code, 1);
+    assert.match(missing.err.join('\n'), /IMAPI_E_INVALID_PATH.*\/boot\/nope\.img/);
+  });
+
   it('usage errors: mkiso without -o, a missing path, and image options on an image burn', async () => {
     assert.equal((await run(['mkiso', src])).code, 2);
     const missing = await run(['mkiso', join(work, 'nope'), '-o', join(work, 'n.iso')]);
