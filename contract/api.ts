@@ -335,6 +335,61 @@ export type BurnSource =
       readonly image?: FileImageOptions;
     };
 
+/** Which part of a disc to read: everything readable (default), one session, or one track. */
+export type DiscRange =
+  | { readonly kind: 'disc' }
+  | { readonly kind: 'session'; readonly session: number }
+  | { readonly kind: 'track'; readonly track: number };
+
+/** Sectors `start` .. `start + count - 1`. */
+export interface SectorRange {
+  readonly start: number;
+  readonly count: number;
+}
+
+/** Saving a disc (or a session or track of it) as an image file. */
+export interface SaveOptions {
+  readonly range?: DiscRange;
+  /**
+   * Go on past unreadable sectors: each is zero-filled in the image and
+   * recorded in the rescue map (GNU ddrescue's format). Default false: stop
+   * at the first, keeping what was read (the map lets a later save resume).
+   */
+  readonly continuePastErrors?: boolean;
+  /** Reads of an unreadable sector before it counts as bad (default 4), with growing pauses. */
+  readonly retries?: number;
+  /** Sectors per READ(10); default 256 (512 KiB). */
+  readonly chunkSectors?: number;
+}
+
+export interface SaveReport {
+  readonly startLba: number;
+  readonly sectors: number;
+  readonly bytes: number;
+  readonly durationMs: number;
+  /** Sectors that could not be read, zero-filled in the image (empty unless continuePastErrors). */
+  readonly badRanges: readonly SectorRange[];
+  readonly badSectors: number;
+  /** Of the whole image as saved (null when a resumed save could not re-read the earlier part). */
+  readonly sha256: string | null;
+  readonly md5: string | null;
+  /** Sectors this run read (a resumed save skips what the map says is done). */
+  readonly sectorsRead: number;
+  readonly resumed: boolean;
+}
+
+/** An entry of a disc's (or an image's) file system, as listed without reading file data. */
+export interface DiscFileEntry {
+  readonly name: string;
+  /** From the file system's root: "/photos/2024/beach.jpg". */
+  readonly path: string;
+  readonly kind: 'file' | 'dir' | 'symlink';
+  readonly size: number;
+  readonly mtime: number | null;
+  /** A symbolic link's target, as recorded; never followed. */
+  readonly target?: string;
+}
+
 export type RecorderEvent =
   | { readonly type: 'recorders'; readonly recorders: readonly RecorderSummary[] }
   | { readonly type: 'media'; readonly recorderId: string; readonly media: MediaState }

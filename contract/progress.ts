@@ -26,6 +26,10 @@ export interface Progress {
   readonly lastWrittenLba?: number | null;
   /** Drive buffer fill 0..1 (READ BUFFER CAPACITY), when known. */
   readonly bufferFill?: number | null;
+  /** Reading: the LBA reached, the unreadable sectors so far, and the speed. */
+  readonly position?: number;
+  readonly badSectors?: number;
+  readonly bytesPerSecond?: number | null;
 }
 
 /** A burn's progress: the same type with the write fields always present. */

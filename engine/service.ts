@@ -6,6 +6,7 @@
  * cross-session lock record, and the virtual drive's controls.
  */
 import { WebdiscError, toErrorValue } from '../usb-mass-storage/src/errors.ts';
+import { hresultName } from '../contract/hresult.ts';
 import { fromHex } from '../usb-mass-storage/src/struct.ts';
 import type { UsbDeviceLike } from '../usb-mass-storage/src/usb.ts';
 import type {
@@ -29,6 +30,8 @@ import type {
   RecorderInfo,
   RecorderSummary,
   Result,
+  SaveOptions,
+  SaveReport,
   VirtualDriveState,
   WebdiscWorkerApi,
 } from '../contract/api.ts';
@@ -45,6 +48,7 @@ import {
   treeOf,
 } from './recording/file-image.ts';
 import type { DirEntry, ImagePlan } from '../disc-fs/src/index.ts';
+import { UnreadableSectorError, type ImageSink, type SaveHooks } from './reading/save-image.ts';
 
 /** A drive a source found. `id` must be stable across sessions (the lock record is keyed by it). */
 export interface DiscoveredDevice {
@@ -421,6 +425,48 @@ export class WebdiscService implements WebdiscWorkerApi {
     } catch (error) {
       return { ok: false, error: operationFailure(error) };
     }
+  }
+
+  /**
+   * Saves a disc (or one session or track) as an image into `sink`, with a
+   * rescue map (hooks.onMap) and, when given, hashes (hooks.digests). In
+   * process only: the worker wraps it with an OPFS or file sink.
+   */
+  async saveDisc(
+    id: string,
+    sink: ImageSink,
+    options: SaveOptions = {},
+    hooks: SaveHooks = {},
+  ): Promise<OperationResult<SaveReport>> {
+    try {
+      const recorder = await this.recorder(id);
+      const report = await recorder.saveImage(options, sink, hooks, (p) =>
+        this.#emit({ type: 'progress', recorderId: id, progress: p }),
+      );
+      return { ok: true, value: report };
+    } catch (error) {
+      return {
+        ok: false,
+        error: {
+          ...operationFailure(error),
+          ...(error instanceof UnreadableSectorError ? { firstBadLba: error.lba } : {}),
+        },
+      };
+    }
+  }
+
+  /** The disc's sectors for a file-system reader (disc-fs), through READ(10) like readSectors. */
+  discReader(id: string): { read(sector: number, count: number): Promise<Uint8Array> } {
+    return {
+      read: async (sector, count) => {
+        const r = await this.readSectors(id, sector, count);
+        if (!r.ok) {
+          const name = hresultName(r.error.hresult) ?? 'E_FAIL';
+          throw new WebdiscError(name, r.error.message, { sense: r.error.sense ?? undefined });
+        }
+        return r.value;
+      },
+    };
   }
 
   cancelOperation(id: string): Promise<Result<void>> {

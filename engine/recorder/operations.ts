@@ -103,6 +103,28 @@ export class Operations {
   }
 
   /**
+   * A long read (saving a disc): cancellable like an erase or burn and never
+   * run beside one, but it takes neither the lock nor the tray (reading
+   * changes nothing; IMAPI reads without exclusive access). Refused while
+   * another session owns the drive, as every read is.
+   */
+  async onDriveForReading<T>(body: (work: DriveWork) => Promise<T>): Promise<T> {
+    const holder = await this.#ctx.otherHolder();
+    if (holder) {
+      throw err('E_IMAPI_RECORDER_LOCKED', `The recorder is locked by "${holder.clientName}".`);
+    }
+    this.#assertNoOperation();
+    const controller = new AbortController();
+    this.#operation = controller;
+    try {
+      const { drive } = await this.#p.conn.connect();
+      return await body({ drive, signal: controller.signal, media: () => this.#p.media.fresh() });
+    } finally {
+      this.#operation = undefined;
+    }
+  }
+
+  /**
    * Takes the drive for the operation with the caller's name, as
    * IDiscFormat2Data::Write does, on a hold of its own that no release by the
    * client can take (issue 14, item 2); it goes when the operation ends.
@@ -197,7 +219,8 @@ export class Operations {
 
   /** Cancels the running erase or burn. */
   cancel(): void {
-    if (!this.#operation) throw err('E_FAIL', 'No erase or burn is running on this recorder.');
+    if (!this.#operation)
+      throw err('E_FAIL', 'No erase, burn or save is running on this recorder.');
     this.#operation.abort();
   }
 

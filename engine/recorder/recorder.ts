@@ -26,8 +26,13 @@ import type {
   RawResult,
   RecorderInfo,
   RecorderSummary,
+  SaveOptions,
+  SaveReport,
 } from '../../contract/api.ts';
+import { read10 } from '../../usb-mass-storage/src/scsi/sbc.ts';
 import type { ImageSource } from '../recording/source.ts';
+import { resolveRange } from '../reading/disc-range.ts';
+import { saveImage, type ImageSink, type SaveHooks } from '../reading/save-image.ts';
 import { Connection } from './connection.ts';
 import { RecorderContext, type RecorderOptions } from './context.ts';
 import { ExclusiveAccess } from './exclusive-access.ts';
@@ -210,6 +215,27 @@ export class Recorder {
 
   readSectors(lba: number, count: number): Promise<Uint8Array> {
     return this.#operations.readSectors(lba, count);
+  }
+
+  /** Saves the disc (or a session or track of it) to `sink`; cancelled by cancelOperation(). */
+  saveImage(
+    options: SaveOptions,
+    sink: ImageSink,
+    hooks: SaveHooks = {},
+    onProgress?: (p: Progress) => void,
+  ): Promise<SaveReport> {
+    return this.#operations.onDriveForReading(async (work) => {
+      const read = async (lba: number, n: number) =>
+        (await work.drive.run(read10({ lba, blocks: n }), { signal: work.signal })).data;
+      const range = await resolveRange(await work.media(), options.range ?? { kind: 'disc' }, read);
+      return saveImage(
+        { drive: work.drive, signal: work.signal, progress: (p) => onProgress?.(p) },
+        range,
+        sink,
+        options,
+        hooks,
+      );
+    });
   }
 
   // ------------------------------------------------------- IMAPI v1 facade

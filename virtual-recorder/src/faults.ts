@@ -21,6 +21,10 @@
  * |                               | 3/0C/00 with INFORMATION = lba                               |
  * | readErrorAt(lba)              | the READ covering lba returns the blocks before it and fails  |
  * |                               | 3/11/00 with INFORMATION = lba                               |
+ * | damagedSectors(start, count,  | lasting (not one-shot): a scratched area. Every READ that     |
+ * |   failures = Infinity)        | reaches one of these sectors returns the blocks before it and |
+ * |                               | fails 3/11/00 with INFORMATION = that LBA; a sector with a    |
+ * |                               | finite `failures` reads after failing that many times (weak)  |
  * | lossOfStreaming()             | next WRITE fails 3/0C/09 after its data phase (data dropped) |
  * | powerCalibrationFailure()     | next WRITE fails 3/73/03 before its data phase               |
  * | reservationConflict()         | next command: CSW status 1 and empty (NO SENSE) sense, as     |
@@ -44,6 +48,8 @@ export class FaultState {
   disconnectAfterBytes: number | undefined;
   writeErrorAt: number | undefined;
   readErrorAt: number | undefined;
+  /** Damaged sectors: LBA -> failed reads left before it reads (Infinity: never). */
+  readonly damaged = new Map<number, number>();
   lossOfStreaming = false;
   powerCalibrationFailure = false;
   reservationConflict = false;
@@ -69,6 +75,7 @@ export class FaultState {
     this.disconnectAfterBytes = undefined;
     this.writeErrorAt = undefined;
     this.readErrorAt = undefined;
+    this.damaged.clear();
     this.lossOfStreaming = false;
     this.powerCalibrationFailure = false;
     this.reservationConflict = false;
@@ -138,6 +145,24 @@ export class FaultState {
   }
 
   /**
+   * The first damaged sector in `count` blocks from `lba` that still fails,
+   * counting this failed read against it; undefined when they all read.
+   */
+  takeDamaged(lba: number, count: number): number | undefined {
+    if (this.damaged.size === 0) return undefined;
+    let first: number | undefined;
+    for (const [at, left] of this.damaged) {
+      if (at >= lba && at < lba + count && left > 0 && (first === undefined || at < first))
+        first = at;
+    }
+    if (first === undefined) return undefined;
+    const left = this.damaged.get(first)! - 1;
+    if (left <= 0) this.damaged.delete(first);
+    else this.damaged.set(first, left);
+    return first;
+  }
+
+  /**
    * The short-data-in cut for command `seq` at data offset `offset`: armed by
    * the first data-in transfer of a command, kept for the rest of it.
    */
@@ -186,6 +211,7 @@ export class FaultState {
     if (this.disconnectAfterBytes !== undefined) out.push('disconnectAfterBytes');
     if (this.writeErrorAt !== undefined) out.push('writeErrorAt');
     if (this.readErrorAt !== undefined) out.push('readErrorAt');
+    if (this.damaged.size > 0) out.push('damagedSectors');
     if (this.lossOfStreaming) out.push('lossOfStreaming');
     if (this.powerCalibrationFailure) out.push('powerCalibrationFailure');
     if (this.reservationConflict) out.push('reservationConflict');
@@ -278,6 +304,25 @@ export class VirtualFaults {
   /** The READ(10) that reaches `lba` fails there with 3/11/00, INFORMATION = lba. */
   readErrorAt(lba: number): this {
     this.#state.readErrorAt = nonNegativeInteger('lba', lba);
+    return this;
+  }
+
+  /**
+   * `count` sectors from `start` are damaged (a scratch): every READ reaching
+   * one fails there with 3/11/00, INFORMATION = its LBA, as a drive reports
+   * an unrecovered read error after its own retries. With a finite
+   * `failures`, each sector reads after failing that many times (a weak
+   * sector that a patient host's retries get back). Lasts until clear().
+   */
+  damagedSectors(start: number, count = 1, failures = Infinity): this {
+    nonNegativeInteger('start', start);
+    nonNegativeInteger('count', count, 1);
+    if (!(failures >= 1))
+      throw new VirtualRecorderError(
+        'invalid-option',
+        `failures must be at least 1, got ${failures}`,
+      );
+    for (let i = 0; i < count; i++) this.#state.damaged.set(start + i, failures);
     return this;
   }
 

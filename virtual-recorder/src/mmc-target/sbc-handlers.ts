@@ -73,7 +73,10 @@ export function read10(t: TargetContext, cdb: Uint8Array): CommandPlan {
   let blocks = count;
   let outcome: CommandOutcome = GOOD;
   const { faults, observer } = t.options;
-  const bad = faults.takeErrorAt('readErrorAt', lba, count);
+  const oneShot = faults.takeErrorAt('readErrorAt', lba, count);
+  const damaged = faults.takeDamaged(lba, count);
+  const bad =
+    oneShot === undefined ? damaged : damaged === undefined ? oneShot : Math.min(oneShot, damaged);
   if (bad !== undefined) {
     blocks = bad - lba;
     outcome = {
