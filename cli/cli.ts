@@ -20,6 +20,7 @@ import type { ErrorValue } from '../contract/errors.ts';
 import { HRESULT } from '../contract/hresult.ts';
 import { VIRTUAL_ID } from '../contract/virtual.ts';
 import { burnCommand, mkisoCommand, type CommandContext } from './burn-commands.ts';
+import { extractCommand, lsCommand, saveCommand, verifyCommand } from './read-commands.ts';
 import type { WebdiscService } from '../engine/service.ts';
 import { errorText, infoText, listText, lockText, mediaText, rawText } from './format.ts';
 import { createService } from './service.ts';
@@ -49,6 +50,18 @@ commands:
        Torito, paths inside the image), --date D (ISO 8601 or seconds; else
        SOURCE_DATE_EPOCH) for reproducible images; --json adds the name report
   read LBA COUNT FILE           read COUNT sectors from LBA into FILE
+  save IMAGE [--session N | --track N] [--continue] [--retries N]
+                                save the disc (default: every data track) as
+                                an image; unreadable sectors stop it, or with
+                                --continue are zero-filled and listed in
+                                IMAGE.map (GNU ddrescue's format); after a
+                                failure or Ctrl+C the same command resumes
+  ls [PATH] [--long] [--image FILE]
+                                list the disc's (or an image's) files
+  extract PATH... DEST [--image FILE]
+                                copy files and folders from the disc into DEST
+  verify IMAGE|DIR              compare the disc with an image (sector by
+                                sector) or a folder (file by file, SHA-256)
   lock --name NAME [--force]    hold exclusive access until Ctrl+C / SIGTERM
   unlock-tray                   clear a PREVENT left by a session that died
   shell                         read commands from stdin, one per line; adds
@@ -280,6 +293,14 @@ export class Cli {
         return burnCommand(this.#commandContext(), args);
       case 'mkiso':
         return mkisoCommand(this.#commandContext(), args);
+      case 'save':
+        return saveCommand(this.#commandContext(), args);
+      case 'ls':
+        return lsCommand(this.#commandContext(), args);
+      case 'extract':
+        return extractCommand(this.#commandContext(), args);
+      case 'verify':
+        return verifyCommand(this.#commandContext(), args);
       case 'read':
         return this.#read(args);
       case 'acquire':

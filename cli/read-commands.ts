@@ -1,0 +1,451 @@
+/**
+ * Getting things back from a disc: `save` (the disc as an image, with a
+ * GNU ddrescue map of what could not be read, resumable), `ls`, `extract`
+ * (files and folders, never outside DEST), and `verify` (the disc against
+ * an image or a folder, naming the first difference).
+ */
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import {
+  lstat,
+  mkdir,
+  open,
+  readdir,
+  readFile,
+  readlink,
+  rename,
+  rm,
+  stat,
+  symlink,
+  writeFile,
+} from 'node:fs/promises';
+import { basename, dirname, join, resolve, sep } from 'node:path';
+import type { DiscFileEntry, DiscRange, SaveReport } from '../contract/api.ts';
+import { WebdiscError } from '../usb-mass-storage/src/errors.ts';
+import { openVolume, type DiscVolume, type VolumeEntry } from '../engine/reading/disc-files.ts';
+import { RescueMap } from '../engine/reading/rescue-map.ts';
+import { commandArgs, UsageError, type Outcome } from './args.ts';
+import type { CommandContext } from './burn-commands.ts';
+import { nodeDigests } from './digests.ts';
+
+function positiveInt(value: string | undefined, option: string): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1)
+    throw new UsageError(`${option} needs a whole number of 1 or more`);
+  return n;
+}
+
+function mb(bytes: number): string {
+  return `${(bytes / 1e6).toFixed(1)} MB`;
+}
+
+/** The disc's sectors as an image file: written at offsets into IMAGE.part, read back to hash a resume. */
+async function fileSink(path: string) {
+  const handle = await open(path, 'a+').then(async (h) => {
+    await h.close();
+    return open(path, 'r+');
+  });
+  return {
+    handle,
+    async write(offset: number, bytes: Uint8Array) {
+      let at = 0;
+      while (at < bytes.length)
+        at += (await handle.write(bytes, at, bytes.length - at, offset + at)).bytesWritten;
+    },
+    async read(offset: number, length: number) {
+      const out = new Uint8Array(length);
+      let at = 0;
+      while (at < length) {
+        const { bytesRead } = await handle.read(out, at, length - at, offset + at);
+        if (bytesRead === 0) break;
+        at += bytesRead;
+      }
+      return out;
+    },
+  };
+}
+
+const SAVE_USAGE = 'save IMAGE [--session N | --track N] [--continue] [--retries N]';
+
+/**
+ * `save IMAGE`: the image goes to IMAGE.part and its map to IMAGE.map; the
+ * part is renamed to IMAGE when every sector was read (or, with
+ * --continue, tried). After a failure or Ctrl+C both stay: the same command
+ * resumes where the map says, re-reading only what is missing.
+ */
+export async function saveCommand(ctx: CommandContext, args: readonly string[]): Promise<Outcome> {
+  const { values, positionals } = commandArgs(
+    args,
+    SAVE_USAGE,
+    {
+      session: { type: 'string' },
+      track: { type: 'string' },
+      continue: { type: 'boolean' },
+      retries: { type: 'string' },
+      'chunk-sectors': { type: 'string' },
+    },
+    [1, 1],
+  );
+  const image = positionals[0]!;
+  if (values.session !== undefined && values.track !== undefined)
+    throw new UsageError('save: --session and --track contradict each other');
+  const session = positiveInt(values.session, '--session');
+  const track = positiveInt(values.track, '--track');
+  const range: DiscRange =
+    session !== undefined
+      ? { kind: 'session', session }
+      : track !== undefined
+        ? { kind: 'track', track }
+        : { kind: 'disc' };
+  const part = `${image}.part`;
+  const mapPath = `${image}.map`;
+  const retries = positiveInt(values.retries, '--retries');
+  const chunkSectors = positiveInt(values['chunk-sectors'], '--chunk-sectors');
+  const options = {
+    range,
+    continuePastErrors: values.continue === true,
+    ...(retries !== undefined ? { retries } : {}),
+    ...(chunkSectors !== undefined ? { chunkSectors } : {}),
+  };
+  // A map and a part from an earlier run of this save: resume (the range must match).
+  let resume: RescueMap | undefined;
+  const previous = await readFile(mapPath, 'utf8').catch(() => undefined);
+  const partThere = await stat(part)
+    .then((s) => s.isFile())
+    .catch(() => false);
+  const sink = await fileSink(part);
+  const digests = nodeDigests();
+  let lastMap = '';
+  const onSigint = () => void ctx.service.cancelOperation(ctx.recorderId);
+  process.once('SIGINT', onSigint);
+  const stop = ctx.watchProgress();
+  let report: SaveReport;
+  try {
+    if (previous && partThere) {
+      const m = /Rescue domain: LBAs (\d+)\.\.(\d+)/.exec(previous);
+      if (m) resume = RescueMap.parse(previous, Number(m[1]), Number(m[2]) - Number(m[1]) + 1);
+    }
+    const result = await ctx.service.saveDisc(ctx.recorderId, sink, options, {
+      ...(resume ? { resume } : {}),
+      digests,
+      onMap: async (map, position) => {
+        const text = map.encode(position);
+        if (text === lastMap) return;
+        lastMap = text;
+        const temp = `${mapPath}.tmp`;
+        await writeFile(temp, text);
+        await rename(temp, mapPath);
+      },
+    });
+    if (!result.ok) {
+      const e = result.error;
+      if (!lastMap && !partThere) {
+        // Nothing was read (no disc, a blank one, a bad option): leave nothing behind.
+        await sink.handle.close();
+        await rm(part, { force: true });
+        return { ok: false, error: e };
+      }
+      const kept = `; what was read is in ${part} and ${mapPath}: run the same command again to resume`;
+      return { ok: false, error: { ...e, message: e.message + kept } };
+    }
+    report = result.value;
+    await sink.handle.truncate(report.bytes);
+    await sink.handle.sync();
+  } finally {
+    stop();
+    process.removeListener('SIGINT', onSigint);
+    await sink.handle.close().catch(() => {});
+  }
+  await rename(part, image);
+  if (report.badSectors === 0) await rm(mapPath, { force: true });
+  const bad = report.badRanges.map((r) =>
+    r.count === 1 ? `${r.start}` : `${r.start}-${r.start + r.count - 1}`,
+  );
+  const seconds = report.durationMs / 1000;
+  const text = [
+    `saved ${report.sectors} sectors from LBA ${report.startLba} (${mb(report.bytes)}) to ${image} in ${seconds.toFixed(1)} s` +
+      ` (${((report.sectorsRead * 2048) / 1e6 / Math.max(seconds, 0.001)).toFixed(1)} MB/s${report.resumed ? ', resumed' : ''})`,
+    report.sha256
+      ? `SHA-256 ${report.sha256}\nMD5     ${report.md5}`
+      : 'hashes: not computed (the earlier part could not be re-read)',
+    ...(report.badSectors
+      ? [
+          `${report.badSectors} unreadable sectors, zero-filled: LBAs ${bad.join(', ')}; map in ${mapPath}`,
+        ]
+      : []),
+  ].join('\n');
+  return { ok: true, text, json: { save: report, image, map: report.badSectors ? mapPath : null } };
+}
+
+function discReader(ctx: CommandContext) {
+  return ctx.service.discReader(ctx.recorderId);
+}
+
+function entryLine(e: DiscFileEntry, long: boolean): string {
+  const name =
+    e.kind === 'dir'
+      ? `${e.name}/`
+      : e.kind === 'symlink'
+        ? `${e.name} -> ${e.target ?? ''}`
+        : e.name;
+  if (!long) return name;
+  const when =
+    e.mtime === null
+      ? '????-??-?? ??:??'
+      : new Date(e.mtime).toISOString().slice(0, 16).replace('T', ' ');
+  return `${e.kind === 'dir' ? 'd' : e.kind === 'symlink' ? 'l' : '-'} ${String(e.size).padStart(12)} ${when} ${name}`;
+}
+
+export async function lsCommand(ctx: CommandContext, args: readonly string[]): Promise<Outcome> {
+  const { values, positionals } = commandArgs(
+    args,
+    'ls [PATH] [--long] [--image FILE]',
+    { long: { type: 'boolean', short: 'l' }, image: { type: 'string' } },
+    [0, 1],
+  );
+  const path = positionals[0] ?? '/';
+  const volume = await openVolume(values.image ? imageReader(values.image) : discReader(ctx));
+  const entry = await volume.stat(path);
+  const entries = entry.kind === 'dir' ? await volume.list(path) : [entry];
+  const plain = entries.map(({ entry: _e, ...rest }) => rest);
+  return {
+    ok: true,
+    text: [
+      `${volume.label || '(no label)'} (${volume.fileSystem})`,
+      ...plain.map((e) => entryLine(e, values.long === true)),
+    ].join('\n'),
+    json: { volume: { label: volume.label, fileSystem: volume.fileSystem }, entries: plain },
+  };
+}
+
+/** An image file as a SectorReader (for `ls --image`, `extract --image`). */
+export function imageReader(path: string) {
+  let handle: Awaited<ReturnType<typeof open>> | undefined;
+  return {
+    async read(sector: number, count: number) {
+      handle ??= await open(path, 'r');
+      const out = new Uint8Array(count * 2048);
+      const { bytesRead } = await handle.read(out, 0, out.length, sector * 2048);
+      return out.subarray(0, bytesRead);
+    },
+  };
+}
+
+/** Resolves `name` under `dest`, refusing anything that would land outside it. */
+function inside(dest: string, ...parts: string[]): string {
+  const target = resolve(dest, ...parts);
+  const root = resolve(dest);
+  if (target !== root && !target.startsWith(root + sep)) {
+    throw new WebdiscError(
+      'E_INVALIDARG',
+      `"${parts.join('/')}" would be written outside ${dest}; nothing was written there.`,
+    );
+  }
+  return target;
+}
+
+async function extractFile(volume: DiscVolume, e: VolumeEntry, target: string): Promise<number> {
+  const temp = join(dirname(target), `.${basename(target)}.webdisc-partial`);
+  // 'wx': never through an existing file or link, never over the user's data.
+  const handle = await open(temp, 'wx');
+  let bytes = 0;
+  try {
+    for await (const chunk of volume.read(e)) {
+      let at = 0;
+      while (at < chunk.length)
+        at += (await handle.write(chunk, at, chunk.length - at)).bytesWritten;
+      bytes += chunk.length;
+    }
+    await handle.close();
+  } catch (error) {
+    await handle.close().catch(() => {});
+    await rm(temp, { force: true });
+    throw error;
+  }
+  if (
+    await lstat(target).then(
+      () => true,
+      () => false,
+    )
+  ) {
+    await rm(temp, { force: true });
+    throw new WebdiscError('E_INVALIDARG', `${target} already exists; it was left as it is.`);
+  }
+  await rename(temp, target);
+  return bytes;
+}
+
+export async function extractCommand(
+  ctx: CommandContext,
+  args: readonly string[],
+): Promise<Outcome> {
+  const { values, positionals } = commandArgs(
+    args,
+    'extract PATH... DEST [--image FILE]',
+    { image: { type: 'string' } },
+    [2, Infinity],
+  );
+  const dest = positionals[positionals.length - 1]!;
+  const paths = positionals.slice(0, -1);
+  const volume = await openVolume(values.image ? imageReader(values.image) : discReader(ctx));
+  await mkdir(dest, { recursive: true });
+  let files = 0;
+  let bytes = 0;
+  for (const path of paths) {
+    const top = await volume.stat(path);
+    const base = top.path === '/' ? '' : top.path.slice(0, top.path.length - top.name.length);
+    for await (const e of volume.walk(path)) {
+      const rel = e.path.slice(base.length).split('/').filter(Boolean);
+      const target = inside(dest, ...rel);
+      if (e.kind === 'dir') await mkdir(target, { recursive: true });
+      else if (e.kind === 'symlink') await symlink(e.target ?? '', target);
+      else {
+        bytes += await extractFile(volume, e, target);
+        files++;
+      }
+    }
+  }
+  return {
+    ok: true,
+    text: `extracted ${files} file${files === 1 ? '' : 's'} (${mb(bytes)}) into ${dest}`,
+    json: { extracted: { files, bytes, dest } },
+  };
+}
+
+async function sha256Of(chunks: AsyncIterable<Uint8Array>): Promise<string> {
+  const h = createHash('sha256');
+  for await (const c of chunks) h.update(c);
+  return h.digest('hex');
+}
+
+/** `verify IMAGE`: the disc from LBA 0 against the image, sector by sector; `verify DIR`: file by file. */
+export async function verifyCommand(
+  ctx: CommandContext,
+  args: readonly string[],
+): Promise<Outcome> {
+  const { positionals } = commandArgs(args, 'verify IMAGE|DIR', {}, [1, 1]);
+  const target = positionals[0]!;
+  const st = await stat(target).catch(() => null);
+  if (!st) throw new WebdiscError('E_INVALIDARG', `"${target}" is not a file or folder.`);
+  return st.isDirectory() ? verifyFolder(ctx, target) : verifyImage(ctx, target, st.size);
+}
+
+async function verifyImage(ctx: CommandContext, image: string, size: number): Promise<Outcome> {
+  const sectors = Math.ceil(size / 2048);
+  const reader = discReader(ctx);
+  const discHash = createHash('sha256');
+  const fileHash = createHash('sha256');
+  let lba = 0;
+  // The image padded with zeros to whole sectors, as it was written.
+  for await (const chunk of sectorChunks(
+    createReadStream(image, { highWaterMark: 1 << 20 }),
+    256 * 2048,
+  )) {
+    const n = chunk.length / 2048;
+    const disc = await reader.read(lba, n);
+    if (Buffer.compare(disc, chunk) !== 0) {
+      for (let i = 0; i < n; i++) {
+        if (
+          Buffer.compare(
+            disc.subarray(i * 2048, (i + 1) * 2048),
+            chunk.subarray(i * 2048, (i + 1) * 2048),
+          ) !== 0
+        ) {
+          throw new WebdiscError(
+            'E_IMAPI_BURN_VERIFICATION_FAILED',
+            `The disc differs from ${image} first at LBA ${lba + i}.`,
+          );
+        }
+      }
+    }
+    discHash.update(disc);
+    fileHash.update(chunk);
+    lba += n;
+  }
+  const sha = fileHash.digest('hex');
+  return {
+    ok: true,
+    text: `the disc holds ${image}: ${sectors} sectors identical (the image padded to whole sectors), SHA-256 ${sha}`,
+    json: { verify: { image, sectors, sha256: sha, padded: size % 2048 !== 0 } },
+  };
+}
+
+async function* sectorChunks(
+  stream: AsyncIterable<Buffer>,
+  size: number,
+): AsyncIterable<Uint8Array> {
+  let buf = new Uint8Array(size);
+  let used = 0;
+  for await (const piece of stream) {
+    let at = 0;
+    while (at < piece.length) {
+      const n = Math.min(size - used, piece.length - at);
+      buf.set(piece.subarray(at, at + n), used);
+      used += n;
+      at += n;
+      if (used === size) {
+        yield buf;
+        buf = new Uint8Array(size);
+        used = 0;
+      }
+    }
+  }
+  if (used) yield buf.subarray(0, Math.ceil(used / 2048) * 2048);
+}
+
+async function* localFiles(
+  dir: string,
+  at = '',
+): AsyncIterable<{ rel: string; kind: 'file' | 'dir' | 'symlink' }> {
+  for (const e of (await readdir(join(dir, at), { withFileTypes: true })).sort((a, b) =>
+    a.name < b.name ? -1 : 1,
+  )) {
+    const rel = `${at}/${e.name}`;
+    if (e.isDirectory()) {
+      yield { rel, kind: 'dir' };
+      yield* localFiles(dir, rel);
+    } else if (e.isSymbolicLink()) yield { rel, kind: 'symlink' };
+    else if (e.isFile()) yield { rel, kind: 'file' };
+  }
+}
+
+async function verifyFolder(ctx: CommandContext, folder: string): Promise<Outcome> {
+  const volume = await openVolume(discReader(ctx));
+  let files = 0;
+  let bytes = 0;
+  const problem = (message: string) =>
+    new WebdiscError('E_IMAPI_BURN_VERIFICATION_FAILED', message);
+  const onDisc = new Set<string>();
+  for await (const e of volume.walk('/')) if (e.path !== '/') onDisc.add(e.path);
+  for await (const f of localFiles(folder)) {
+    if (!onDisc.has(f.rel)) throw problem(`${f.rel} is in ${folder} but not on the disc.`);
+    onDisc.delete(f.rel);
+    const e = await volume.stat(f.rel);
+    if (e.kind !== f.kind)
+      throw problem(`${f.rel} is a ${f.kind} in ${folder} but a ${e.kind} on the disc.`);
+    if (f.kind === 'symlink') {
+      if ((await readlink(join(folder, f.rel))) !== e.target)
+        throw problem(`${f.rel}: the link's target differs.`);
+    } else if (f.kind === 'file') {
+      const [mine, theirs] = await Promise.all([
+        sha256Of(createReadStream(join(folder, f.rel))),
+        sha256Of(volume.read(e)),
+      ]);
+      if (mine !== theirs)
+        throw problem(`${f.rel} differs (SHA-256 on the disc ${theirs}, in the folder ${mine}).`);
+      files++;
+      bytes += e.size;
+    }
+  }
+  const extra = [...onDisc].filter((p) => p !== '/rr_moved');
+  if (extra.length)
+    throw problem(
+      `${extra[0]} is on the disc but not in ${folder}${extra.length > 1 ? ` (and ${extra.length - 1} more)` : ''}.`,
+    );
+  return {
+    ok: true,
+    text: `the disc holds ${folder}: ${files} files (${mb(bytes)}) identical (SHA-256 each)`,
+    json: { verify: { folder, files, bytes } },
+  };
+}
