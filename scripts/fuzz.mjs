@@ -1,10 +1,14 @@
-// `npm run fuzz`: the long campaigns, kept out of `npm test`. Each model-based
-// test runs WEBDISC_FUZZ_RUNS interleavings (default 10,000) from
+// `npm run fuzz`: the long campaigns, kept out of `npm test`. Each campaign
+// runs WEBDISC_FUZZ_RUNS cases (default 10,000: interleavings, mutated images) from
 // WEBDISC_FUZZ_SEED (default: a fixed seed), and prints one JSON line of
 // figures: {"fuzz": NAME, "runs", "seed", "steps"}.
 import { spawnSync } from 'node:child_process';
 
-const campaigns = ['engine/exclusive-access.model.test.ts'];
+const campaigns = [
+  'engine/exclusive-access.model.test.ts',
+  // The disc reader on mutated images (issue 17): typed errors only, bounded reads.
+  'engine/reading/disc-files.fuzz.test.ts',
+];
 const env = { ...process.env, WEBDISC_FUZZ_RUNS: process.env.WEBDISC_FUZZ_RUNS ?? '10000' };
 let failed = 0;
 for (const file of campaigns) {
