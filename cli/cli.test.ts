@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +9,9 @@ import { Readable } from 'node:stream';
 import { describe, it } from 'node:test';
 import { HRESULT } from '../contract/hresult.ts';
 import { main, splitLine } from './cli.ts';
+
+// The virtual drive keeps its disc in a folder between commands: this file's own, never the user's.
+process.env.WEBDISC_VIRTUAL_DIR = mkdtempSync(join(tmpdir(), 'webdisc-cli-virtual-'));
 
 async function run(
   argv: string[],
@@ -137,10 +141,11 @@ describe('webdisc CLI', () => {
       (json(after.out)[0]!.media as { physicalType: string }).physicalType,
       'IMAPI_MEDIA_TYPE_DVDPLUSR',
     );
+    // Plain --virtual: the disc the drive kept from the command before (issue 17).
     const bare = await run(['--virtual', '--json', 'media']);
     assert.equal(
       (json(bare.out)[0]!.media as { physicalType: string }).physicalType,
-      'IMAPI_MEDIA_TYPE_CDR',
+      'IMAPI_MEDIA_TYPE_DVDPLUSR',
     );
     const erased = await run(
       ['--json', '--virtual=cd-rw', 'shell'],

@@ -24,10 +24,12 @@ import { extractCommand, lsCommand, saveCommand, verifyCommand } from './read-co
 import type { WebdiscService } from '../engine/service.ts';
 import { errorText, infoText, listText, lockText, mediaText, rawText } from './format.ts';
 import { createService } from './service.ts';
+import { insertCommand } from './virtual-commands.ts';
 
 export const USAGE = `webdisc: control USB optical disc recorders (IMAPI-style exclusive access)
 
-usage: webdisc [--json] [--virtual[=MEDIA]] [--device ID] COMMAND [ARGS]
+usage: webdisc [--json] [--virtual[=MEDIA]] [--virtual-dir DIR] [--device ID]
+               COMMAND [ARGS]
 
 commands:
   list                          list recorders (the virtual one and USB drives)
@@ -64,18 +66,31 @@ commands:
                                 sector) or a folder (file by file, SHA-256)
   lock --name NAME [--force]    hold exclusive access until Ctrl+C / SIGTERM
   unlock-tray                   clear a PREVENT left by a session that died
+  insert MEDIA                  put a new blank disc in the virtual drive
+  insert --image FILE [--as MEDIA]
+                                put a finished disc holding FILE in it
+                                (default: cd-rom or dvd-rom, as it fits)
   shell                         read commands from stdin, one per line; adds
                                 acquire NAME [force], release, owner, state,
-                                open, close (IMAPI v1), insert MEDIA, quit
+                                open, close (IMAPI v1), quit
 
 options:
   --json          one JSON object per result: {"ok": true, ...} or
                   {"ok": false, "hresult", "name", "message", "sense"};
                   erase and burn also print {"progress": {...}} lines
-  --virtual=MEDIA use the virtual recorder with MEDIA in it (cd-rom, cd-r,
-                  cd-rw, dvd-rom, dvd-r, dvd-rw, dvd-rw-ro, dvd+r, dvd+rw,
-                  dvd+r-dl, bd-r, bd-re, none); the default drive when
-                  --device is absent
+  --virtual       the virtual recorder (the default drive when --device is
+                  absent), with the disc it kept from the last command: its
+                  disc, tray and sectors stay in the virtual folder, so
+                  "webdisc --virtual=dvd+r burn X" then "webdisc media" sees X
+  --virtual=MEDIA the virtual recorder with a NEW blank MEDIA disc in it
+                  (cd-rom, cd-r, cd-rw, dvd-rom, dvd-r, dvd-rw, dvd-rw-ro,
+                  dvd+r, dvd+rw, dvd+r-dl, bd-r, bd-re, none), replacing the
+                  kept one; "webdisc insert MEDIA" does the same
+  --virtual-dir DIR
+                  the virtual folder (else $WEBDISC_VIRTUAL_DIR, else
+                  $XDG_DATA_HOME/webdisc/virtual or
+                  ~/.local/share/webdisc/virtual); one process uses it at a
+                  time, another waits 3 s, then fails naming the holder's pid
   --device ID     a real drive from "webdisc list" (needs the npm usb package)
 `;
 
@@ -96,6 +111,7 @@ export interface CliIo {
 const GLOBAL_OPTIONS = {
   json: { type: 'boolean' },
   virtual: { type: 'boolean' },
+  'virtual-dir': { type: 'string' },
   device: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies OptionsConfig;
@@ -103,7 +119,10 @@ const GLOBAL_OPTIONS = {
 export interface Options {
   readonly json: boolean;
   readonly help: boolean;
+  /** A medium: a new blank disc of it; '' (plain `--virtual`): the disc the virtual drive kept. */
   readonly virtual: string | undefined;
+  /** `--virtual-dir`: where the virtual drive keeps its disc (cli/virtual-dir.ts). */
+  readonly virtualDir?: string | undefined;
   readonly device: string | undefined;
   readonly command: string | undefined;
   /** The command's own words, options included, for `commandArgs`. */
@@ -125,6 +144,10 @@ function globalArgs(argv: readonly string[]): Options {
   if (device !== undefined && (typeof device !== 'string' || !device)) {
     throw new UsageError('--device needs an ID');
   }
+  const virtualDir = values['virtual-dir'];
+  if (virtualDir !== undefined && (typeof virtualDir !== 'string' || !virtualDir)) {
+    throw new UsageError('--virtual-dir needs a folder');
+  }
   let command: string | undefined;
   const args: string[] = [];
   let lastIndex = -1;
@@ -142,7 +165,8 @@ function globalArgs(argv: readonly string[]): Options {
   return {
     json: values.json === true,
     help: values.help === true,
-    virtual: typeof virtual === 'string' ? virtual : virtual ? 'cd-r' : undefined,
+    virtual: typeof virtual === 'string' ? virtual : virtual ? '' : undefined,
+    virtualDir: typeof virtualDir === 'string' ? virtualDir : undefined,
     device: typeof device === 'string' ? device : undefined,
     command,
     args,
@@ -303,13 +327,14 @@ export class Cli {
         return verifyCommand(this.#commandContext(), args);
       case 'read':
         return this.#read(args);
+      case 'insert':
+        return insertCommand(s, args);
       case 'acquire':
       case 'release':
       case 'owner':
       case 'state':
       case 'open':
       case 'close':
-      case 'insert':
         if (!shell) throw new UsageError(`"${command}" is a shell command (webdisc shell)`);
         return this.#shellOnly(command, args);
       default:
@@ -358,11 +383,6 @@ export class Cli {
         unwrap(await s.close(id));
         this.#mayHold = false;
         return { ok: true, text: 'closed (IMAPI v1)', json: {} };
-      case 'insert': {
-        const [media = ''] = commandArgs(args, 'insert MEDIA', {}, [1, 1]).positionals;
-        const state = unwrap(await s.virtualInsertMedia(media));
-        return { ok: true, text: `inserted ${state.media}`, json: { virtual: state } };
-      }
     }
     throw new UsageError(`unknown command "${command}"`);
   }

@@ -33,6 +33,7 @@ async function world(options: { kernelDriver?: boolean } = {}): Promise<World> {
     ...process.env,
     WEBDISC_VIRTUAL_BUS: bus.path,
     WEBDISC_RUNTIME_DIR: join(dir, 'run'),
+    WEBDISC_VIRTUAL_DIR: join(dir, 'virtual'),
   };
   return { bus, env, id: '' };
 }

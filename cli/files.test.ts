@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
 import {
   mkdir,
   mkdtemp,
@@ -24,6 +25,9 @@ import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { main } from './cli.ts';
 import { writeImage, plan, treeFromPaths } from './files.ts';
+
+// The virtual drive keeps its disc in a folder between commands: this file's own, never the user's.
+process.env.WEBDISC_VIRTUAL_DIR = mkdtempSync(join(tmpdir(), 'webdisc-files-virtual-'));
 
 async function run(argv: string[], stdin = '', env: Record<string, string> = {}) {
   const out: string[] = [];

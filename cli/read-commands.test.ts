@@ -13,7 +13,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
+import { mkdtempSync } from 'node:fs';
 import { main } from './cli.ts';
+
+// The virtual drive keeps its disc in a folder: this file's own, never the user's.
+process.env.WEBDISC_VIRTUAL_DIR = mkdtempSync(join(tmpdir(), 'webdisc-read-virtual-'));
 
 async function run(argv: string[], stdin = '') {
   const out: string[] = [];

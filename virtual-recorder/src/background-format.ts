@@ -27,6 +27,17 @@
 export const BgFormat = { None: 0, Stopped: 1, Running: 2, Complete: 3 } as const;
 export type BgFormat = (typeof BgFormat)[keyof typeof BgFormat];
 
+/** A background format as plain data (drive-state.ts): what `BackgroundFormat.fromState` rebuilds. */
+export interface BackgroundFormatState {
+  readonly capacity: number;
+  readonly status: BgFormat;
+  /** Blocks formatted from LBA 0 when the state was taken. */
+  readonly formatted: number;
+  /** Blocks a drive millisecond formats while running. */
+  readonly rate: number;
+  readonly leadOut: boolean;
+}
+
 export class BackgroundFormat {
   readonly capacity: number;
   #status: BgFormat;
@@ -58,6 +69,26 @@ export class BackgroundFormat {
   static started(capacity: number, now: number, rate: number): BackgroundFormat {
     const f = new BackgroundFormat(capacity, BgFormat.Running, 0, false);
     f.#run(now, rate);
+    return f;
+  }
+
+  /** Plain data, settled to `now` (a running format goes on from there once restored). */
+  toState(now: number): BackgroundFormatState {
+    this.settle(now);
+    return {
+      capacity: this.capacity,
+      status: this.#status,
+      formatted: this.#formatted,
+      rate: this.#rate,
+      leadOut: this.#leadOut,
+    };
+  }
+
+  /** The format `toState` described; a running one resumes at `now` (a drive powered on again). */
+  static fromState(state: BackgroundFormatState, now: number): BackgroundFormat {
+    const f = new BackgroundFormat(state.capacity, state.status, state.formatted, state.leadOut);
+    f.#rate = state.rate;
+    f.#since = now;
     return f;
   }
 

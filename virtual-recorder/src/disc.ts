@@ -21,10 +21,10 @@
  * - Sectors inside the recorded extent that were never written read as zeros
  *   (gaps between sessions included); reads past it get 5/21/00.
  */
-import { BackgroundFormat } from './background-format.ts';
-import type { MediaInfo } from './media.ts';
+import { BackgroundFormat, type BackgroundFormatState } from './background-format.ts';
+import { MEDIA, type MediaInfo, type MediaName } from './media.ts';
 import { check, SENSE } from './sense-codes.ts';
-import { DiscardSectorStore, type SectorStore } from './store.ts';
+import { DiscardSectorStore, GeneratedSectorStore, type SectorStore } from './store.ts';
 
 export interface Track {
   readonly number: number;
@@ -75,6 +75,37 @@ export interface DiscSnapshot {
   readonly bgFormat: number | undefined;
   /** A lead-out follows the data, so other drives read the disc (false while a DVD+RW format runs unclosed). */
   readonly readableElsewhere: boolean;
+}
+
+/** A track as plain JSON-safe data (`size` null for the open-ended invisible track). */
+export interface TrackState {
+  readonly number: number;
+  readonly session: number;
+  readonly start: number;
+  readonly size: number | null;
+  readonly recorded: number;
+  readonly closed: boolean;
+  readonly reserved: boolean;
+}
+
+/**
+ * A disc's recorded state as plain JSON-safe data: everything but its
+ * sectors, which stay in its store. `Disc.fromState` rebuilds the disc over
+ * a store holding them (drive-state.ts checks untrusted data first).
+ */
+export interface DiscState {
+  /** What the disc is now (a blanked DVD-RW in restricted overwrite is 'dvd-rw'). */
+  readonly media: Exclude<MediaName, 'none'>;
+  readonly capacity: number;
+  readonly tracks: readonly TrackState[];
+  readonly closedSessions: number;
+  readonly finalized: boolean;
+  readonly formatted: boolean;
+  readonly incrementalAllowed: boolean;
+  /** DVD+RW: its background format, else null. */
+  readonly background: BackgroundFormatState | null;
+  /** The sectors are the drive's generated pressed volume (rom-content.ts), so no store holds them. */
+  readonly generated: boolean;
 }
 
 export class Disc {
@@ -161,6 +192,40 @@ export class Disc {
     disc.closedSessions = 1;
     if (options.finalize ?? true) disc.finalized = true;
     else disc.#openNextSession(blocks);
+    return disc;
+  }
+
+  /** This disc's recorded state as plain data (`now`: drive time, for a running DVD+RW format). */
+  toState(now: number): DiscState {
+    return {
+      media: this.media.name as Exclude<MediaName, 'none'>,
+      capacity: this.capacity,
+      tracks: this.tracks.map((t) => ({ ...t, size: t.size ?? null })),
+      closedSessions: this.closedSessions,
+      finalized: this.finalized,
+      formatted: this.formatted,
+      incrementalAllowed: this.incrementalAllowed,
+      background: this.background?.toState(now) ?? null,
+      generated: this.store instanceof GeneratedSectorStore,
+    };
+  }
+
+  /**
+   * The disc `toState` described, its sectors in `store`, as a drive powered
+   * on with it finds it (no power calibration done yet).
+   */
+  static fromState(state: DiscState, store: SectorStore, now: number): Disc {
+    const disc = new Disc(MEDIA[state.media], store, state.capacity);
+    disc.tracks = state.tracks.map((t) =>
+      track(t.number, t.session, t.start, t.size ?? undefined, t.recorded, t.closed, t.reserved),
+    );
+    disc.closedSessions = state.closedSessions;
+    disc.finalized = state.finalized;
+    disc.formatted = state.formatted;
+    disc.incrementalAllowed = state.incrementalAllowed;
+    disc.background = state.background
+      ? BackgroundFormat.fromState(state.background, now)
+      : undefined;
     return disc;
   }
 

@@ -18,6 +18,8 @@ export const VirtualRecorderErrorCode = {
   ImageTooLarge: 'image-too-large',
   NoMedium: 'no-medium',
   Disconnected: 'disconnected',
+  /** Saved drive state (drive-state.ts) that does not describe a disc. */
+  InvalidState: 'invalid-state',
 } as const;
 export type VirtualRecorderErrorCode =
   (typeof VirtualRecorderErrorCode)[keyof typeof VirtualRecorderErrorCode];

@@ -39,10 +39,14 @@ export {
   type EjectButtonResult,
   type EjectRequestPolicy,
 } from './mmc-target/mechanics.ts';
+export { DRIVE_STATE_VERSION, parseDriveState, type DriveState } from './drive-state.ts';
+export type { BackgroundFormatState } from './background-format.ts';
 export {
   Disc,
   DiscStatus,
   SessionState,
+  type DiscState,
+  type TrackState,
   type DiscSnapshot,
   type SessionInfo,
   type Track,

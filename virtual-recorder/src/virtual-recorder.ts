@@ -27,7 +27,14 @@ import {
 import { VIRTUAL_RECORDER_NAME } from '../../contract/virtual.ts';
 import { PERSONALITIES, type PersonalityName } from './personalities.ts';
 import type { Identity } from './responses/inquiry.ts';
-import { SECTOR_SIZE, createMemoryStore, type SectorStoreFactory } from './store.ts';
+import {
+  SECTOR_SIZE,
+  createMemoryStore,
+  type SectorStore,
+  type SectorStoreFactory,
+} from './store.ts';
+import { DRIVE_STATE_VERSION, type DriveState } from './drive-state.ts';
+import { pressedStore } from './mmc-target/mechanics.ts';
 
 /** The name users see for the simulated drive (UI device list, CLI `--virtual`): the contract's. */
 export { VIRTUAL_RECORDER_NAME };
@@ -576,6 +583,44 @@ export class VirtualRecorder {
     if (!disc)
       throw new VirtualRecorderError('no-medium', 'there is no disc in the virtual recorder');
     return disc.store.read(0, disc.readableEnd);
+  }
+
+  // ---- power off and on (drive-state.ts) -------------------------------------------------
+
+  /**
+   * What the drive keeps across a power-off: the disc's recorded state (its
+   * sectors stay in `discStore`) and the tray. PREVENT, sense and the
+   * buffer are not kept: a drive powered on again starts without them.
+   */
+  saveState(): DriveState {
+    const disc = this.#target.disc;
+    return {
+      version: DRIVE_STATE_VERSION,
+      trayOpen: this.#target.trayOpen,
+      disc: disc ? disc.toState(this.clock.now()) : null,
+    };
+  }
+
+  /** The store holding the sectors of the disc in the drive (undefined with no disc). */
+  get discStore(): SectorStore | undefined {
+    return this.#target.disc?.store;
+  }
+
+  /**
+   * The drive as if powered on with `state`'s disc in it (no media change
+   * is reported; the power-on attention is). `store` holds the disc's
+   * sectors (default: a new one from `storeFactory`); a pressed disc's
+   * generated volume needs none. Check untrusted data with `parseDriveState`.
+   */
+  restoreState(state: DriveState, store?: SectorStore): void {
+    const s = state.disc;
+    let disc: Disc | undefined;
+    if (s) {
+      const media = mediaInfo(s.media);
+      const sectors = s.generated ? pressedStore(media) : (store ?? this.#storeFactory());
+      disc = Disc.fromState(s, sectors, this.clock.now());
+    }
+    this.#target.powerOnWith(disc, state.trayOpen);
   }
 
   // ---- the cable ------------------------------------------------------------------------

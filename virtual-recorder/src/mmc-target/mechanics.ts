@@ -33,14 +33,14 @@ export function freshDisc(
   storeFactory: SectorStoreFactory,
   options: { formatted?: Formatted },
 ): Disc {
-  if (media.kind === 'rom') {
-    const volumeId = `WEBDISC_${media.name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
-    const store = new GeneratedSectorStore((lba, into) =>
-      romSector(lba, media.capacity, volumeId, into),
-    );
-    return Disc.fresh(media, store);
-  }
+  if (media.kind === 'rom') return Disc.fresh(media, pressedStore(media));
   return Disc.fresh(media, storeFactory(), options);
+}
+
+/** The generated ISO 9660 volume of a pressed disc of `media` (rom-content.ts). */
+export function pressedStore(media: MediaInfo): GeneratedSectorStore {
+  const volumeId = `WEBDISC_${media.name.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
+  return new GeneratedSectorStore((lba, into) => romSector(lba, media.capacity, volumeId, into));
 }
 
 export interface MechanicsOptions {

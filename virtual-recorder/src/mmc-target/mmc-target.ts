@@ -190,6 +190,13 @@ export class MmcTarget {
     this.#t.mechanics.load(disc);
   }
 
+  /** `disc` (or nothing) was in the drive at power-on, the tray open or closed: no media change. */
+  powerOnWith(disc: Disc | undefined, trayOpen: boolean): void {
+    this.loadDisc(disc);
+    if (trayOpen) this.#t.mechanics.openTray();
+    this.clearMediaChangeNotice();
+  }
+
   /** Forgets the change notice of the disc just loaded (a disc present at power-on). */
   clearMediaChangeNotice(): void {
     this.#t.mechanics.clearMediaChangeNotice();
