@@ -116,7 +116,7 @@ function isoDescriptors(a: Allocator, s: PlanState, bootRecord: (a: Allocator) =
 
 export function planImage(root: DirEntry, options: ImageOptions = {}): ImagePlan {
   const o = resolveOptions(options);
-  const udf = udfParts(o.udf, o.udfSymlinks);
+  const udf = udfParts(o.udf, o.udfSymlinks, o.udfRevision);
   const boot = elToritoParts(o.boot);
   const parts: PlanParts = {
     descriptors(a, s) {

@@ -5,67 +5,24 @@
  */
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { mkdirSync, openSync, readSync, writeFileSync, closeSync, symlinkSync } from 'node:fs';
+import { mkdirSync, writeFileSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import {
-  openIso,
-  type IsoNamespace,
-  type ReadEntry,
-  type SectorReader,
-} from '../src/reader/iso-reader.ts';
+import { openIso, type IsoNamespace } from '../src/reader/iso-reader.ts';
 import { openUdf, type UdfEntry } from '../src/reader/udf-reader.ts';
 import {
   buildImage,
   diffViews,
   expectedView,
+  fileSectors,
+  readerView as view,
   readExtracted,
   runOk,
   tempDir,
-  type Found,
 } from './tools.ts';
 import { ordinaryTree } from './trees.ts';
 
 const EMPTY = createHash('sha256').digest('hex');
-
-function fileSectors(path: string): SectorReader & { close(): void } {
-  const fd = openSync(path, 'r');
-  return {
-    read(sector, count) {
-      const b = new Uint8Array(count * 2048);
-      readSync(fd, b, 0, b.length, sector * 2048);
-      return Promise.resolve(b);
-    },
-    close: () => closeSync(fd),
-  };
-}
-
-async function view<E extends ReadEntry>(
-  root: E,
-  list: (d: E) => Promise<E[]>,
-  read: (f: E) => Promise<Uint8Array>,
-): Promise<Map<string, Found>> {
-  const out = new Map<string, Found>();
-  const walk = async (d: E, at: string): Promise<void> => {
-    for (const e of await list(d)) {
-      const p = `${at}/${e.name}`;
-      if (e.kind === 'dir') {
-        out.set(p, { kind: 'dir' });
-        await walk(e, p);
-      } else if (e.kind === 'symlink') out.set(p, { kind: 'symlink', target: e.target ?? '' });
-      else {
-        const data = await read(e);
-        out.set(p, {
-          kind: 'file',
-          size: data.length,
-          sha: createHash('sha256').update(data).digest('hex'),
-        });
-      }
-    }
-  };
-  await walk(root, '');
-  return out;
-}
 
 describe('readers', () => {
   const tmp = tempDir();

@@ -5,12 +5,23 @@
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { lstatSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import {
+  closeSync,
+  lstatSync,
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  readSync,
+  rmSync,
+} from 'node:fs';
 import { open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { planImage, type ImagePlan } from '../src/image.ts';
 import type { ImageOptions } from '../src/plan/plan.ts';
+import type { ReadEntry, SectorReader } from '../src/reader/iso-reader.ts';
 import type { NameChange } from '../src/plan/report.ts';
 import type { DirEntry, Entry, FileEntry } from '../src/tree.ts';
 
@@ -141,6 +152,8 @@ export async function expectedView(
   const walk = async (d: DirEntry, original: string, shown: string): Promise<void> => {
     for (const e of d.children) {
       const path = `${original}/${e.name}`;
+      // A namespace that omits a directory omits everything under it (the report lists each).
+      if (omitted.has(`${view}:${path}`)) continue;
       let at = `${shown}/${nameOf(e, path)}`;
       if (e.kind === 'dir') {
         if (view === 'iso9660' && relocated.has(path)) {
@@ -206,4 +219,45 @@ export function xorrisoExtract(
   runOk('xorriso', [...readFs, '-indev', image, '-osirrox', 'on', '-extract', '/', into]);
   // xorriso gives extracted files the ISO view's read-only modes; make them removable.
   runOk('chmod', ['-R', 'u+rwX', into]);
+}
+
+/** A SectorReader over an image file. */
+export function fileSectors(path: string): SectorReader & { close(): void } {
+  const fd = openSync(path, 'r');
+  return {
+    read(sector, count) {
+      const b = new Uint8Array(count * 2048);
+      readSync(fd, b, 0, b.length, sector * 2048);
+      return Promise.resolve(b);
+    },
+    close: () => closeSync(fd),
+  };
+}
+
+/** What one of our readers shows, as `readExtracted` shows an extraction. */
+export async function readerView<E extends ReadEntry>(
+  root: E,
+  list: (d: E) => Promise<E[]>,
+  read: (f: E) => Promise<Uint8Array>,
+): Promise<Map<string, Found>> {
+  const out = new Map<string, Found>();
+  const walk = async (d: E, at: string): Promise<void> => {
+    for (const e of await list(d)) {
+      const p = `${at}/${e.name}`;
+      if (e.kind === 'dir') {
+        out.set(p, { kind: 'dir' });
+        await walk(e, p);
+      } else if (e.kind === 'symlink') out.set(p, { kind: 'symlink', target: e.target ?? '' });
+      else {
+        const data = await read(e);
+        out.set(p, {
+          kind: 'file',
+          size: data.length,
+          sha: createHash('sha256').update(data).digest('hex'),
+        });
+      }
+    }
+  };
+  await walk(root, '');
+  return out;
 }

@@ -99,3 +99,29 @@ export function ordinaryTree(): DirEntry {
     deep,
   ]);
 }
+
+/**
+ * Paths past each standard's limit: seven levels of 40-character directory
+ * names (31-character ISO 9660 names, so a 33-character file identifier at
+ * the bottom passes ECMA-119's 255), and a chain of 70-character names
+ * (64 in Joliet) that runs out of Joliet's 240 characters at the fourth level.
+ */
+export function longPathTree(): DirEntry {
+  const isoName = (i: number): string => `iso-level-${i}-`.padEnd(40, 'd');
+  let iso = dir(isoName(7), [
+    text('a file name thirty characters.txt', 'past 255 in ISO 9660'),
+    dir('under', [text('inside.txt', 'below a relocated directory')]),
+  ]);
+  for (let i = 6; i >= 1; i--) iso = dir(isoName(i), [iso, text(`at-${i}.txt`, `iso ${i}`)]);
+
+  const jolietName = (i: number, what: string): string => `joliet ${i} ${what} `.padEnd(70, 'j');
+  let joliet = dir(jolietName(6, 'dir'), [text('deepest.txt', 'far below 240')]);
+  for (let i = 5; i >= 1; i--) {
+    joliet = dir(jolietName(i, 'dir'), [
+      joliet,
+      text(`${jolietName(i, 'file')}.txt`, `joliet file ${i}`),
+      text(`${jolietName(i, 'file')} twin.txt`, `joliet twin ${i}`),
+    ]);
+  }
+  return dir('', [iso, joliet, text('top.txt', 'at the top')]);
+}

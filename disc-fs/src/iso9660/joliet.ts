@@ -3,7 +3,8 @@
  * descriptor (ECMA-119 8.5) whose escape sequences announce UCS-2, and a
  * second directory hierarchy whose identifiers are UCS-2 big-endian, up to
  * 64 characters, with any character but the control characters and
- * * / : ; ? \ . Directories deeper than eight levels are allowed.
+ * * / : ; ? \ . Directories deeper than eight levels are allowed; paths are
+ * at most 240 characters (`JOLIET_PATH_MAX`).
  */
 import { utf16beDecode, utf16beEncode, truncateUnits } from '../binary/text.ts';
 import { type NameRule, splitExtension } from '../names.ts';
@@ -47,16 +48,47 @@ function fitUnits(name: string, max: number): string {
   return truncateUnits(name, max);
 }
 
-export const jolietNameRule: NameRule = {
-  map: (name) => fitUnits(clean(name), JOLIET_MAX),
-  withSuffix(mapped, suffix) {
-    const [base, ext] = splitExtension(mapped);
-    const tail = suffix + (ext === undefined ? '' : `.${ext}`);
-    return truncateUnits(base, Math.max(0, JOLIET_MAX - tail.length)) + tail;
-  },
-  suffix: (n) => `~${n}`,
-  key: (mapped) => mapped,
-};
+/**
+ * Microsoft's Joliet specification limits a path to 240 characters. It is
+ * counted here as the recorded identifiers from the root, each after a "/"
+ * separator, files with their ";1" ("/DIR/NAME.TXT;1"), in UCS-2 units: the
+ * strictest reading, so every reader's count stays within it.
+ */
+export const JOLIET_PATH_MAX = 240;
+/** Below this many characters of room an entry is left out of Joliet rather than cut to nothing. */
+export const JOLIET_MIN_NAME = 8;
+
+/** Characters a path takes for a child with a `units`-long name: the "/" and a file's ";1". */
+export function jolietComponentLength(units: number, isDir: boolean): number {
+  return 1 + units + (isDir ? 0 : 2);
+}
+
+/**
+ * The Joliet rule for one directory: names of at most 64 characters, and
+ * fewer where the directory's own path (`prefix` characters, see
+ * `JOLIET_PATH_MAX`) leaves less room, so no path exceeds 240.
+ */
+export function jolietNameRule(prefix = 0): NameRule {
+  const room = (isDir: boolean): number =>
+    Math.min(JOLIET_MAX, JOLIET_PATH_MAX - prefix - jolietComponentLength(0, isDir));
+  return {
+    map: (name, isDir) => fitUnits(clean(name), room(isDir)),
+    withSuffix(mapped, suffix, isDir) {
+      const max = room(isDir);
+      const [base, ext] = splitExtension(mapped);
+      const tail = suffix + (ext === undefined ? '' : `.${ext}`);
+      if (tail.length >= max) return truncateUnits(mapped, max - suffix.length) + suffix;
+      return truncateUnits(base, max - tail.length) + tail;
+    },
+    suffix: (n) => `~${n}`,
+    key: (mapped) => mapped,
+  };
+}
+
+/** Whether an entry fits in a Joliet directory whose path is `prefix` characters long. */
+export function jolietHasRoom(prefix: number, isDir: boolean): boolean {
+  return JOLIET_PATH_MAX - prefix - jolietComponentLength(0, isDir) >= JOLIET_MIN_NAME;
+}
 
 /** Recorded identifier: UCS-2 big-endian, files with ";1" as mkisofs and Windows write them. */
 export function jolietIdentifier(name: string, isDir: boolean): Uint8Array {

@@ -2,16 +2,16 @@
  * The planner's own view of the input tree: one node per entry with its
  * resolved attributes, its name in each namespace, hard links joined, and
  * the ISO 9660 hierarchy with Rock Ridge relocation (RRIP 4.1.5: a directory
- * deeper than ECMA-119 6.8.2.1's eight levels moves to "rr_moved" and leaves
- * a CL placeholder behind). Sector addresses are filled in later (plan.ts).
+ * deeper than ECMA-119 6.8.2.1's eight levels, or holding a path over its
+ * 255 characters, moves to "rr_moved" and leaves a CL placeholder behind;
+ * names and limits are hierarchy.ts's). Sector addresses are filled in
+ * later (plan.ts).
  */
-import { utf8Length, truncateUtf8 } from '../binary/text.ts';
 import { FileTooLargeError, InvalidTreeError } from '../errors.ts';
-import { type InterchangeLevel, isoNameRule, MAX_DEPTH } from '../iso9660/iso-names.ts';
-import { jolietNameRule } from '../iso9660/joliet.ts';
-import { compareNames, type NameRule, resolveNames, splitExtension } from '../names.ts';
+import type { InterchangeLevel } from '../iso9660/iso-names.ts';
+import { compareNames } from '../names.ts';
 import type { DirEntry, Entry, FileEntry } from '../tree.ts';
-import { udfNameRule } from '../udf/names.ts';
+import { placeAll } from './hierarchy.ts';
 
 interface NodeBase {
   readonly path: string;
@@ -56,6 +56,8 @@ export interface DirNode extends NodeBase {
   isoParent: DirNode | undefined;
   /** Relocated: the placeholder stays in `parent`, the directory itself lives in rr_moved. */
   relocated: boolean;
+  /** Why: deeper than eight levels, or a path inside it would exceed 255 characters. */
+  relocatedFor: '' | 'depth' | 'path length';
   /** Display name inside rr_moved when relocated. */
   movedName: string;
   /** Directories listed in this ISO extent as directories, ISO order. */
@@ -96,23 +98,7 @@ export interface NodeTree {
 
 /** ECMA-119 6.5.1 / 9.1.4: one extent holds at most 2^32 - 2048 bytes at level 3, whole sectors. */
 export const MAX_EXTENT = 0xffff_f800;
-/** Rock Ridge names are POSIX names: at most 255 bytes (NAME_MAX). */
-const RR_MAX = 255;
-
-const rrNameRule: NameRule = {
-  map: (name) => truncateUtf8(name, RR_MAX),
-  withSuffix(mapped, suffix) {
-    const [base, ext] = splitExtension(mapped);
-    const tail = suffix + (ext === undefined ? '' : `.${ext}`);
-    if (utf8Length(tail) >= RR_MAX)
-      return truncateUtf8(mapped, RR_MAX - utf8Length(suffix)) + suffix;
-    return truncateUtf8(base, RR_MAX - utf8Length(tail)) + tail;
-  },
-  suffix: (n) => `~${n}`,
-  key: (mapped) => mapped,
-};
-
-function base(
+export function base(
   e: Entry | { name: string },
   path: string,
   parent: DirNode | undefined,
@@ -143,7 +129,7 @@ function base(
  * V8 gives all nodes of a kind one hidden class: a spread per node cost
  * about a kilobyte each in object shapes, at 100,000 entries.
  */
-function dirNode(b: NodeBase, synthetic: boolean): DirNode {
+export function dirNode(b: NodeBase, synthetic: boolean): DirNode {
   return {
     kind: 'dir',
     path: b.path,
@@ -163,6 +149,7 @@ function dirNode(b: NodeBase, synthetic: boolean): DirNode {
     children: [],
     isoParent: undefined,
     relocated: false,
+    relocatedFor: '',
     movedName: '',
     isoSubdirs: [],
     moved: [],
@@ -299,107 +286,10 @@ export function buildNodes(root: DirEntry, o: NodeOptions): NodeTree {
   walk(root, rootNode);
   for (const n of all) if (n.kind === 'file') n.links = n.primary.links;
 
-  const rrMoved = relocate(rootNode, o, () => nextIno++);
-  nameAll(rootNode, rrMoved, o);
+  const rrMoved = placeAll(rootNode, o, () => {
+    const d = dirNode(base({ name: 'rr_moved' }, '/rr_moved', rootNode, o, 0o755), true);
+    d.ino = nextIno++;
+    return d;
+  });
   return { root: rootNode, rrMoved, all, files, dirs: dirs + (rrMoved ? 1 : 0) };
-}
-
-/**
- * Assigns each directory its ISO parent; directories that would sit deeper
- * than level 8 move under rr_moved (at level 2, so they land on level 3).
- * Without Rock Ridge nothing could point readers at them, so the same move
- * is made and the report shows their ISO path.
- */
-function relocate(root: DirNode, o: NodeOptions, ino: () => number): DirNode | undefined {
-  let rrMoved: DirNode | undefined;
-  const visit = (d: DirNode, depth: number): void => {
-    for (const c of d.children) {
-      if (c.kind !== 'dir') continue;
-      let depthOfC = depth + 1;
-      if (depthOfC > MAX_DEPTH) {
-        if (!rrMoved) {
-          rrMoved = dirNode(base({ name: 'rr_moved' }, '/rr_moved', root, o, 0o755), true);
-          rrMoved.ino = ino();
-          rrMoved.isoParent = root;
-        }
-        c.relocated = true;
-        c.isoParent = rrMoved;
-        rrMoved.moved.push(c);
-        depthOfC = 3;
-      } else {
-        c.isoParent = d;
-      }
-      visit(c, depthOfC);
-    }
-  };
-  root.isoParent = root;
-  visit(root, 1);
-  return rrMoved;
-}
-
-/** Resolves every name in every namespace, directory by directory. */
-function nameAll(root: DirNode, rrMoved: DirNode | undefined, o: NodeOptions): void {
-  const iso = isoNameRule(o.level);
-  const apply = <T>(
-    items: readonly T[],
-    info: (t: T) => { name: string; isDir: boolean },
-    rule: NameRule,
-    set: (t: T, name: string) => void,
-  ): void => {
-    const names = resolveNames(items.map(info), rule);
-    items.forEach((t, i) => set(t, names[i] as string));
-  };
-  const isDirLike = (n: Node): boolean => n.kind === 'dir';
-  const visit = (d: DirNode): void => {
-    const kids: Node[] = d === root && rrMoved ? [...d.children, rrMoved] : d.children;
-    apply(
-      kids,
-      (n) => ({ name: n.name, isDir: isDirLike(n) }),
-      iso,
-      (n, s) => (n.isoName = s),
-    );
-    apply(
-      kids,
-      (n) => ({ name: n.name, isDir: isDirLike(n) }),
-      rrNameRule,
-      (n, s) => (n.rrName = s),
-    );
-    if (o.joliet) {
-      const j = d.children.filter((n) => n.kind !== 'symlink');
-      apply(
-        j,
-        (n) => ({ name: n.name, isDir: isDirLike(n) }),
-        jolietNameRule,
-        (n, s) => (n.jolietName = s),
-      );
-    }
-    apply(
-      d.children,
-      (n) => ({ name: n.name, isDir: isDirLike(n) }),
-      udfNameRule,
-      (n, s) => (n.udfName = s),
-    );
-    for (const c of d.children) if (c.kind === 'dir') visit(c);
-  };
-  visit(root);
-  if (rrMoved) {
-    apply(
-      rrMoved.moved,
-      (n) => ({ name: n.name, isDir: true }),
-      iso,
-      (n, s) => (n.movedName = s),
-    );
-  }
-  // ISO subdirectory lists (the path table's tree): ordered by identifier later.
-  const all: DirNode[] = [];
-  const collect = (d: DirNode): void => {
-    all.push(d);
-    for (const c of d.children) if (c.kind === 'dir') collect(c);
-  };
-  collect(root);
-  if (rrMoved) all.push(rrMoved);
-  for (const d of all) {
-    if (d === root) continue;
-    d.isoParent?.isoSubdirs.push(d);
-  }
 }

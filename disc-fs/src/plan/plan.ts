@@ -13,15 +13,18 @@
  *   next     UDF volume recognition: BEA01, NSR02, TEA01 (ECMA-167 2/9)
  *   32-65    UDF main and reserve volume descriptor sequences, integrity (UDF 1.02 2.2)
  *   256      UDF anchor (ECMA-167 3/10.2); the UDF partition starts at 257
+ *            (UDF 2.50: at 288, with the metadata file entries)
  *   then     UDF file set descriptor, El Torito catalog, path tables, ISO
  *            directories with their Rock Ridge continuation areas, Joliet
- *            directories, UDF file entries and directories, file data,
+ *            directories, UDF file entries and directories (UDF 2.50: the
+ *            metadata file and its mirror, 32-sector aligned), file data,
  *            padding, and the closing UDF anchor in the last sector.
  */
 import { InvalidTreeError } from '../errors.ts';
 import type { InterchangeLevel } from '../iso9660/iso-names.ts';
 import { SECTOR } from '../iso9660/volume-descriptor.ts';
 import type { DirEntry } from '../tree.ts';
+import type { UdfRevisionName } from '../udf/plan.ts';
 import {
   encodeIsoDirectory,
   encodeJolietDirectory,
@@ -61,8 +64,13 @@ export interface ImageOptions {
   level?: InterchangeLevel;
   rockRidge?: boolean;
   joliet?: boolean;
-  /** A UDF 1.02 bridge sharing the file data; default true. */
+  /** A UDF bridge sharing the file data; default true. */
   udf?: boolean;
+  /**
+   * '1.02' (default: DVD and CD readers, every OS) or '2.50' (BD: a metadata
+   * partition with a mirror copy, extended file entries; udf/plan.ts).
+   */
+  udfRevision?: UdfRevisionName;
   /**
    * Record symbolic links in UDF (ECMA-167 4/14.6.6 file type 12, as Linux
    * reads them); default true. 7-Zip refuses a UDF volume holding one, so
@@ -89,6 +97,7 @@ export interface ResolvedOptions {
   rockRidge: boolean;
   joliet: boolean;
   udf: boolean;
+  udfRevision: UdfRevisionName;
   udfSymlinks: boolean;
   boot: { bios?: BootImage; efi?: BootImage };
   padding: number;
@@ -109,7 +118,14 @@ export interface PlanLayout {
   rootExtent: number;
   jolietRootExtent?: number;
   bootCatalog?: number;
-  udf?: { partitionStart: number; partitionLength: number; anchors: number[] };
+  udf?: {
+    revision: UdfRevisionName;
+    partitionStart: number;
+    partitionLength: number;
+    anchors: number[];
+    /** UDF 2.50: absolute sectors of the metadata file's data and its mirror, and their length. */
+    metadata?: { start: number; mirror: number; blocks: number };
+  };
 }
 
 /** Everything the region producers need. */
@@ -138,6 +154,7 @@ export function resolveOptions(o: ImageOptions): ResolvedOptions {
     rockRidge: o.rockRidge ?? true,
     joliet: o.joliet ?? true,
     udf: o.udf ?? true,
+    udfRevision: o.udfRevision ?? '1.02',
     udfSymlinks: o.udfSymlinks ?? true,
     boot: o.boot ?? {},
     padding: o.padding ?? 150,

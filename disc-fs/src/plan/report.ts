@@ -2,7 +2,8 @@
  * What the plan tells its caller about names: every entry whose name differs
  * in some namespace from the name it was given, every directory Rock Ridge
  * relocation moved in the plain ISO 9660 view, and every entry a namespace
- * cannot hold (Joliet has no symbolic links). Nothing is dropped silently.
+ * cannot hold (Joliet has no symbolic links, and no path over 240
+ * characters; see hierarchy.ts). Nothing is dropped silently.
  */
 import { isoDisplayName } from '../iso9660/iso-names.ts';
 import type { Node, NodeTree } from './nodes.ts';
@@ -27,6 +28,8 @@ export interface Relocation {
   path: string;
   /** Where the plain ISO 9660 view (without Rock Ridge) shows the directory. */
   isoPath: string;
+  /** ECMA-119 6.8.2.1: deeper than eight levels, or a path inside would pass 255 characters. */
+  reason: 'depth' | 'path length';
 }
 
 export interface Omission {
@@ -59,7 +62,11 @@ export function buildReport(
     if (!isoUnchanged(n)) [c.iso9660, changed] = [n.isoName, true];
     if (o.joliet) {
       if (n.jolietName === undefined) {
-        omitted.push({ path: n.path, namespace: 'joliet', reason: 'Joliet has no symbolic links' });
+        const reason =
+          n.kind === 'symlink'
+            ? 'Joliet has no symbolic links'
+            : 'Joliet paths are at most 240 characters';
+        omitted.push({ path: n.path, namespace: 'joliet', reason });
       } else if (n.jolietName !== n.name) [c.joliet, changed] = [n.jolietName, true];
     }
     if (n.rrName !== n.name) [c.rockRidge, changed] = [n.rrName, true];
@@ -68,7 +75,11 @@ export function buildReport(
     } else if (o.udf && n.udfName !== n.name) [c.udf, changed] = [n.udfName, true];
     if (changed) renamed.push(c);
     if (n.kind === 'dir' && n.relocated) {
-      relocated.push({ path: n.path, isoPath: `/${tree.rrMoved?.isoName ?? ''}/${n.movedName}` });
+      relocated.push({
+        path: n.path,
+        isoPath: `/${tree.rrMoved?.isoName ?? ''}/${n.movedName}`,
+        reason: n.relocatedFor || 'depth',
+      });
     }
   }
   return { renamed, relocated, omitted };

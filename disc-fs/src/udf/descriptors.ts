@@ -87,7 +87,11 @@ export const partitionDescriptor = layout('PartitionDescriptor', 512, {
 /** ECMA-167 3/10.5.7 access types. */
 export const AccessType = { readOnly: 1, writeOnce: 2, rewritable: 3, overwritable: 4 } as const;
 
-/** ECMA-167 3/10.6 logical volume descriptor with one type 1 partition map (3/10.7.2). */
+/**
+ * ECMA-167 3/10.6 logical volume descriptor, with its first partition map,
+ * a type 1 map (3/10.7.2), at 440. Further maps follow it at 446 (UDF 2.50:
+ * the metadata partition map); `mapTableLength` covers them all.
+ */
 export const logicalVolumeDescriptor = layout('LogicalVolumeDescriptor', 446, {
   tag: [0, tag],
   vdsNumber: [16, u32le],
@@ -107,6 +111,49 @@ export const logicalVolumeDescriptor = layout('LogicalVolumeDescriptor', 446, {
   mapVolumeSequenceNumber: [442, u16le],
   mapPartitionNumber: [444, u16le],
 });
+
+/** ECMA-167 3/10.7.1: every partition map starts with its type and length. */
+export const partitionMapHeader = layout('PartitionMapHeader', 2, {
+  type: [0, u8],
+  length: [1, u8],
+});
+
+/** ECMA-167 3/10.7.2 type 1 partition map: a partition of this volume, by number. */
+export const type1PartitionMap = layout('Type1PartitionMap', 6, {
+  type: [0, u8],
+  length: [1, u8],
+  volumeSequenceNumber: [2, u16le],
+  partitionNumber: [4, u16le],
+});
+
+/**
+ * UDF 2.50 2.2.10 metadata partition map (an ECMA-167 3/10.7.3 type 2 map,
+ * identified "*UDF Metadata Partition"): a partition whose blocks are those
+ * of the metadata file (2.2.13.1), itself recorded in the physical partition
+ * `partitionNumber`. File entries, directories and the file set descriptor
+ * live in it; file data stays in the physical partition.
+ */
+export const metadataPartitionMap = layout('MetadataPartitionMap', 64, {
+  type: [0, u8],
+  length: [1, u8],
+  partitionTypeId: [4, nested(regid)],
+  volumeSequenceNumber: [36, u16le],
+  partitionNumber: [38, u16le],
+  /** Blocks of the physical partition holding the (extended) file entries of the three files. */
+  metadataFileLocation: [40, u32le],
+  metadataMirrorFileLocation: [44, u32le],
+  /** 0xFFFFFFFF: no metadata bitmap file (read-only volumes, UDF 2.50 DCN-5102). */
+  metadataBitmapFileLocation: [48, u32le],
+  /** Blocks; the metadata file grows in these units. */
+  allocationUnitSize: [52, u32le],
+  /** Blocks; the metadata file's extents start at multiples of it (BD: 32, one ECC block). */
+  alignmentUnitSize: [56, u16le],
+  /** Bit 0: the mirror file is a second copy of the metadata (else it shares its extents). */
+  flags: [58, u8],
+});
+export const METADATA_PARTITION_ID = '*UDF Metadata Partition';
+/** UDF 2.50 2.2.13: ICB file types of the metadata file, its mirror and its bitmap. */
+export const MetadataFileType = { main: 250, mirror: 251, bitmap: 252 } as const;
 
 /** ECMA-167 3/10.8 unallocated space descriptor, empty: nothing is free on a finished disc. */
 export const unallocatedSpaceDescriptor = layout('UnallocatedSpaceDescriptor', 24, {
@@ -140,6 +187,30 @@ export const logicalVolumeIntegrityDescriptor = layout('LogicalVolumeIntegrityDe
   minReadRevision: [128, u16le],
   minWriteRevision: [130, u16le],
   maxWriteRevision: [132, u16le],
+});
+/**
+ * The same descriptor for two partitions (UDF 2.50: the physical partition
+ * and the metadata partition): free space and size tables of two entries
+ * each (3/10.10.7-8), so the implementation use moves 8 bytes on.
+ */
+export const logicalVolumeIntegrityDescriptor2 = layout('LogicalVolumeIntegrityDescriptor2', 142, {
+  tag: [0, tag],
+  recorded: [16, nested(timestamp)],
+  integrityType: [28, u32le],
+  nextExtent: [32, nested(extentAd)],
+  nextUniqueId: [40, u64le],
+  partitionCount: [72, u32le],
+  implementationUseLength: [76, u32le],
+  freeSpace: [80, u32le],
+  freeSpaceMetadata: [84, u32le],
+  size: [88, u32le],
+  sizeMetadata: [92, u32le],
+  implementationId: [96, nested(regid)],
+  files: [128, u32le],
+  directories: [132, u32le],
+  minReadRevision: [136, u16le],
+  minWriteRevision: [138, u16le],
+  maxWriteRevision: [140, u16le],
 });
 /** ECMA-167 3/10.10.3: a closed integrity descriptor says the volume is consistent. */
 export const IntegrityType = { open: 0, close: 1 } as const;

@@ -1,7 +1,8 @@
 /**
- * UDF files and directories (ECMA-167 part 4, UDF 1.02 2.3): the ICB tag,
- * the file entry (one per file, pointing at the same data extents as ISO
- * 9660), file identifier descriptors (a directory's contents) and the path
+ * UDF files and directories (ECMA-167 part 4, UDF 1.02 2.3, UDF 2.50 2.3):
+ * the ICB tag, the file entry or (UDF 2.50) extended file entry, one per
+ * file, pointing at the same data extents as ISO 9660, file identifier
+ * descriptors (a directory's contents) and the path
  * components of a symbolic link.
  */
 import { concat, layout, nested, u16le, u32le, u64le, u8 } from '../binary/layout.ts';
@@ -81,29 +82,119 @@ export function posixPermissions(p: number): number {
   return (p & 0o7) | ((p >> 2) & 0o70) | ((p >> 4) & 0o700);
 }
 
+/**
+ * ECMA-167 4/14.17 extended file entry (UDF 2.00 on): the file entry with an
+ * object size, a creation time and a stream directory, before its extended
+ * attributes and allocation descriptors.
+ */
+export const extendedFileEntryHead = layout('ExtendedFileEntry', 216, {
+  tag: [0, nested(descriptorTag)],
+  icb: [16, nested(icbTag)],
+  uid: [36, u32le],
+  gid: [40, u32le],
+  permissions: [44, u32le],
+  linkCount: [48, u16le],
+  recordFormat: [50, u8],
+  recordDisplayAttributes: [51, u8],
+  recordLength: [52, u32le],
+  informationLength: [56, u64le],
+  /** 4/14.17.11: the sizes of all streams; without named streams, the information length. */
+  objectSize: [64, u64le],
+  blocksRecorded: [72, u64le],
+  accessTime: [80, nested(timestamp)],
+  modificationTime: [92, nested(timestamp)],
+  creationTime: [104, nested(timestamp)],
+  attributeTime: [116, nested(timestamp)],
+  checkpoint: [128, u32le],
+  extendedAttributeIcb: [136, nested(longAd)],
+  streamDirectoryIcb: [152, nested(longAd)],
+  implementationId: [168, nested(regid)],
+  uniqueId: [200, u64le],
+  extendedAttributesLength: [208, u32le],
+  allocationDescriptorsLength: [212, u32le],
+});
+
 export interface FileEntry {
   head: Omit<FileEntryHead, 'tag' | 'extendedAttributesLength' | 'allocationDescriptorsLength'>;
   /** Allocation descriptors, or the data itself when embedded (ICB flags 3). */
   allocation: Uint8Array;
 }
 
-export function encodeFileEntry(fe: FileEntry, location: number): Uint8Array {
-  const head = fileEntryHead.encode({
-    ...fe.head,
+export interface FileEntryForm {
+  /** An extended file entry (4/14.17) rather than a file entry (4/14.9). */
+  extended?: boolean;
+  /** Descriptor tag version (tag.ts). */
+  version?: number;
+}
+
+/**
+ * A file entry, or an extended one with the same fields: no named streams
+ * (object size = information length), created when last modified.
+ */
+export function encodeFileEntry(
+  fe: FileEntry,
+  location: number,
+  form: FileEntryForm = {},
+): Uint8Array {
+  const common = {
     tag: BLANK_TAG,
     extendedAttributesLength: 0,
     allocationDescriptorsLength: fe.allocation.length,
-  });
-  return sealTag(concat([head, fe.allocation]), TagId.fileEntry, location);
+  };
+  const head = form.extended
+    ? extendedFileEntryHead.encode({
+        ...fe.head,
+        ...common,
+        objectSize: fe.head.informationLength,
+        creationTime: fe.head.modificationTime,
+        streamDirectoryIcb: {
+          length: 0,
+          location: { block: 0, partition: 0 },
+          flags: 0,
+          uniqueId: 0,
+        },
+      })
+    : fileEntryHead.encode({ ...fe.head, ...common });
+  const id = form.extended ? TagId.extendedFileEntry : TagId.fileEntry;
+  return sealTag(concat([head, fe.allocation]), id, location, form.version);
 }
 
-export function decodeFileEntry(b: Uint8Array): FileEntry & { extendedAttributes: Uint8Array } {
-  const h = fileEntryHead.decode(b);
-  const ea = 176 + h.extendedAttributesLength;
+/** Decodes a file entry or an extended file entry (by its tag) into the file entry's fields. */
+export function decodeFileEntry(b: Uint8Array): FileEntry & {
+  extendedAttributes: Uint8Array;
+  extended: boolean;
+} {
+  const extended = descriptorTag.decode(b).identifier === TagId.extendedFileEntry;
+  const h = extended ? extendedFileEntryHead.decode(b) : fileEntryHead.decode(b);
+  const start = extended ? extendedFileEntryHead.size : fileEntryHead.size;
+  const ea = start + h.extendedAttributesLength;
   if (ea + h.allocationDescriptorsLength > b.length) throw new DecodeError('file entry overruns');
+  const head: FileEntryHead = {
+    tag: h.tag,
+    icb: h.icb,
+    uid: h.uid,
+    gid: h.gid,
+    permissions: h.permissions,
+    linkCount: h.linkCount,
+    recordFormat: h.recordFormat,
+    recordDisplayAttributes: h.recordDisplayAttributes,
+    recordLength: h.recordLength,
+    informationLength: h.informationLength,
+    blocksRecorded: h.blocksRecorded,
+    accessTime: h.accessTime,
+    modificationTime: h.modificationTime,
+    attributeTime: h.attributeTime,
+    checkpoint: h.checkpoint,
+    extendedAttributeIcb: h.extendedAttributeIcb,
+    implementationId: h.implementationId,
+    uniqueId: h.uniqueId,
+    extendedAttributesLength: h.extendedAttributesLength,
+    allocationDescriptorsLength: h.allocationDescriptorsLength,
+  };
   return {
-    head: h,
-    extendedAttributes: b.slice(176, ea),
+    head,
+    extended,
+    extendedAttributes: b.slice(start, ea),
     allocation: b.slice(ea, ea + h.allocationDescriptorsLength),
   };
 }
@@ -113,6 +204,27 @@ export function shortAds(block: number, length: number, max = 0x3fff_f800): Uint
   const parts: Uint8Array[] = [];
   for (let o = 0; o < length; o += max) {
     parts.push(shortAd.encode({ length: Math.min(max, length - o), position: block + o / 2048 }));
+  }
+  return concat(parts);
+}
+
+/** Long allocation descriptors (4/14.14.2) for `length` bytes at `block` of partition reference `partition`. */
+export function longAds(
+  block: number,
+  length: number,
+  partition: number,
+  max = 0x3fff_f800,
+): Uint8Array {
+  const parts: Uint8Array[] = [];
+  for (let o = 0; o < length; o += max) {
+    parts.push(
+      longAd.encode({
+        length: Math.min(max, length - o),
+        location: { block: block + o / 2048, partition },
+        flags: 0,
+        uniqueId: 0,
+      }),
+    );
   }
   return concat(parts);
 }
@@ -160,7 +272,11 @@ export function fileIdentifierLength(name: string): number {
   return Math.ceil((38 + encodeCS0(name).length) / 4) * 4;
 }
 
-export function encodeFileIdentifier(f: FileIdentifier, location: number): Uint8Array {
+export function encodeFileIdentifier(
+  f: FileIdentifier,
+  location: number,
+  version?: number,
+): Uint8Array {
   const id = encodeCS0(f.name);
   const out = new Uint8Array(fileIdentifierLength(f.name));
   fileIdentifierHead.encodeInto(
@@ -176,7 +292,7 @@ export function encodeFileIdentifier(f: FileIdentifier, location: number): Uint8
     0,
   );
   out.set(id, 38);
-  return sealTag(out, TagId.fileIdentifierDescriptor, location);
+  return sealTag(out, TagId.fileIdentifierDescriptor, location, version);
 }
 
 /** Every file identifier in a directory's data. */

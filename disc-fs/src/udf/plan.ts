@@ -1,11 +1,22 @@
 /**
- * The UDF 1.02 bridge: a second file system over the same file data. The
- * ISO 9660 structures stay where ISO readers look; UDF adds its recognition
- * sequence after them, its descriptor sequences at sectors 32-65, anchors at
- * 256 and at the last sector (UDF 1.02 2.2.3: two of 256, N-256 and N-1),
- * and one partition from sector 257 to the last anchor that covers every
+ * The UDF bridge: a second file system over the same file data. The ISO 9660
+ * structures stay where ISO readers look; UDF adds its recognition sequence
+ * after them, its descriptor sequences at sectors 32-65, anchors at 256 and
+ * at the last sector (UDF 2.2.3: two of 256, N-256 and N-1), and one
+ * partition from just after the first anchor to the last that covers every
  * directory, file entry and data extent. UDF addresses inside it are
  * partition-relative blocks (ECMA-167 4/7.1).
+ *
+ * UDF 1.02: the partition starts at 257 with the file set descriptor; file
+ * entries (4/14.9) and directories follow the ISO 9660 metadata; short_ads.
+ *
+ * UDF 2.50 (BD): the partition starts at 288, a multiple of 32 (one BD ECC
+ * block), with the (extended) file entries of the metadata file and its
+ * mirror (2.2.13). The metadata file's data, aligned to 32 blocks and a
+ * multiple of 32 long, is the metadata partition (map 1, 2.2.10): the file
+ * set descriptor, the extended file entries (4/14.17) and the directories;
+ * the mirror file is a second copy right after it. File data stays in the
+ * physical partition (map 0), reached by long_ads.
  */
 import { InvalidTreeError } from '../errors.ts';
 import { SECTOR } from '../iso9660/volume-descriptor.ts';
@@ -13,17 +24,9 @@ import type { DirNode, Node } from '../plan/nodes.ts';
 import type { Allocator, PlanState } from '../plan/plan.ts';
 import { sectorsFor, zeros } from '../plan/plan.ts';
 import {
-  AccessType,
-  anchorVolumeDescriptorPointer,
   fileSetDescriptor,
-  implementationUseVolumeDescriptor,
-  IntegrityType,
-  logicalVolumeDescriptor,
-  logicalVolumeIntegrityDescriptor,
-  partitionDescriptor,
+  MetadataFileType,
   terminatingDescriptor,
-  udfPrimaryVolumeDescriptor,
-  unallocatedSpaceDescriptor,
   volumeStructureDescriptor,
   VRS,
 } from './descriptors.ts';
@@ -35,6 +38,7 @@ import {
   fileIdentifierLength,
   FileType,
   IcbFlags,
+  longAds,
   shortAds,
   udfPermissions,
 } from './file.ts';
@@ -44,10 +48,24 @@ import {
   longAdTo,
   OSTA_CS0,
   toTimestamp,
-  UDF_REVISION,
-  udfEntityId,
+  UDF_102,
+  UDF_250,
 } from './primitives.ts';
 import { BLANK_TAG, sealTag, TagId } from './tag.ts';
+import {
+  anchor,
+  ANCHOR,
+  integritySequence,
+  MAIN_VDS,
+  type MetadataLayout,
+  RESERVE_VDS,
+  sector,
+  type UdfVolume,
+  VDS_SECTORS,
+  volumeDescriptorSequence,
+} from './volume.ts';
+
+export type UdfRevisionName = '1.02' | '2.50';
 
 export interface UdfParts {
   descriptors(a: Allocator, s: PlanState): void;
@@ -56,147 +74,69 @@ export interface UdfParts {
   tail(a: Allocator, s: PlanState): void;
 }
 
-const MAIN_VDS = 32;
-const RESERVE_VDS = 48;
-const VDS_SECTORS = 16;
-const INTEGRITY = 64;
-const ANCHOR = 256;
+/** UDF 1.02: the partition right after the anchor. */
 export const PARTITION_START = 257;
-/** File entry data embedded in the entry itself (4/14.6.8 flags 3) when this small. */
-const EMBED_MAX = SECTOR - 176;
+/** UDF 2.50: the partition and the metadata file aligned to BD's 32-sector ECC blocks. */
+export const BD_UNIT = 32;
+const PARTITION_START_250 = 288;
+/** Metadata file extents stay whole units (a short_ad holds < 2^30 bytes, 4/14.14.1.1). */
+const METADATA_EXTENT_MAX = 0x4000_0000 - BD_UNIT * SECTOR;
 
 interface Place {
-  /** Partition block of the file entry. */
+  /** Block of the file entry, in the partition holding file entries (map 1 in UDF 2.50). */
   entry: number;
-  /** Partition block of the data (directories, long symbolic links). */
+  /** Block of the data (directories, long symbolic links), in that same partition. */
   data: number;
   dataLength: number;
   embedded?: Uint8Array;
 }
 
-function sector(bytes: Uint8Array): Uint8Array {
-  const out = new Uint8Array(SECTOR);
-  out.set(bytes);
-  return out;
-}
+const alignUp = (n: number, unit: number): number => Math.ceil(n / unit) * unit;
 
-export function udfParts(enabled: boolean, symlinks: boolean): UdfParts {
-  if (!enabled) return { descriptors() {}, partitionHead() {}, metadata() {}, tail() {} };
+export function udfParts(
+  enabled: boolean,
+  symlinks: boolean,
+  revision: UdfRevisionName = '1.02',
+): UdfParts & { volume: UdfVolume } {
+  const v250 = revision === '2.50';
+  const rev = v250 ? UDF_250 : UDF_102;
+  const version = rev.descriptorVersion;
+  /** File entry data embedded in the entry itself (4/14.6.8 flags 3) when this small. */
+  const embedMax = SECTOR - (v250 ? 216 : 176);
+  const partitionStart = v250 ? PARTITION_START_250 : PARTITION_START;
   const places = new Map<Node, Place>();
   let lastSector = 0;
-  const block = (absolute: number): number => absolute - PARTITION_START;
+  let meta: MetadataLayout | undefined;
+  /** Partition reference of file entries and directories: the metadata partition in 2.50. */
+  const metaRef = v250 ? 1 : 0;
+  const physical = (absolute: number): number => absolute - partitionStart;
   const uniqueId = (n: Node, s: PlanState): number => (n === s.tree.root ? 0 : 15 + n.ino);
-  const partitionLength = (): number => lastSector - PARTITION_START;
   const children = (d: DirNode): Node[] =>
     symlinks ? d.children : d.children.filter((c) => c.kind !== 'symlink');
+  let state: PlanState | undefined;
 
-  const vds = (s: PlanState, at: number): Uint8Array[] => {
-    const o = s.options;
-    const date = toTimestamp(o.date);
-    const label = o.volumeId;
-    const tag = BLANK_TAG;
-    const hex = Math.floor(o.date).toString(16).toUpperCase().padStart(16, '0');
-    const seq: [number, Uint8Array][] = [
-      [
-        TagId.primaryVolumeDescriptor,
-        udfPrimaryVolumeDescriptor.encode({
-          tag,
-          vdsNumber: 0,
-          pvdNumber: 0,
-          volumeId: label,
-          volumeSequenceNumber: 1,
-          maxVolumeSequenceNumber: 1,
-          interchangeLevel: 2,
-          maxInterchangeLevel: 2,
-          characterSetList: 1,
-          maxCharacterSetList: 1,
-          // UDF 1.02 2.2.2.5: the first 16 characters should be unique; a time in hex is.
-          volumeSetId: `${hex}${o.volumeSetId}`,
-          descriptorCharset: OSTA_CS0,
-          explanatoryCharset: OSTA_CS0,
-          volumeAbstract: { length: 0, location: 0 },
-          volumeCopyright: { length: 0, location: 0 },
-          applicationId: { flags: 0, identifier: '*webdisc', suffix: new Uint8Array(8) },
-          recorded: date,
-          implementationId: implementationId(),
-          implementationUse: new Uint8Array(0),
-          predecessorVdsLocation: 0,
-          flags: 0,
-        }),
-      ],
-      [
-        TagId.implementationUseVolumeDescriptor,
-        implementationUseVolumeDescriptor.encode({
-          tag,
-          vdsNumber: 1,
-          implementationId: udfEntityId('*UDF LV Info'),
-          lviCharset: OSTA_CS0,
-          logicalVolumeId: label,
-          lvInfo1: o.publisher,
-          lvInfo2: o.preparer,
-          lvInfo3: '',
-          implementationIdOfLvInfo: implementationId(),
-          implementationUse: new Uint8Array(0),
-        }),
-      ],
-      [
-        TagId.partitionDescriptor,
-        partitionDescriptor.encode({
-          tag,
-          vdsNumber: 2,
-          flags: 1, // allocated
-          partitionNumber: 0,
-          contents: { flags: 0, identifier: '+NSR02', suffix: new Uint8Array(8) },
-          contentsUse: new Uint8Array(0),
-          accessType: AccessType.readOnly,
-          start: PARTITION_START,
-          length: partitionLength(),
-          implementationId: implementationId(),
-          implementationUse: new Uint8Array(0),
-        }),
-      ],
-      [
-        TagId.logicalVolumeDescriptor,
-        logicalVolumeDescriptor.encode({
-          tag,
-          vdsNumber: 3,
-          descriptorCharset: OSTA_CS0,
-          logicalVolumeId: label,
-          blockSize: SECTOR,
-          domainId: domainId(),
-          fileSetLocation: longAdTo(0, 2 * SECTOR),
-          mapTableLength: 6,
-          partitionMapCount: 1,
-          implementationId: implementationId(),
-          implementationUse: new Uint8Array(0),
-          integritySequence: { length: 2 * SECTOR, location: INTEGRITY },
-          mapType: 1,
-          mapLength: 6,
-          mapVolumeSequenceNumber: 1,
-          mapPartitionNumber: 0,
-        }),
-      ],
-      [
-        TagId.unallocatedSpaceDescriptor,
-        unallocatedSpaceDescriptor.encode({ tag, vdsNumber: 4, count: 0 }),
-      ],
-      [TagId.terminatingDescriptor, terminatingDescriptor.encode({ tag })],
-    ];
-    return seq.map(([id, d], i) => sector(sealTag(d, id, at + i)));
+  const volume: UdfVolume = {
+    rev,
+    partitionStart,
+    partitionLength: () => lastSector - partitionStart,
+    metadata: () => meta,
+    counts() {
+      const s = state as PlanState;
+      let maxId = 0;
+      let files = 0;
+      let dirs = 0;
+      for (const n of s.tree.all) {
+        maxId = Math.max(maxId, uniqueId(n, s));
+        if (n.kind === 'dir') dirs++;
+        else if (symlinks || n.kind !== 'symlink') files++;
+      }
+      return { files, dirs, nextUniqueId: Math.max(16, maxId + 1) };
+    },
   };
 
-  const anchor = (at: number): Uint8Array =>
-    sector(
-      sealTag(
-        anchorVolumeDescriptorPointer.encode({
-          tag: BLANK_TAG,
-          mainVds: { length: VDS_SECTORS * SECTOR, location: MAIN_VDS },
-          reserveVds: { length: VDS_SECTORS * SECTOR, location: RESERVE_VDS },
-        }),
-        TagId.anchorVolumeDescriptorPointer,
-        at,
-      ),
-    );
+  if (!enabled) {
+    return { volume, descriptors() {}, partitionHead() {}, metadata() {}, tail() {} };
+  }
 
   const fileEntry = (n: Node, s: PlanState): Uint8Array => {
     const p = places.get(n) as Place;
@@ -207,8 +147,10 @@ export function udfParts(enabled: boolean, symlinks: boolean): UdfParts {
     let links = 1;
     if (n.kind === 'file') {
       length = n.size;
-      if (n.size > 0) allocation = shortAds(block(n.primary.dataSector), n.size);
       links = n.links;
+      const at = physical(n.primary.dataSector);
+      if (v250) flags = IcbFlags.longAd; // the data is in the physical partition, map 0
+      if (n.size > 0) allocation = v250 ? longAds(at, n.size, 0) : shortAds(at, n.size);
     } else if (n.kind === 'dir') {
       fileType = FileType.directory;
       length = p.dataLength;
@@ -244,7 +186,7 @@ export function udfParts(enabled: boolean, symlinks: boolean): UdfParts {
             recordDisplayAttributes: 0,
             recordLength: 0,
             informationLength: length,
-            blocksRecorded: flags & 7 ? 0 : sectorsFor(length),
+            blocksRecorded: (flags & 7) === IcbFlags.embedded ? 0 : sectorsFor(length),
             accessTime: toTimestamp(n.atime),
             modificationTime: toTimestamp(n.mtime),
             attributeTime: toTimestamp(n.ctime),
@@ -256,6 +198,7 @@ export function udfParts(enabled: boolean, symlinks: boolean): UdfParts {
           allocation,
         },
         p.entry,
+        { extended: v250, version },
       ),
     );
   };
@@ -267,13 +210,11 @@ export function udfParts(enabled: boolean, symlinks: boolean): UdfParts {
     let o = 0;
     const add = (characteristics: number, name: string, target: Node): void => {
       const t = target.kind === 'file' ? target.primary : target;
+      const icb = longAdTo((places.get(t) as Place).entry, SECTOR, uniqueId(t, s), metaRef);
       const fid = encodeFileIdentifier(
-        {
-          characteristics,
-          name,
-          icb: longAdTo((places.get(t) as Place).entry, SECTOR, uniqueId(t, s)),
-        },
+        { characteristics, name, icb },
         p.data + Math.floor(o / SECTOR),
+        version,
       );
       out.set(fid, o);
       o += fid.length;
@@ -284,144 +225,207 @@ export function udfParts(enabled: boolean, symlinks: boolean): UdfParts {
     return out;
   };
 
+  /** The file set descriptor (4/14.1) and a terminator, at blocks 0 and 1 of their partition. */
+  const fileSet = (s: PlanState): Uint8Array[] => {
+    const o = s.options;
+    const tag = BLANK_TAG;
+    const root = places.get(s.tree.root) as Place;
+    const fsd = fileSetDescriptor.encode({
+      tag,
+      recorded: toTimestamp(o.date),
+      interchangeLevel: 3,
+      maxInterchangeLevel: 3,
+      characterSetList: 1,
+      maxCharacterSetList: 1,
+      fileSetNumber: 0,
+      fileSetDescriptorNumber: 0,
+      logicalVolumeIdCharset: OSTA_CS0,
+      logicalVolumeId: o.volumeId,
+      fileSetCharset: OSTA_CS0,
+      fileSetId: o.volumeId,
+      copyrightFileId: '',
+      abstractFileId: '',
+      rootDirectory: longAdTo(root.entry, SECTOR, 0, metaRef),
+      domainId: domainId(rev.revision),
+      nextExtent: longAdTo(0, 0),
+    });
+    return [
+      sector(sealTag(fsd, TagId.fileSetDescriptor, 0, version)),
+      sector(
+        sealTag(terminatingDescriptor.encode({ tag }), TagId.terminatingDescriptor, 1, version),
+      ),
+    ];
+  };
+
+  /** UDF 2.50 2.2.13.1-2: the metadata file's or its mirror's extended file entry. */
+  const metadataFileEntry = (s: PlanState, mirror: boolean): Uint8Array => {
+    const m = meta as MetadataLayout;
+    const date = toTimestamp(s.options.date);
+    const length = m.blocks * SECTOR;
+    return sector(
+      encodeFileEntry(
+        {
+          head: {
+            icb: {
+              priorDirectEntries: 0,
+              strategyType: 4,
+              strategyParameter: 0,
+              maxEntries: 1,
+              fileType: mirror ? MetadataFileType.mirror : MetadataFileType.main,
+              parent: { block: 0, partition: 0 },
+              flags: IcbFlags.shortAd,
+            },
+            uid: 0xffff_ffff,
+            gid: 0xffff_ffff,
+            permissions: 0,
+            linkCount: 1,
+            recordFormat: 0,
+            recordDisplayAttributes: 0,
+            recordLength: 0,
+            informationLength: length,
+            blocksRecorded: m.blocks,
+            accessTime: date,
+            modificationTime: date,
+            attributeTime: date,
+            checkpoint: 1,
+            extendedAttributeIcb: longAdTo(0, 0),
+            implementationId: implementationId(),
+            uniqueId: 0,
+          },
+          allocation: shortAds(mirror ? m.mirrorStart : m.mainStart, length, METADATA_EXTENT_MAX),
+        },
+        mirror ? m.mirrorEntry : m.mainEntry,
+        { extended: true, version },
+      ),
+    );
+  };
+
+  /** Places every file entry and directory from `first` (a block of their partition) on. */
+  const placeNodes = (s: PlanState, first: number): { nodes: Node[]; total: number } => {
+    const nodes = s.tree.all.filter(
+      (n) => (n.kind !== 'file' || n.primary === n) && (symlinks || n.kind !== 'symlink'),
+    );
+    let total = 0;
+    for (const n of nodes) {
+      const p: Place = { entry: first + total, data: 0, dataLength: 0 };
+      total += 1;
+      if (n.kind === 'dir') {
+        p.dataLength = fileIdentifierLength('');
+        for (const c of children(n)) p.dataLength += fileIdentifierLength(c.udfName);
+      } else if (n.kind === 'symlink') {
+        let pcs: Uint8Array;
+        try {
+          pcs = encodePathComponents(n.target);
+        } catch (e) {
+          throw new InvalidTreeError(n.path, (e as Error).message);
+        }
+        p.dataLength = pcs.length;
+        if (pcs.length <= embedMax) p.embedded = pcs;
+      }
+      if (p.dataLength > 0 && !p.embedded) {
+        p.data = first + total;
+        total += sectorsFor(p.dataLength);
+      }
+      places.set(n, p);
+    }
+    // Hard links share their primary's entry.
+    for (const n of s.tree.all)
+      if (n.kind === 'file' && n.primary !== n) places.set(n, places.get(n.primary) as Place);
+    return { nodes, total };
+  };
+
+  function* entriesAndDirectories(s: PlanState, nodes: Node[]): Iterable<Uint8Array> {
+    for (const n of nodes) {
+      yield fileEntry(n, s);
+      if (n.kind === 'dir') yield directory(n, s);
+      else if (n.kind === 'symlink' && !places.get(n)?.embedded) {
+        const p = places.get(n) as Place;
+        const out = new Uint8Array(sectorsFor(p.dataLength) * SECTOR);
+        out.set(encodePathComponents(n.target));
+        yield out;
+      }
+    }
+  }
+
   return {
+    volume,
     descriptors(a, s) {
-      for (const id of [VRS.begin, VRS.nsr02, VRS.end]) {
+      state = s;
+      for (const id of [VRS.begin, rev.nsr, VRS.end]) {
         a.add(1, `UDF ${id}`, () => [
           volumeStructureDescriptor.encode({ type: 0, identifier: id, version: 1 }),
         ]);
       }
       a.zeroTo(MAIN_VDS, 'gap before the UDF descriptors');
       a.add(VDS_SECTORS, 'UDF main volume descriptor sequence', () => [
-        ...vds(s, MAIN_VDS),
+        ...volumeDescriptorSequence(s, volume, MAIN_VDS),
         ...zeros(VDS_SECTORS - 6),
       ]);
       a.add(VDS_SECTORS, 'UDF reserve volume descriptor sequence', () => [
-        ...vds(s, RESERVE_VDS),
+        ...volumeDescriptorSequence(s, volume, RESERVE_VDS),
         ...zeros(VDS_SECTORS - 6),
       ]);
-      a.add(2, 'UDF logical volume integrity', () => {
-        let maxId = 0;
-        let files = 0;
-        let dirs = 0;
-        for (const n of s.tree.all) {
-          maxId = Math.max(maxId, uniqueId(n, s));
-          if (n.kind === 'dir') dirs++;
-          else if (symlinks || n.kind !== 'symlink') files++;
-        }
-        const tag = BLANK_TAG;
-        const lvid = logicalVolumeIntegrityDescriptor.encode({
-          tag,
-          recorded: toTimestamp(s.options.date),
-          integrityType: IntegrityType.close,
-          nextExtent: { length: 0, location: 0 },
-          nextUniqueId: Math.max(16, maxId + 1),
-          partitionCount: 1,
-          implementationUseLength: 46,
-          freeSpace: 0,
-          size: partitionLength(),
-          implementationId: implementationId(),
-          files,
-          directories: dirs,
-          minReadRevision: UDF_REVISION,
-          minWriteRevision: UDF_REVISION,
-          maxWriteRevision: UDF_REVISION,
-        });
-        return [
-          sector(sealTag(lvid, TagId.logicalVolumeIntegrityDescriptor, INTEGRITY)),
-          sector(
-            sealTag(
-              terminatingDescriptor.encode({ tag }),
-              TagId.terminatingDescriptor,
-              INTEGRITY + 1,
-            ),
-          ),
-        ];
-      });
+      a.add(2, 'UDF logical volume integrity', () => integritySequence(s, volume));
       a.zeroTo(ANCHOR, 'gap before the UDF anchor');
-      a.add(1, 'UDF anchor', () => [anchor(ANCHOR)]);
+      a.add(1, 'UDF anchor', () => [anchor(volume, ANCHOR)]);
     },
 
     partitionHead(a, s) {
-      const start = a.add(2, 'UDF file set descriptor', () => {
-        const o = s.options;
-        const tag = BLANK_TAG;
-        const root = places.get(s.tree.root) as Place;
-        const fsd = fileSetDescriptor.encode({
-          tag,
-          recorded: toTimestamp(o.date),
-          interchangeLevel: 3,
-          maxInterchangeLevel: 3,
-          characterSetList: 1,
-          maxCharacterSetList: 1,
-          fileSetNumber: 0,
-          fileSetDescriptorNumber: 0,
-          logicalVolumeIdCharset: OSTA_CS0,
-          logicalVolumeId: o.volumeId,
-          fileSetCharset: OSTA_CS0,
-          fileSetId: o.volumeId,
-          copyrightFileId: '',
-          abstractFileId: '',
-          rootDirectory: longAdTo(root.entry, SECTOR),
-          domainId: domainId(),
-          nextExtent: longAdTo(0, 0),
-        });
-        return [
-          sector(sealTag(fsd, TagId.fileSetDescriptor, 0)),
-          sector(sealTag(terminatingDescriptor.encode({ tag }), TagId.terminatingDescriptor, 1)),
-        ];
-      });
-      if (start !== PARTITION_START) throw new Error(`internal: UDF partition at ${start}`);
+      a.zeroTo(partitionStart, 'gap before the UDF partition');
+      const start = v250
+        ? a.add(2, 'UDF metadata file entries', () => [
+            metadataFileEntry(s, false),
+            metadataFileEntry(s, true),
+          ])
+        : a.add(2, 'UDF file set descriptor', () => fileSet(s));
+      if (start !== partitionStart) throw new Error(`internal: UDF partition at ${start}`);
     },
 
     metadata(a, s) {
-      const nodes = s.tree.all.filter(
-        (n) => (n.kind !== 'file' || n.primary === n) && (symlinks || n.kind !== 'symlink'),
-      );
-      const first = a.next;
-      let total = 0;
-      for (const n of nodes) {
-        const p: Place = { entry: block(first + total), data: 0, dataLength: 0 };
-        total += 1;
-        if (n.kind === 'dir') {
-          p.dataLength = fileIdentifierLength('');
-          for (const c of children(n)) p.dataLength += fileIdentifierLength(c.udfName);
-        } else if (n.kind === 'symlink') {
-          let pcs: Uint8Array;
-          try {
-            pcs = encodePathComponents(n.target);
-          } catch (e) {
-            throw new InvalidTreeError(n.path, (e as Error).message);
-          }
-          p.dataLength = pcs.length;
-          if (pcs.length <= EMBED_MAX) p.embedded = pcs;
-        }
-        if (p.dataLength > 0 && !p.embedded) {
-          p.data = block(first + total);
-          total += sectorsFor(p.dataLength);
-        }
-        places.set(n, p);
+      if (!v250) {
+        const first = a.next;
+        const { nodes, total } = placeNodes(s, physical(first));
+        a.add(total, 'UDF file entries and directories', () => entriesAndDirectories(s, nodes));
+        return;
       }
-      a.add(total, 'UDF file entries and directories', function* () {
-        for (const n of nodes) {
-          yield fileEntry(n, s);
-          if (n.kind === 'dir') yield directory(n, s);
-          else if (n.kind === 'symlink' && !places.get(n)?.embedded) {
-            const p = places.get(n) as Place;
-            const out = new Uint8Array(sectorsFor(p.dataLength) * SECTOR);
-            out.set(encodePathComponents(n.target));
-            yield out;
-          }
-        }
-      });
-      // Hard links share their primary's entry.
-      for (const n of s.tree.all)
-        if (n.kind === 'file' && n.primary !== n) places.set(n, places.get(n.primary) as Place);
+      a.zeroTo(alignUp(a.next, BD_UNIT), 'UDF metadata file alignment');
+      const { nodes, total } = placeNodes(s, 2);
+      const blocks = alignUp(2 + total, BD_UNIT);
+      const content = function* (): Iterable<Uint8Array> {
+        yield* fileSet(s);
+        yield* entriesAndDirectories(s, nodes);
+        yield* zeros(blocks - 2 - total);
+      };
+      const main = a.add(blocks, 'UDF metadata file (metadata partition)', content);
+      const mirror = a.add(blocks, 'UDF metadata mirror file', content);
+      meta = {
+        mainEntry: 0,
+        mirrorEntry: 1,
+        mainStart: physical(main),
+        mirrorStart: physical(mirror),
+        blocks,
+        unit: BD_UNIT,
+      };
     },
 
-    tail(a) {
+    tail(a, s) {
       lastSector = a.next;
-      a.add(1, 'UDF closing anchor', () => [anchor(lastSector)]);
+      a.add(1, 'UDF closing anchor', () => [anchor(volume, lastSector)]);
+      s.layout.udf = {
+        revision,
+        partitionStart,
+        partitionLength: lastSector - partitionStart,
+        anchors: [ANCHOR, lastSector],
+        ...(meta
+          ? {
+              metadata: {
+                start: partitionStart + meta.mainStart,
+                mirror: partitionStart + meta.mirrorStart,
+                blocks: meta.blocks,
+              },
+            }
+          : {}),
+      };
     },
   };
 }

@@ -88,13 +88,39 @@ export type EntityId = ReturnType<typeof regid.decode>;
 /** UDF revision 1.02, as recorded in domain and UDF entity suffixes (BCD 0x0102). */
 export const UDF_REVISION = 0x0102;
 
+/**
+ * What changes with the UDF revision written: the revision in every suffix
+ * (UDF 2.1.5.3), the descriptor tag version (ECMA-167 3/7.2.2: 2 for the
+ * NSR02 volumes of UDF 1.02, 3 for NSR03 from UDF 2.00 on) and the
+ * recognition and partition contents identifier.
+ */
+export interface UdfRevision {
+  /** BCD: 0x0102 or 0x0250. */
+  readonly revision: number;
+  readonly descriptorVersion: 2 | 3;
+  /** "NSR02" or "NSR03" (ECMA-167 2/9.1, 3/10.5.3). */
+  readonly nsr: 'NSR02' | 'NSR03';
+}
+export const UDF_102: UdfRevision = { revision: 0x0102, descriptorVersion: 2, nsr: 'NSR02' };
+export const UDF_250: UdfRevision = { revision: 0x0250, descriptorVersion: 3, nsr: 'NSR03' };
+
+const revisionBytes = (rev: number): [number, number] => [rev & 0xff, rev >> 8];
+
 /** Domain suffix (UDF 2.1.5.3): revision, then domain flags (no write protection). */
-export function domainId(): EntityId {
-  return { flags: 0, identifier: '*OSTA UDF Compliant', suffix: Uint8Array.of(0x02, 0x01, 0) };
+export function domainId(rev = UDF_REVISION): EntityId {
+  return {
+    flags: 0,
+    identifier: '*OSTA UDF Compliant',
+    suffix: Uint8Array.of(...revisionBytes(rev), 0),
+  };
 }
 /** UDF entity suffix (2.1.5.3): revision, OS class, OS identifier (0: undefined). */
-export function udfEntityId(identifier: string): EntityId {
-  return { flags: 0, identifier, suffix: Uint8Array.of(0x02, 0x01, 0, 0) };
+export function udfEntityId(identifier: string, rev = UDF_REVISION): EntityId {
+  return { flags: 0, identifier, suffix: Uint8Array.of(...revisionBytes(rev), 0, 0) };
+}
+/** The revision a domain or UDF entity suffix records. */
+export function suffixRevision(id: EntityId): number {
+  return (id.suffix[0] ?? 0) | ((id.suffix[1] ?? 0) << 8);
 }
 /** Implementation entity (2.1.5.2): who wrote the volume. */
 export function implementationId(): EntityId {
@@ -171,6 +197,7 @@ export const longAd = layout('LongAd', 16, {
 });
 export type LongAd = ReturnType<typeof longAd.decode>;
 
-export function longAdTo(block: number, length: number, uniqueId = 0): LongAd {
-  return { length, location: { block, partition: 0 }, flags: 0, uniqueId: uniqueId >>> 0 };
+/** A long_ad to `block` of partition reference `partition` (the index of its partition map). */
+export function longAdTo(block: number, length: number, uniqueId = 0, partition = 0): LongAd {
+  return { length, location: { block, partition }, flags: 0, uniqueId: uniqueId >>> 0 };
 }

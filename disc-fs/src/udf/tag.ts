@@ -53,7 +53,7 @@ export const BLANK_TAG: DescriptorTag = {
   location: 0,
 };
 
-/** UDF 1.02 records descriptor version 2 (NSR02); UDF 2.00 and later, 3. */
+/** UDF 1.02 records descriptor version 2 (NSR02); UDF 2.00 and later, 3 (see `UdfRevision`). */
 export const DESCRIPTOR_VERSION = 2;
 
 function checksum(b: Uint8Array): number {
@@ -66,12 +66,17 @@ function checksum(b: Uint8Array): number {
  * Fills in the tag of an encoded descriptor in place: identifier, location,
  * the CRC over everything after the tag (3/7.2.6), then the checksum (3/7.2.3).
  */
-export function sealTag(d: Uint8Array, identifier: number, location: number): Uint8Array {
+export function sealTag(
+  d: Uint8Array,
+  identifier: number,
+  location: number,
+  version: number = DESCRIPTOR_VERSION,
+): Uint8Array {
   const crcLength = d.length - 16;
   descriptorTag.encodeInto(
     {
       identifier,
-      version: DESCRIPTOR_VERSION,
+      version,
       checksum: 0,
       serialNumber: 1,
       crc: crcItu(d.subarray(16)),
