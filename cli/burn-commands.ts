@@ -26,6 +26,7 @@ const IMAGE_OPTIONS = {
   publisher: { type: 'string' },
   udf: { type: 'boolean' },
   'no-udf': { type: 'boolean' },
+  'udf-revision': { type: 'string' },
   level: { type: 'string' },
   boot: { type: 'string' },
   efi: { type: 'string' },
@@ -40,6 +41,11 @@ type ImageValues = {
 
 function imageOptions(v: ImageValues, env: NodeJS.ProcessEnv): FileImageOptions {
   if (v.udf && v['no-udf']) throw new UsageError('--udf and --no-udf contradict each other');
+  const revision = v['udf-revision'];
+  if (revision !== undefined && revision !== '1.02' && revision !== '2.50')
+    throw new UsageError('--udf-revision must be 1.02 or 2.50');
+  if (revision !== undefined && v['no-udf'])
+    throw new UsageError('--udf-revision and --no-udf contradict each other');
   const level = v.level === undefined ? undefined : Number(v.level);
   if (level !== undefined && level !== 1 && level !== 2 && level !== 3)
     throw new UsageError('--level must be 1, 2 or 3 (ISO 9660 interchange level)');
@@ -48,6 +54,7 @@ function imageOptions(v: ImageValues, env: NodeJS.ProcessEnv): FileImageOptions 
     ...(v.label !== undefined ? { volumeLabel: v.label } : {}),
     ...(v.publisher !== undefined ? { publisher: v.publisher } : {}),
     ...(v['no-udf'] ? { udf: false } : {}),
+    ...(revision !== undefined ? { udfRevision: revision } : {}),
     ...(level !== undefined ? { isoLevel: level } : {}),
     ...(v.boot !== undefined ? { bootImage: inTree(v.boot) } : {}),
     ...(v.efi !== undefined ? { efiImage: inTree(v.efi) } : {}),
@@ -63,7 +70,7 @@ function inTree(path: string): string {
 }
 
 const MKISO_USAGE =
-  'mkiso DIR... -o FILE [--label L] [--no-udf] [--level 1|2|3] [--boot IMG] [--efi IMG] [--date D]';
+  'mkiso DIR... -o FILE [--label L] [--no-udf | --udf-revision 1.02|2.50] [--level 1|2|3] [--boot IMG] [--efi IMG] [--date D]';
 
 export async function mkisoCommand(ctx: CommandContext, args: readonly string[]): Promise<Outcome> {
   const { values, positionals } = commandArgs(

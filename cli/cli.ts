@@ -20,7 +20,13 @@ import type { ErrorValue } from '../contract/errors.ts';
 import { HRESULT } from '../contract/hresult.ts';
 import { VIRTUAL_ID } from '../contract/virtual.ts';
 import { burnCommand, mkisoCommand, type CommandContext } from './burn-commands.ts';
-import { extractCommand, lsCommand, saveCommand, verifyCommand } from './read-commands.ts';
+import {
+  copyCommand,
+  extractCommand,
+  lsCommand,
+  saveCommand,
+  verifyCommand,
+} from './read-commands.ts';
 import type { WebdiscService } from '../engine/service.ts';
 import { errorText, infoText, listText, lockText, mediaText, rawText } from './format.ts';
 import { createService } from './service.ts';
@@ -47,7 +53,8 @@ commands:
                                 writing it (no temporary image)
   mkiso DIR... -o FILE [image options]
                                 write an image of files and folders to FILE
-    image options: --label L, --publisher P, --no-udf (UDF is on by default),
+    image options: --label L, --publisher P, --no-udf (UDF 1.02 is on by
+       default), --udf-revision 2.50 (UDF 2.50, for BD),
        --level 1|2|3 (ISO 9660; default 3), --boot IMG and --efi IMG (El
        Torito, paths inside the image), --date D (ISO 8601 or seconds; else
        SOURCE_DATE_EPOCH) for reproducible images; --json adds the name report
@@ -64,6 +71,9 @@ commands:
                                 copy files and folders from the disc into DEST
   verify IMAGE|DIR              compare the disc with an image (sector by
                                 sector) or a folder (file by file, SHA-256)
+  copy --to ID [--continue] [--verify=MODE]
+                                copy the disc onto the blank disc in drive ID
+                                at once (one drive: save, insert, burn)
   lock --name NAME [--force]    hold exclusive access until Ctrl+C / SIGTERM
   unlock-tray                   clear a PREVENT left by a session that died
   insert MEDIA                  put a new blank disc in the virtual drive
@@ -325,6 +335,8 @@ export class Cli {
         return extractCommand(this.#commandContext(), args);
       case 'verify':
         return verifyCommand(this.#commandContext(), args);
+      case 'copy':
+        return copyCommand(this.#commandContext(), args);
       case 'read':
         return this.#read(args);
       case 'insert':

@@ -269,6 +269,23 @@ describe('webdisc mkiso and burn DIR', () => {
     assert.match(missing.err.join('\n'), /IMAPI_E_INVALID_PATH.*\/boot\/nope\.img/);
   });
 
+  it('mkiso --udf-revision 2.50: udfinfo reads UDF 2.50 and 7-Zip extracts every file from it', async () => {
+    // 7-Zip gives up on a UDF volume holding a symbolic link (disc-fs/README.md): a tree without one.
+    const plain = join(work, 'plain');
+    await mkdir(join(plain, 'deep/er'), { recursive: true });
+    for (const [i, n] of names.entries()) await writeFile(join(plain, n), bytes(i * 3000, i + 7));
+    await writeFile(join(plain, 'deep/er/x.bin'), bytes(5000, 3));
+    const iso = join(work, 'udf250.iso');
+    const r = await run(['mkiso', plain, '-o', iso, '--udf-revision', '2.50']);
+    assert.equal(r.code, 0, r.err.join('\n'));
+    assert.match(tool('udfinfo', [iso]), /^udfrev=2\.50$/m);
+    const out = join(work, 'u250');
+    tool('7zz', ['x', '-y', '-tudf', `-o${out}`, iso]);
+    const got = await contents(out);
+    assert.deepEqual(got, await contents(plain));
+    assert.equal((await run(['mkiso', plain, '-o', iso, '--udf-revision', '3'])).code, 2);
+  });
+
   it('usage errors: mkiso without -o, a missing path, and image options on an image burn', async () => {
     assert.equal((await run(['mkiso', src])).code, 2);
     const missing = await run(['mkiso', join(work, 'nope'), '-o', join(work, 'n.iso')]);

@@ -449,3 +449,62 @@ async function verifyFolder(ctx: CommandContext, folder: string): Promise<Outcom
     json: { verify: { folder, files, bytes } },
   };
 }
+
+const COPY_USAGE =
+  'copy --to ID [--session N | --track N] [--continue] [--verify=none|quick|full] [--close] [--name NAME]';
+
+/** `copy --to ID`: the disc in this drive onto the blank disc in drive ID, at once. */
+export async function copyCommand(ctx: CommandContext, args: readonly string[]): Promise<Outcome> {
+  const { values } = commandArgs(args, COPY_USAGE, {
+    to: { type: 'string' },
+    session: { type: 'string' },
+    track: { type: 'string' },
+    continue: { type: 'boolean' },
+    verify: { type: 'string' },
+    close: { type: 'boolean' },
+    name: { type: 'string' },
+  });
+  if (!values.to) {
+    throw new UsageError(
+      `copy: --to ID names the drive with the blank disc ("webdisc list"); with one drive: save IMAGE, insert a blank disc, burn IMAGE\nusage: ${COPY_USAGE}`,
+    );
+  }
+  const verify = values.verify ?? 'full';
+  if (verify !== 'none' && verify !== 'quick' && verify !== 'full')
+    throw new UsageError('--verify must be none, quick or full');
+  const session = positiveInt(values.session, '--session');
+  const track = positiveInt(values.track, '--track');
+  const range: DiscRange =
+    session !== undefined
+      ? { kind: 'session', session }
+      : track !== undefined
+        ? { kind: 'track', track }
+        : { kind: 'disc' };
+  const onSigint = () => {
+    void ctx.service.cancelOperation(ctx.recorderId);
+    void ctx.service.cancelOperation(values.to!);
+  };
+  process.once('SIGINT', onSigint);
+  const stop = ctx.watchProgress();
+  try {
+    const r = await ctx.service.copyDisc(
+      ctx.recorderId,
+      values.to,
+      { range, continuePastErrors: values.continue === true },
+      { clientName: values.name ?? ctx.clientName, verify, close: values.close === true },
+    );
+    if (!r.ok) return { ok: false, error: r.error };
+    const { save, burn } = r.value;
+    return {
+      ok: true,
+      text:
+        `copied ${save.sectors} sectors (${mb(save.bytes)}) onto ${values.to} in ${(burn.durationMs / 1000).toFixed(1)} s; ` +
+        `disc now ${burn.disc.status}${burn.sha256 ? `; verified, SHA-256 ${burn.sha256}` : ''}` +
+        (save.badSectors ? `\n${save.badSectors} unreadable sectors were copied as zeros` : ''),
+      json: { copy: r.value },
+    };
+  } finally {
+    stop();
+    process.removeListener('SIGINT', onSigint);
+  }
+}

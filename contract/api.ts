@@ -281,6 +281,8 @@ export interface FileImageOptions {
   readonly publisher?: string;
   /** A UDF bridge over the same file data; default true. */
   readonly udf?: boolean;
+  /** UDF revision when `udf`: 1.02 (default; every OS reads it) or 2.50 (BD, with a metadata partition). */
+  readonly udfRevision?: '1.02' | '2.50';
   /** ISO 9660 interchange level; default 3 (files of 4 GiB and more). */
   readonly isoLevel?: 1 | 2 | 3;
   /** The volume's date and that of entries without one (ms); fix it for reproducible images. */
@@ -376,6 +378,12 @@ export interface SaveReport {
   /** Sectors this run read (a resumed save skips what the map says is done). */
   readonly sectorsRead: number;
   readonly resumed: boolean;
+}
+
+/** A disc copied from one drive to another: what was read, and what was written. */
+export interface CopyReport {
+  readonly save: SaveReport;
+  readonly burn: BurnReport;
 }
 
 /** An entry of a disc's (or an image's) file system, as listed without reading file data. */

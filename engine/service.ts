@@ -6,6 +6,7 @@
  * cross-session lock record, and the virtual drive's controls.
  */
 import { WebdiscError, toErrorValue } from '../usb-mass-storage/src/errors.ts';
+import { CopyPipe } from './reading/copy.ts';
 import { hresultName } from '../contract/hresult.ts';
 import { fromHex } from '../usb-mass-storage/src/struct.ts';
 import type { UsbDeviceLike } from '../usb-mass-storage/src/usb.ts';
@@ -13,6 +14,7 @@ import type {
   BurnOptions,
   BurnReport,
   BurnSource,
+  CopyReport,
   EraseOptions,
   EraseReport,
   FileImageOptions,
@@ -452,6 +454,62 @@ export class WebdiscService implements WebdiscWorkerApi {
           ...(error instanceof UnreadableSectorError ? { firstBadLba: error.lba } : {}),
         },
       };
+    }
+  }
+
+  /**
+   * Copies the disc in `fromId` onto the disc in `toId` at once (two drives):
+   * read into a bounded pipe, burned from it. One drive: save, change discs,
+   * burn the image (the CLI's `copy` and the app's Copy do that).
+   */
+  async copyDisc(
+    fromId: string,
+    toId: string,
+    save: SaveOptions,
+    burn: BurnOptions,
+  ): Promise<OperationResult<CopyReport>> {
+    let pipe: CopyPipe | undefined;
+    try {
+      const from = await this.recorder(fromId);
+      const to = await this.recorder(toId);
+      if (from === to) {
+        throw new WebdiscError(
+          'E_INVALIDARG',
+          'Copying onto the same drive needs the disc changed in between: save the disc as an image, insert a blank disc, then burn the image.',
+        );
+      }
+      const range = await from.resolveSaveRange(save.range);
+      const p = (pipe = new CopyPipe());
+      const reading = this.saveDisc(fromId, p.sink, save).then((r) => {
+        if (r.ok) p.close();
+        else p.fail(new WebdiscError(hresultName(r.error.hresult) ?? 'E_FAIL', r.error.message));
+        return r;
+      });
+      let burnStopped = false;
+      const writing = this.burn(toId, streamSource(p.stream(), range.count * 2048), burn).then(
+        (r) => {
+          if (!r.ok) {
+            burnStopped = true;
+            p.abandon();
+            try {
+              from.cancelOperation();
+            } catch {
+              // the read had already ended
+            }
+          }
+          return r;
+        },
+      );
+      const [read, written] = await Promise.all([reading, writing]);
+      // The burn's own failure first, unless the read failed and took the burn with it.
+      const readStoppedByBurn = !read.ok && read.error.name === 'E_IMAPI_REQUEST_CANCELLED';
+      if (!written.ok && burnStopped && (read.ok || readStoppedByBurn)) return written;
+      if (!read.ok) return read;
+      if (!written.ok) return written;
+      return { ok: true, value: { save: read.value, burn: written.value } };
+    } catch (error) {
+      pipe?.abandon();
+      return { ok: false, error: operationFailure(error) };
     }
   }
 

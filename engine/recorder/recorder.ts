@@ -28,10 +28,11 @@ import type {
   RecorderSummary,
   SaveOptions,
   SaveReport,
+  DiscRange,
 } from '../../contract/api.ts';
 import { read10 } from '../../usb-mass-storage/src/scsi/sbc.ts';
 import type { ImageSource } from '../recording/source.ts';
-import { resolveRange } from '../reading/disc-range.ts';
+import { resolveRange, type ResolvedRange } from '../reading/disc-range.ts';
 import { saveImage, type ImageSink, type SaveHooks } from '../reading/save-image.ts';
 import { Connection } from './connection.ts';
 import { RecorderContext, type RecorderOptions } from './context.ts';
@@ -215,6 +216,11 @@ export class Recorder {
 
   readSectors(lba: number, count: number): Promise<Uint8Array> {
     return this.#operations.readSectors(lba, count);
+  }
+
+  /** The sectors a save of `range` reads (the disc's own layout; see disc-range.ts). */
+  async resolveSaveRange(range: DiscRange = { kind: 'disc' }): Promise<ResolvedRange> {
+    return resolveRange(await this.media(), range, (lba, n) => this.readSectors(lba, n));
   }
 
   /** Saves the disc (or a session or track of it) to `sink`; cancelled by cancelOperation(). */

@@ -55,6 +55,7 @@ export function imageOptions(o: FileImageOptions = {}): ImageOptions {
     ...(o.volumeLabel === undefined ? {} : { volumeId: o.volumeLabel }),
     ...(o.publisher === undefined ? {} : { publisher: o.publisher }),
     ...(o.udf === undefined ? {} : { udf: o.udf }),
+    ...(o.udfRevision === undefined ? {} : { udfRevision: o.udfRevision }),
     ...(o.isoLevel === undefined ? {} : { level: o.isoLevel }),
     ...(o.date === undefined ? {} : { date: o.date }),
     ...(boot.bios || boot.efi ? { boot } : {}),
