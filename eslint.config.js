@@ -45,7 +45,7 @@ export default tseslint.config(
   // Dependency direction (each folder's README says the same):
   //   contract <- usb-mass-storage <- virtual-recorder
   //   contract, usb-mass-storage <- engine <- worker, cli
-  //   web -> contract at run time; engine and worker as types only.
+  //   web -> contract and disc-fs/src at run time; engine and worker as types only.
   {
     files: ['contract/**/*.ts'],
     ignores: ['**/*.test.ts'],
@@ -248,6 +248,12 @@ export default tseslint.config(
                 'The UI talks to the worker through Comlink: import its types only (`import type`); shared rules come from contract/.',
             },
             { group: into('cli'), message: 'The UI never imports the CLI.' },
+            {
+              // The image builder runs in the page too (Save as ISO); its Node
+              // adapter (disc-fs/node) and its tests do not.
+              group: ['**/disc-fs/**', '!**/disc-fs/src', '!**/disc-fs/src/**'],
+              message: 'The UI may import disc-fs/src (realm-neutral), never disc-fs/node.',
+            },
           ],
         },
       ],

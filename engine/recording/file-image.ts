@@ -13,7 +13,6 @@ import type {
   FileTreeEntry,
   MediaState,
 } from '../../contract/api.ts';
-import type { HResultName } from '../../contract/hresult.ts';
 import { writeFamilyOf } from '../../contract/profiles.ts';
 import { WebdiscError } from '../../usb-mass-storage/src/errors.ts';
 import {
@@ -23,44 +22,21 @@ import {
   treeFromBlobs,
   type DirEntry,
   type Entry,
-  type ImageOptions,
   type ImagePlan,
 } from '../../disc-fs/src/index.ts';
+import { HRESULT_OF_DISC_FS_ERROR, imageOptionsOf } from '../../disc-fs/src/imapi.ts';
 import type { ImageSource } from './source.ts';
-
-const HRESULT_OF: Record<DiscFsError['code'], HResultName> = {
-  INVALID_TREE: 'IMAPI_E_INVALID_PATH',
-  UNREADABLE_FILE: 'IMAPI_E_DATA_STREAM_READ_FAILURE',
-  FILE_SIZE_CHANGED: 'IMAPI_E_DATA_STREAM_INCONSISTENCY',
-  FILE_TOO_LARGE: 'IMAPI_E_ISO9660_LEVELS',
-  TOO_MANY_SECTORS: 'IMAPI_E_IMAGE_TOO_BIG',
-  TOO_MANY_DIRECTORIES: 'IMAPI_E_TOO_MANY_DIRS',
-  BOOT_IMAGE_SIZE: 'IMAPI_E_BOOT_EMULATION_IMAGE_SIZE_MISMATCH',
-  DECODE: 'IMAPI_E_FSI_INTERNAL_ERROR',
-};
 
 /** disc-fs's typed errors as the project's (an HRESULT, the message naming the file, the cause kept). */
 export function fromDiscFs(error: unknown): unknown {
   if (error instanceof DiscFsError) {
-    return new WebdiscError(HRESULT_OF[error.code], error.message, { cause: error });
+    return new WebdiscError(HRESULT_OF_DISC_FS_ERROR[error.code], error.message, { cause: error });
   }
   return error;
 }
 
-export function imageOptions(o: FileImageOptions = {}): ImageOptions {
-  const boot: NonNullable<ImageOptions['boot']> = {};
-  if (o.bootImage) boot.bios = { path: o.bootImage };
-  if (o.efiImage) boot.efi = { path: o.efiImage };
-  return {
-    ...(o.volumeLabel === undefined ? {} : { volumeId: o.volumeLabel }),
-    ...(o.publisher === undefined ? {} : { publisher: o.publisher }),
-    ...(o.udf === undefined ? {} : { udf: o.udf }),
-    ...(o.udfRevision === undefined ? {} : { udfRevision: o.udfRevision }),
-    ...(o.isoLevel === undefined ? {} : { level: o.isoLevel }),
-    ...(o.date === undefined ? {} : { date: o.date }),
-    ...(boot.bios || boot.efi ? { boot } : {}),
-  };
-}
+/** FileImageOptions as the builder takes them (one definition, shared with the page). */
+export const imageOptions = imageOptionsOf;
 
 /** The project tree as the page or a worker hands it over (Blobs), as disc-fs's input. */
 export function treeOf(root: FileTreeEntry & { kind: 'dir' }): DirEntry {

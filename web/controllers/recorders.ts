@@ -3,6 +3,8 @@ import type {
   BurnOptions,
   EraseOptions,
   ErrorValue,
+  FileImageOptions,
+  FileTreeEntry,
   LockState,
   MediaState,
   Progress,
@@ -21,6 +23,7 @@ import {
   type OperationResult,
 } from '../lib/errors.ts';
 import { VIRTUAL_ID, VIRTUAL_RECORDER_NAME } from '../../contract/virtual.ts';
+import type { FilesBurnSummary } from '../lib/events.ts';
 import { formatBytes } from '../lib/format.ts';
 import { theMedium } from '../lib/media.ts';
 import {
@@ -407,6 +410,36 @@ export class RecordersController implements ReactiveController {
       id,
       op,
       (api) => api.burnImage(id, { kind: 'blob', blob: file }, options),
+      (result) => ({ ...op, running: false, result }),
+    );
+  }
+
+  /**
+   * Files and folders (burnImage with {kind: 'files'}): the Files go to the
+   * worker as they are (structured clone), which builds the image while it
+   * writes it. `summary` names it for the progress panel.
+   */
+  async burnFiles(
+    id: string,
+    root: Extract<FileTreeEntry, { kind: 'dir' }>,
+    image: FileImageOptions,
+    options: BurnOptions,
+    summary: FilesBurnSummary,
+  ): Promise<void> {
+    const op: BurnOperation = {
+      kind: 'burn',
+      title: `${options.simulate ? 'Test write of' : 'Burning'} ${summary.title} (${formatBytes(summary.bytes)}) to ${theMedium(this.media(id).value)}`,
+      running: true,
+      cancelRequested: false,
+      fileName: summary.title,
+      fileSize: summary.bytes,
+      options,
+      result: null,
+    };
+    await this.#operate(
+      id,
+      op,
+      (api) => api.burnImage(id, { kind: 'files', root, image }, options),
       (result) => ({ ...op, running: false, result }),
     );
   }

@@ -21,6 +21,7 @@ export type UiApiMethod =
   | 'virtualState'
   | 'eraseMedia'
   | 'burnImage'
+  | 'planFileImage'
   | 'cancelOperation'
   | 'subscribe';
 

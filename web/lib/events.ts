@@ -2,7 +2,12 @@
  * The UI's typed events. Each bubbles and is composed so the app shell hears
  * it from inside any panel's shadow root.
  */
-import type { BurnOptions, EraseOptions } from '../../contract/api.ts';
+import type {
+  BurnOptions,
+  EraseOptions,
+  FileImageOptions,
+  FileTreeEntry,
+} from '../../contract/api.ts';
 
 const init = { bubbles: true, composed: true } as const;
 
@@ -126,6 +131,7 @@ declare global {
 export const DialogName = {
   Burn: 'burn',
   Erase: 'erase',
+  Files: 'files',
 } as const;
 export type DialogName = (typeof DialogName)[keyof typeof DialogName];
 
@@ -171,6 +177,28 @@ export class WdBurnEvent extends Event {
   }
 }
 
+/** What a files burn writes, for the progress panel's words. */
+export interface FilesBurnSummary {
+  /** "SOMMER (12 files)", "12 files": what the headlines call it. */
+  readonly title: string;
+  /** The planned image's bytes. */
+  readonly bytes: number;
+}
+
+/** The "Burn files…" dialog's confirmed request: burnImage(recorderId, {kind: 'files', root, image}, options). */
+export class WdBurnFilesEvent extends Event {
+  static readonly type = 'wd-burn-files';
+  constructor(
+    readonly recorderId: string,
+    readonly root: Extract<FileTreeEntry, { kind: 'dir' }>,
+    readonly image: FileImageOptions,
+    readonly options: BurnOptions,
+    readonly summary: FilesBurnSummary,
+  ) {
+    super(WdBurnFilesEvent.type, init);
+  }
+}
+
 /** The progress panel's Dismiss: forget the finished operation's result. */
 export class WdClearResultEvent extends Event {
   static readonly type = 'wd-clear-result';
@@ -185,6 +213,7 @@ declare global {
     'wd-close-dialog': WdCloseDialogEvent;
     'wd-erase': WdEraseEvent;
     'wd-burn': WdBurnEvent;
+    'wd-burn-files': WdBurnFilesEvent;
     'wd-clear-result': WdClearResultEvent;
   }
 }

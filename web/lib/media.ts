@@ -139,3 +139,31 @@ export function speedLabel(kBps: number, m: MediaState | null): string {
   const shown = times >= 10 ? Math.round(times) : Math.round(times * 10) / 10;
   return `${shown}× (${rate})`;
 }
+
+/**
+ * Burning files and folders: a new disc image is mastered for LBA 0, so a
+ * write-once or sequential medium must be blank (the engine refuses it with
+ * E_IMAPI_DF2DATA_MEDIA_NOT_BLANK otherwise); random-writable media are
+ * written from LBA 0.
+ */
+export function filesBurnTarget(m: MediaState | null, info: RecorderInfo | null): BurnTarget {
+  const t = burnTarget(m, info);
+  if (t.problem || t.family === 'random' || !m?.present || m.status === 'blank') return t;
+  const name = mediaTypeName(m.physicalType);
+  return {
+    ...t,
+    problem: `The ${name} is not blank. Files and folders are written as a new disc starting at its first sector, so they need a blank disc${m.erasable ? ' (or this one erased first)' : ''}.`,
+  };
+}
+
+/** The same disc in the same state (media events repeat it as fresh objects). */
+export function sameMedium(a: MediaState | null, b: MediaState | null): boolean {
+  if (!a || !b) return a === b;
+  return (
+    a.present === b.present &&
+    a.physicalType === b.physicalType &&
+    a.status === b.status &&
+    a.freeBlocks === b.freeBlocks &&
+    a.nextWritableAddress === b.nextWritableAddress
+  );
+}

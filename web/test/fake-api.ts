@@ -14,6 +14,9 @@ import type {
   EraseOptions,
   EraseReport,
   ErrorValue,
+  FileImageOptions,
+  FileImagePlan,
+  FileTreeEntry,
   LockState,
   MediaState,
   OperationFailure,
@@ -73,6 +76,40 @@ function sourceBlob(source: BurnSource): Blob | null {
   return null;
 }
 
+type Root = Extract<FileTreeEntry, { kind: 'dir' }>;
+
+/** A rough plan of a files image: 20 sectors of volume structures, one per folder, the files' data. */
+export function roughPlan(root: Root): FileImagePlan {
+  let files = 0;
+  let directories = 0;
+  let dataBytes = 0;
+  let sectors = 20;
+  const walk = (list: readonly FileTreeEntry[]) => {
+    for (const e of list) {
+      if (e.kind === 'file') {
+        files++;
+        dataBytes += e.blob.size;
+        sectors += sectorsFor(e.blob.size);
+      } else if (e.kind === 'dir') {
+        directories++;
+        sectors++;
+        walk(e.children);
+      }
+    }
+  };
+  walk(root.children);
+  return {
+    sectors,
+    bytes: sectors * 2048,
+    files,
+    directories,
+    dataBytes,
+    renamed: [],
+    relocated: [],
+    omitted: [],
+  };
+}
+
 /** A refusal before anything ran (a plain ErrorValue) as the API's OperationFailure. */
 function withOperationFields<T>(r: Result<T, ErrorValue>): OperationResult<T> {
   if (r.ok) return r;
@@ -94,6 +131,8 @@ export class FakeApi implements UiApi {
   readonly failures: Partial<Record<UiApiMethod, ErrorValue | OperationFailure | Error>> = {};
   /** Erase and burn wait after their first progress event until finish() or cancelOperation. */
   hold = false;
+  /** planFileImage's answer; roughPlan unless a test sets its own. */
+  filePlan: (root: Root, options: FileImageOptions) => FileImagePlan = roughPlan;
   #running: ((cancelled: boolean) => void) | null = null;
 
   #record(method: UiApiMethod, ...args: unknown[]): Promise<Result<never>> | undefined {
@@ -366,7 +405,7 @@ export class FakeApi implements UiApi {
     const refusal = this.#refusal(options.clientName);
     if (refusal) return { ok: false, error: refusal };
     const blob = sourceBlob(source);
-    const size = blob?.size ?? 0;
+    const size = source.kind === 'files' ? this.filePlan(source.root, {}).bytes : (blob?.size ?? 0);
     const sectors = sectorsFor(size);
     const m = this.media;
     const startLba = m.nextWritableAddress ?? 0;
@@ -439,6 +478,10 @@ export class FakeApi implements UiApi {
         disc: this.media,
       },
     };
+  }
+
+  planFileImage(root: Root, options: FileImageOptions = {}) {
+    return this.#record('planFileImage', root, options) ?? ok(this.filePlan(root, options));
   }
 
   virtualState() {

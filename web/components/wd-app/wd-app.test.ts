@@ -392,6 +392,43 @@ describe('wd-app', () => {
     await waitForText(progress, 'No operation is running.');
   });
 
+  it('burns files and folders: the dialog plans on the worker, the Files go as {kind: files}', async () => {
+    const api = new FakeApi();
+    api.media = blankCdR;
+    const el = await renderApp(api);
+    const media = panel(el, 'wd-media-panel');
+    await waitForText(media, 'CD-R, blank.');
+    button(media, 'Burn files…').click();
+    const dialog = panel(el, 'wd-files-dialog');
+    await waitUntil(() => $<HTMLDialogElement>(dialog, 'dialog').open);
+    dialog.project.debounceMs = 0;
+    const file = new File([new Uint8Array(3000)], 'photo.jpg');
+    chooseFile($<HTMLInputElement>(dialog, '#add-files-input'), file);
+    await waitUntil(() => dialog.project.plan !== null, 'no plan');
+    await dialog.updateComplete;
+    expect(textAt(dialog, '[data-testid=files-fit]')).to.equal('Fits: 22 of 359,847 free sectors.');
+    $<HTMLInputElement>(dialog, 'input[name=verify][value=full]').click();
+    await dialog.updateComplete;
+    button(dialog, 'Review…').click();
+    await dialog.updateComplete;
+    button(dialog, 'Burn').click();
+
+    const progress = panel(el, 'wd-progress');
+    await waitForText(progress, 'Burn completed');
+    await waitUntil(() => !$<HTMLDialogElement>(dialog, 'dialog').open);
+    const [id, source, options] = api.called('burnImage')[0]!;
+    expect(id).to.equal('virtual');
+    const files = source as Extract<BurnSource, { kind: 'files' }>;
+    expect(files.kind).to.equal('files');
+    expect(files.root.children).to.have.length(1);
+    const [first] = files.root.children;
+    expect(first?.kind === 'file' && first.blob).to.equal(file);
+    expect(files.image?.date).to.be.a('number');
+    expect(options).to.deep.include({ verify: 'full' });
+    await waitForText(el, 'Burn of 1 file completed: 22 sectors');
+    await expect(el).to.be.accessible();
+  });
+
   it('cancels a running burn: E_IMAPI_REQUEST_CANCELLED, where it stopped, the disc left', async () => {
     const api = new FakeApi();
     api.media = blankCdR;

@@ -2,6 +2,7 @@ import { LitElement, html, nothing, svg, type PropertyValues } from 'lit';
 import type { ErrorValue, RecorderEvent } from '../../../contract/api.ts';
 import { VIRTUAL_ID } from '../../../contract/virtual.ts';
 import { FileDropController } from '../../controllers/file-drop.ts';
+import type { PlanApi } from '../../controllers/file-project.ts';
 import { ActionArea, RecordersController } from '../../controllers/recorders.ts';
 import { TraceBufferController } from '../../controllers/trace-buffer.ts';
 import { UsbController, defaultUsb, type UsbLike } from '../../controllers/usb.ts';
@@ -12,6 +13,7 @@ import {
   RecorderAction,
   WdAcquireEvent,
   WdBurnEvent,
+  WdBurnFilesEvent,
   WdCancelEvent,
   WdClearResultEvent,
   WdClearTraceEvent,
@@ -32,6 +34,7 @@ import '../wd-burn-dialog/wd-burn-dialog.ts';
 import '../wd-drive-list/wd-drive-list.ts';
 import '../wd-drive-panel/wd-drive-panel.ts';
 import '../wd-erase-dialog/wd-erase-dialog.ts';
+import '../wd-files-dialog/wd-files-dialog.ts';
 import '../wd-lock-panel/wd-lock-panel.ts';
 import '../wd-media-panel/wd-media-panel.ts';
 import '../wd-progress/wd-progress.ts';
@@ -112,6 +115,19 @@ export class WdApp extends LitElement {
   );
   readonly drop = new FileDropController(this, (file) => this.openBurnDialog(file));
   #started: AppSource | undefined;
+  /**
+   * The files dialog's worker call. A plain object, never the Comlink proxy
+   * itself: Lit reads marker properties on bound values, which a proxy would
+   * answer with remote calls.
+   */
+  readonly #planApi: PlanApi = {
+    planFileImage: (root, options) => {
+      const api = this.#api();
+      return api
+        ? api.planFileImage(root, options)
+        : Promise.reject(new Error('The recorder service is not running.'));
+    },
+  };
 
   constructor() {
     super();
@@ -215,6 +231,10 @@ export class WdApp extends LitElement {
     this.addEventListener(WdBurnEvent.type, (e) => {
       this.dialog = null;
       void this.#operate(r.burn(e.recorderId, e.file, e.options));
+    });
+    this.addEventListener(WdBurnFilesEvent.type, (e) => {
+      this.dialog = null;
+      void this.#operate(r.burnFiles(e.recorderId, e.root, e.image, e.options, e.summary));
     });
     this.addEventListener(WdClearResultEvent.type, (e) => r.clearResult(e.recorderId));
     this.addEventListener(WdClearTraceEvent.type, () => this.trace.clear());
@@ -485,6 +505,16 @@ export class WdApp extends LitElement {
         .file=${this.burnFile}
         ?busy=${busy}
       ></wd-burn-dialog>
+      <wd-files-dialog
+        ?open=${this.dialog === DialogName.Files}
+        recorder-id=${id}
+        drive-name=${driveName}
+        .media=${media.value}
+        .info=${info.value}
+        .lock=${lock.value}
+        .api=${this.#planApi}
+        ?busy=${busy}
+      ></wd-files-dialog>
       ${
         this.drop.dragging
           ? html`<div class="drop-hint" aria-hidden="true">Drop a disc image to burn it</div>`

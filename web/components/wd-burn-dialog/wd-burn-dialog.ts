@@ -8,7 +8,12 @@ import type {
 } from '../../../contract/api.ts';
 import { clientNameProblem } from '../../../contract/client-name.ts';
 import {
-  clientNameField,
+  burnOptionFields,
+  burnOptionsOf,
+  VERIFY_WORDS,
+  type SpeedChoice,
+} from '../../lib/burn-options.ts';
+import {
   driveFacts,
   heldElsewhere,
   heldElsewhereNotice,
@@ -18,20 +23,17 @@ import { ModalDialogController } from '../../controllers/modal-dialog.ts';
 import { DialogName, WdBurnEvent } from '../../lib/events.ts';
 import { formatBytes } from '../../lib/format.ts';
 import { SECTOR_BYTES, mediaTypeName, sectorsFor } from '../../../contract/profiles.ts';
-import { burnTarget, eraseCheck, speedLabel, theMedium, type BurnTarget } from '../../lib/media.ts';
+import {
+  burnTarget,
+  eraseCheck,
+  sameMedium,
+  speedLabel,
+  theMedium,
+  type BurnTarget,
+} from '../../lib/media.ts';
 import { styles } from './wd-burn-dialog.styles.ts';
 
-/** "maximum" (no SET CD SPEED: the drive's fastest) or one of the drive's speeds in kB/s. */
-export type SpeedChoice = 'max' | number;
-
-const VERIFY_WORDS: Readonly<Record<VerifyMode, { label: string; help: string }>> = {
-  none: { label: 'None', help: 'Trust the drive.' },
-  quick: { label: 'Quick', help: 'Read back a sample of the sectors and compare them.' },
-  full: {
-    label: 'Full',
-    help: 'Read back every sector; the SHA-256 of the disc must equal the image’s.',
-  },
-};
+export type { SpeedChoice };
 
 /** The image against the free space, in whole 2048-byte sectors. */
 export interface Fit {
@@ -44,18 +46,6 @@ export function fitOf(file: File | null, target: BurnTarget): Fit | null {
   if (!file || target.problem) return null;
   const sectors = sectorsFor(file.size);
   return { sectors, free: target.freeBlocks, fits: sectors > 0 && sectors <= target.freeBlocks };
-}
-
-/** The same disc in the same state (media events repeat it as fresh objects). */
-function sameMedium(a: MediaState | null, b: MediaState | null): boolean {
-  if (!a || !b) return a === b;
-  return (
-    a.present === b.present &&
-    a.physicalType === b.physicalType &&
-    a.status === b.status &&
-    a.freeBlocks === b.freeBlocks &&
-    a.nextWritableAddress === b.nextWritableAddress
-  );
 }
 
 /**
@@ -135,17 +125,7 @@ export class WdBurnDialog extends LitElement {
 
   /** The options as burnImage takes them; choices the medium does not offer are left out. */
   get options(): BurnOptions {
-    const t = this.target;
-    const speeds = this.info?.capabilities.writeSpeedsKBps ?? [];
-    const simulate = t.testWrite && this.simulate;
-    return {
-      clientName: this.clientName,
-      verify: this.verify,
-      ...(t.canClose ? { close: this.close } : {}),
-      ...(this.speed !== 'max' && speeds.includes(this.speed) ? { speedKBps: this.speed } : {}),
-      ...(simulate ? { simulate: true } : {}),
-      ...(t.cdWriteMode ? { writeType: this.writeType } : {}),
-    };
+    return burnOptionsOf(this, this.target);
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
@@ -282,8 +262,6 @@ export class WdBurnDialog extends LitElement {
     const file = this.file;
     const fit = fitOf(file, t);
     const blocker = this.#blocker(fit);
-    const speeds = this.info?.capabilities.writeSpeedsKBps ?? [];
-    const name = this.media?.present ? mediaTypeName(this.media.physicalType) : 'disc';
     return html`
       ${driveFacts(this.driveName, this.media, 'burn')}
       ${
@@ -312,109 +290,7 @@ export class WdBurnDialog extends LitElement {
           <p id="image-help" class="help">Or drop an .iso file here or anywhere on the app.</p>
           ${file ? this.#imageFacts(file, fit) : nothing}
         </div>
-        <div class="options">
-          <fieldset>
-            <legend>Verify after writing</legend>
-            ${(['none', 'quick', 'full'] as const).map(
-              (mode) =>
-                html`<label class="check">
-                  <input
-                    type="radio"
-                    name="verify"
-                    value=${mode}
-                    .checked=${this.verify === mode}
-                    @change=${() => (this.verify = mode)}
-                  />
-                  <span
-                    >${VERIFY_WORDS[mode].label}
-                    <span class="help">${VERIFY_WORDS[mode].help}</span></span
-                  >
-                </label>`,
-            )}
-          </fieldset>
-          ${this.#discChoice(t, name)}
-          <div class="field">
-            <label for="speed">Write speed</label>
-            <select
-              id="speed"
-              aria-describedby="speed-help"
-              @change=${(e: Event) => {
-                const v = (e.target as HTMLSelectElement).value;
-                this.speed = v === 'max' ? 'max' : Number(v);
-              }}
-            >
-              <option value="max" ?selected=${this.speed === 'max'}>Maximum</option>
-              ${speeds.map(
-                (s) =>
-                  html`<option value=${String(s)} ?selected=${this.speed === s}>
-                    ${speedLabel(s, this.media)}
-                  </option>`,
-              )}
-            </select>
-            <p id="speed-help" class="help">
-              ${
-                speeds.length
-                  ? 'The speeds the drive reports for this medium.'
-                  : 'The drive reports no speeds to choose from; it writes at its own.'
-              }
-            </p>
-          </div>
-          ${
-            t.cdWriteMode
-              ? html`<fieldset>
-                  <legend>CD write mode</legend>
-                  <label class="check">
-                    <input
-                      type="radio"
-                      name="write-type"
-                      value="tao"
-                      .checked=${this.writeType === 'tao'}
-                      @change=${() => (this.writeType = 'tao')}
-                    />
-                    <span
-                      >Track-at-once (TAO)
-                      <span class="help">One data track; works with any CD recorder.</span></span
-                    >
-                  </label>
-                  <label class="check">
-                    <input
-                      type="radio"
-                      name="write-type"
-                      value="sao"
-                      .checked=${this.writeType === 'sao'}
-                      @change=${() => (this.writeType = 'sao')}
-                    />
-                    <span
-                      >Session-at-once (SAO)
-                      <span class="help"
-                        >The whole session in one pass, from a cue sheet; no run-out gap.</span
-                      ></span
-                    >
-                  </label>
-                </fieldset>`
-              : nothing
-          }
-          <label class=${t.testWrite ? 'check' : 'check disabled'}>
-            <input
-              type="checkbox"
-              ?disabled=${!t.testWrite}
-              .checked=${t.testWrite && this.simulate}
-              aria-describedby="simulate-help"
-              @change=${(e: Event) => (this.simulate = (e.target as HTMLInputElement).checked)}
-            />
-            <span
-              >Test write (simulation)
-              <span id="simulate-help" class="help"
-                >${
-                  t.testWrite
-                    ? 'The drive goes through the motions with the laser off: nothing is written, nothing is verified.'
-                    : this.#noTestWrite(t, name)
-                }</span
-              ></span
-            >
-          </label>
-          <div class="span">${clientNameField(this)}</div>
-        </div>
+        <div class="options">${burnOptionFields(this, t)}</div>
         ${heldElsewhereNotice(this.lock, 'Burning')}
         ${
           blocker && !t.problem && file
@@ -427,53 +303,6 @@ export class WdBurnDialog extends LitElement {
         </div>
       </form>
     `;
-  }
-
-  #noTestWrite(t: BurnTarget, name: string): string {
-    if (!this.info?.capabilities.testWrite) return 'This drive does not offer test write.';
-    if (t.family === null) return 'Not available without a writable disc.';
-    return `Not available for ${name}: only CD-R/RW and DVD-R/RW have it.`;
-  }
-
-  #discChoice(t: BurnTarget, name: string) {
-    if (!t.canClose) {
-      return html`<p class="help">
-        ${
-          t.family === 'random'
-            ? `A ${name} stays rewritable: the image is written in place from LBA 0.`
-            : 'Closing applies once a writable disc is in the drive.'
-        }
-      </p>`;
-    }
-    return html`<fieldset>
-      <legend>Afterwards</legend>
-      <label class="check">
-        <input
-          type="radio"
-          name="close"
-          value="appendable"
-          .checked=${!this.close}
-          @change=${() => (this.close = false)}
-        />
-        <span
-          >Leave the disc appendable
-          <span class="help">More sessions can be added later.</span></span
-        >
-      </label>
-      <label class="check">
-        <input
-          type="radio"
-          name="close"
-          value="close"
-          .checked=${this.close}
-          @change=${() => (this.close = true)}
-        />
-        <span
-          >Close the disc
-          <span class="help">Nothing more can be added; plays in more drives.</span></span
-        >
-      </label>
-    </fieldset>`;
   }
 
   #confirm(file: File) {

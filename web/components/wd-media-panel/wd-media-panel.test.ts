@@ -68,6 +68,9 @@ describe('wd-media-panel', () => {
     const burn = nextEvent<WdOpenDialogEvent>(el, WdOpenDialogEvent.type);
     button(el, 'Burn an image…').click();
     expect(await burn).to.include({ recorderId: 'virtual', dialog: 'burn' });
+    const files = nextEvent<WdOpenDialogEvent>(el, WdOpenDialogEvent.type);
+    button(el, 'Burn files…').click();
+    expect(await files).to.include({ recorderId: 'virtual', dialog: 'files' });
     const erase = nextEvent<WdOpenDialogEvent>(el, WdOpenDialogEvent.type);
     button(el, 'Erase…').click();
     expect(await erase).to.include({ recorderId: 'virtual', dialog: 'erase' });
@@ -76,6 +79,7 @@ describe('wd-media-panel', () => {
     el.busy = true;
     await el.updateComplete;
     expect(button(el, 'Burn an image…').disabled).to.equal(true);
+    expect(button(el, 'Burn files…').disabled).to.equal(true);
     expect(button(el, 'Erase…').disabled).to.equal(true);
     expect(textAt(el, '[data-testid=actions-help]')).to.equal(
       'An erase or burn is running; see Progress.',
@@ -85,7 +89,14 @@ describe('wd-media-panel', () => {
     el.media = noDisc;
     await el.updateComplete;
     expect(button(el, 'Erase…').disabled).to.equal(true);
+    expect(button(el, 'Burn files…').disabled).to.equal(true);
     expect(textAt(el, '[data-testid=actions-help]')).to.equal('Insert a disc to burn or erase it.');
     await expect(el).to.be.accessible();
+
+    // "Burn files…" wants a writable disc: a pressed CD-ROM is not one.
+    el.media = dataCd;
+    await el.updateComplete;
+    expect(button(el, 'Burn an image…').disabled).to.equal(false);
+    expect(button(el, 'Burn files…').disabled).to.equal(true);
   });
 });

@@ -3,7 +3,7 @@ import type { ErrorValue, MediaState } from '../../../contract/api.ts';
 import { DialogName, WdOpenDialogEvent } from '../../lib/events.ts';
 import { formatBytes } from '../../lib/format.ts';
 import { mediaTypeName } from '../../../contract/profiles.ts';
-import { STATUS_WORDS } from '../../lib/media.ts';
+import { STATUS_WORDS, burnTarget } from '../../lib/media.ts';
 import '../wd-error-view/wd-error-view.ts';
 import { styles } from './wd-media-panel.styles.ts';
 
@@ -13,8 +13,8 @@ export { mediaTypeName };
 /**
  * The medium: type, status, sessions and tracks (TOC), capacity and free
  * space. The app feeds it from getMedia and from 'media' events, so it
- * changes live when a disc goes in or out. "Burn an image…" and "Erase…"
- * ask the shell for their dialogs (WdOpenDialogEvent); both wait while an
+ * changes live when a disc goes in or out. "Burn an image…", "Burn files…"
+ * (a writable disc only) and "Erase…" ask the shell for their dialogs (WdOpenDialogEvent); both wait while an
  * erase or burn runs (`busy`).
  */
 export class WdMediaPanel extends LitElement {
@@ -79,6 +79,13 @@ export class WdMediaPanel extends LitElement {
           Burn an image…
         </button>
         <button
+          ?disabled=${off || burnTarget(m, null).problem !== null}
+          aria-describedby="actions-help"
+          @click=${() => this.#open(DialogName.Files)}
+        >
+          Burn files…
+        </button>
+        <button
           ?disabled=${off}
           aria-describedby="actions-help"
           @click=${() => this.#open(DialogName.Erase)}
@@ -91,7 +98,7 @@ export class WdMediaPanel extends LitElement {
           this.busy
             ? 'An erase or burn is running; see Progress.'
             : m?.present
-              ? 'Both ask for confirmation before changing the disc.'
+              ? 'Each asks for confirmation before changing the disc.'
               : 'Insert a disc to burn or erase it.'
         }
       </p>`;
