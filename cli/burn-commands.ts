@@ -101,7 +101,7 @@ export async function mkisoCommand(ctx: CommandContext, args: readonly string[])
 }
 
 const BURN_USAGE =
-  'burn IMAGE|DIR... [--verify=none|quick|full] [--close] [--speed N] [--simulate] [--name NAME] [--start LBA] [--sao] [--label L] [--no-udf] [--boot IMG] [--efi IMG] [--date D]';
+  'burn IMAGE|DIR... [--verify=none|quick|full] [--close] [--speed N] [--simulate] [--name NAME] [--start LBA] [--sao] [--mastered-for LBA|any] [--label L] [--no-udf] [--boot IMG] [--efi IMG] [--date D]';
 
 function burnText(b: BurnReport): string {
   return (
@@ -129,6 +129,7 @@ export async function burnCommand(ctx: CommandContext, args: readonly string[]):
       name: { type: 'string' },
       start: { type: 'string' },
       sao: { type: 'boolean' },
+      'mastered-for': { type: 'string' },
     },
     [1, Infinity],
   );
@@ -142,7 +143,15 @@ export async function burnCommand(ctx: CommandContext, args: readonly string[]):
   const start = values.start === undefined ? undefined : Number(values.start);
   if (start !== undefined && (!Number.isInteger(start) || start < 0))
     throw new UsageError('--start needs an LBA');
+  const mastered = values['mastered-for'];
+  const masteredFor =
+    mastered === undefined ? undefined : mastered === 'any' ? ('any' as const) : Number(mastered);
+  if (typeof masteredFor === 'number' && (!Number.isInteger(masteredFor) || masteredFor < 0))
+    throw new UsageError(
+      '--mastered-for needs a sector number (the image\'s mkisofs -C address) or "any"',
+    );
   const options: BurnOptions = {
+    ...(masteredFor !== undefined ? { masteredFor } : {}),
     clientName: values.name ?? ctx.clientName,
     verify,
     close: values.close === true,

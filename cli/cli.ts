@@ -45,9 +45,10 @@ commands:
   raw HEX [--in N | --out FILE] send a CDB: no data, N bytes in, or FILE's bytes out
   erase [--full] [--name NAME]  blank a CD-RW/DVD-RW, format a DVD+RW/BD-RE
   burn IMAGE [--verify=none|quick|full] [--close] [--speed N] [--simulate]
-       [--name NAME] [--start LBA] [--sao]
+       [--name NAME] [--start LBA] [--sao] [--mastered-for LBA|any]
                                 write an image; leaves the disc appendable
-                                unless --close
+                                unless --close; on a disc that has data, say
+                                which start sector the image was made for
   burn DIR... [burn options] [image options]
                                 build an image of files and folders while
                                 writing it (no temporary image)

@@ -125,7 +125,10 @@ describe('webdisc: the virtual disc persists between commands (issue 17)', () =>
     assert.deepEqual(await readBack(dir, work, 0, 100), bytes);
     // Plain --virtual is the kept disc too; a second burn appends a session to it.
     const second = await image(work, 'b.img', 20);
-    assert.equal((await run(dir, ['--virtual', 'burn', join(work, 'b.img')])).code, 0);
+    assert.equal(
+      (await run(dir, ['--virtual', 'burn', join(work, 'b.img'), '--mastered-for', 'any'])).code,
+      0,
+    );
     const after = await media(dir);
     assert.equal(after.sessions, 2);
     const t2 = after.tracks.find((t) => t.session === 2)!;
@@ -242,7 +245,7 @@ describe('webdisc: the virtual disc persists between commands (issue 17)', () =>
     w.child.stdin.write(`burn ${join(work, 'first.img')}\n`);
     const burned = await w.next((l) => l.command === 'burn');
     assert.equal(burned.ok, true, JSON.stringify(burned));
-    w.child.stdin.write(`burn ${join(work, 'big.img')} --verify=none\n`);
+    w.child.stdin.write(`burn ${join(work, 'big.img')} --verify=none --mastered-for any\n`);
     await w.next((l) => 'progress' in l);
     w.child.kill('SIGKILL');
     await exited(w.child);

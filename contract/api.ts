@@ -201,6 +201,15 @@ export interface BurnOptions {
   readonly startLba?: number;
   /** Sectors per WRITE(10); default 128 (256 KiB). */
   readonly chunkSectors?: number;
+  /**
+   * The LBA the image was mastered for. An image's file system points at
+   * fixed addresses, so one made for LBA 0 does not read back when written
+   * after the data of a disc that has some: such a burn is refused unless
+   * this says the image was made for the disc's next writable address
+   * (mkisofs/xorriso -C), or 'any' for data that has no addresses in it.
+   * A burn of files with `append` masters its session itself.
+   */
+  readonly masteredFor?: number | 'any';
 }
 
 export interface BurnReport {
@@ -335,6 +344,12 @@ export type BurnSource =
       readonly kind: 'files';
       readonly root: FileTreeEntry & { readonly kind: 'dir' };
       readonly image?: FileImageOptions;
+      /**
+       * Add to the files already on the disc (multisession): a new session
+       * holding the newest session's tree with `root` laid over it and the
+       * `remove` paths taken out.
+       */
+      readonly append?: { readonly remove?: readonly string[] };
     };
 
 /** Which part of a disc to read: everything readable (default), one session, or one track. */

@@ -7,6 +7,7 @@
  */
 import { WebdiscError, toErrorValue } from '../usb-mass-storage/src/errors.ts';
 import { CopyPipe } from './reading/copy.ts';
+import { appendSession, planAppend, type AppendPlan } from './recording/append.ts';
 import { hresultName } from '../contract/hresult.ts';
 import { fromHex } from '../usb-mass-storage/src/struct.ts';
 import type { UsbDeviceLike } from '../usb-mass-storage/src/usb.ts';
@@ -373,7 +374,7 @@ export class WebdiscService implements WebdiscWorkerApi {
       } catch (error) {
         return { ok: false, error: operationFailure(error) };
       }
-      return this.burnFiles(id, root, source.image ?? {}, options);
+      return this.burnFiles(id, root, source.image ?? {}, options, undefined, source.append);
     }
     return this.burn(id, toImageSource(source), options);
   }
@@ -400,9 +401,21 @@ export class WebdiscService implements WebdiscWorkerApi {
     options: BurnOptions,
     /** The plan, when the caller made it already (to show its report first). */
     planned?: ImagePlan,
+    /** Add to the disc's files (multisession) rather than start a new disc. */
+    append?: { readonly remove?: readonly string[]; readonly planned?: AppendPlan },
   ): Promise<OperationResult<BurnReport>> {
     try {
       const recorder = await this.recorder(id);
+      if (append) {
+        const media = await recorder.media();
+        if (media.status !== 'blank') {
+          const ap =
+            append.planned ??
+            (await planAppend(this.discReader(id), media, root, append.remove ?? [], image));
+          await checkFiles(ap.tree);
+          return await appendSession(this, id, ap, options);
+        }
+      }
       const plan = planned ?? planFiles(root, image);
       checkDiscFor(plan, await recorder.media());
       await checkFiles(root);

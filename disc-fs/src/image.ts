@@ -79,7 +79,8 @@ function isoDescriptors(a: Allocator, s: PlanState, bootRecord: (a: Allocator) =
   a.add(1, 'primary volume descriptor', () => [
     primaryVolumeDescriptor.encode(
       descriptorFields(VolumeDescriptorType.primary, id(false), {
-        volumeSpaceSize: s.totalSectors,
+        // The whole volume, earlier sessions included (ECMA-119 8.4.8).
+        volumeSpaceSize: s.options.startSector + s.totalSectors,
         pathTableSize: s.layout.isoPathTable.size,
         lPathTable: s.layout.isoPathTable.l,
         mPathTable: s.layout.isoPathTable.m,
@@ -94,7 +95,8 @@ function isoDescriptors(a: Allocator, s: PlanState, bootRecord: (a: Allocator) =
       return [
         jolietVolumeDescriptor.encode(
           descriptorFields(VolumeDescriptorType.supplementary, id(true), {
-            volumeSpaceSize: s.totalSectors,
+            // The whole volume, earlier sessions included (ECMA-119 8.4.8).
+            volumeSpaceSize: s.options.startSector + s.totalSectors,
             pathTableSize: t.size,
             lPathTable: t.l,
             mPathTable: t.m,

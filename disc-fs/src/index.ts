@@ -24,3 +24,4 @@ export {
 export { openUdf, type UdfVolume, type UdfEntry } from './reader/udf-reader.ts';
 export { treeFromBlobs, blobByteSource } from './blob-tree.ts';
 export { preflight, type PreflightOptions } from './preflight.ts';
+export { importSession, overlay, remove, type TreeEdit } from './session.ts';

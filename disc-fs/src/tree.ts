@@ -43,6 +43,17 @@ export interface FileEntry extends EntryBase {
    * data extent in every namespace, and must have the same size.
    */
   readonly inode?: string | number;
+  /**
+   * The file's data is already on the disc, contiguous from this sector: a
+   * file carried over from an earlier session (multisession). Its directory
+   * records point there; nothing is read or written for it.
+   */
+  readonly location?: number;
+  /**
+   * Place this file's data after every other file's: for a file whose
+   * bytes are made from the others' as they stream (a checksum list).
+   */
+  readonly dataLast?: boolean;
 }
 
 export interface DirEntry extends EntryBase {

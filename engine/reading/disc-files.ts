@@ -70,11 +70,13 @@ interface Tree {
   list(dir: Entry): Promise<Entry[]>;
 }
 
-async function openTree(src: SectorReader): Promise<Tree> {
+async function openTree(src: SectorReader, start: number): Promise<Tree> {
   let isoError: unknown;
+  // UDF is the first session's only (a later one would find the first's anchor at 256).
+  const udfOk = start === 0;
   try {
     // Rock Ridge first; openIso falls back to Joliet, then plain ISO 9660.
-    const iso = await openIso(src, 'rockRidge');
+    const iso = await openIso(src, 'rockRidge', start);
     const names: Record<IsoNamespace, string> = {
       rockRidge: 'ISO 9660 + Rock Ridge',
       joliet: 'ISO 9660 + Joliet',
@@ -82,10 +84,10 @@ async function openTree(src: SectorReader): Promise<Tree> {
     };
     let chosen = iso;
     if (iso.namespace === 'iso9660') {
-      const joliet = await openIso(src, 'joliet').catch(() => undefined);
+      const joliet = await openIso(src, 'joliet', start).catch(() => undefined);
       if (joliet?.namespace === 'joliet') chosen = joliet;
     }
-    if (chosen.namespace === 'iso9660') {
+    if (chosen.namespace === 'iso9660' && udfOk) {
       // A disc with UDF and only 8.3 names in ISO 9660: UDF has the real names.
       const udf = await openUdf(src).catch(() => undefined);
       if (udf)
@@ -106,6 +108,7 @@ async function openTree(src: SectorReader): Promise<Tree> {
     isoError = error;
   }
   try {
+    if (!udfOk) throw isoError;
     const udf = await openUdf(src);
     return {
       label: udf.logicalVolumeId,
@@ -122,9 +125,13 @@ async function openTree(src: SectorReader): Promise<Tree> {
   }
 }
 
-/** Opens the file system on `src` (a disc through READ(10), or an image file). */
-export async function openVolume(src: SectorReader): Promise<DiscVolume> {
-  const tree = await openTree(src);
+/**
+ * Opens the file system on `src` (a disc through READ(10), or an image
+ * file); `sessionStart` chooses a session of a multisession disc (its first
+ * sector; default 0, the first or only one).
+ */
+export async function openVolume(src: SectorReader, sessionStart = 0): Promise<DiscVolume> {
+  const tree = await openTree(src, sessionStart);
   const view = (e: Entry, path: string): VolumeEntry => ({
     name: e.name,
     path,

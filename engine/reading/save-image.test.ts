@@ -224,7 +224,13 @@ describe('saving a disc as an image', () => {
     const one = image(300, 7);
     const two = image(200, 8);
     ok(await s.service.burnImage(V, { kind: 'bytes', bytes: one }, { clientName: 'Burn' }));
-    ok(await s.service.burnImage(V, { kind: 'bytes', bytes: two }, { clientName: 'Burn' }));
+    ok(
+      await s.service.burnImage(
+        V,
+        { kind: 'bytes', bytes: two },
+        { clientName: 'Burn', masteredFor: 'any' },
+      ),
+    );
     const media = ok(await s.service.getMedia(V));
     assert.equal(media.sessions, 2);
     const sink = memorySink();

@@ -72,6 +72,7 @@ async function prepareRandom(run: BurnRun): Promise<void> {
     media = run.media = await run.ctx.media();
   }
   run.startLba = options.startLba ?? 0;
+  if (typeof options.masteredFor === 'number') checkMastering(run, true);
   const align = writeAlignment(run.profile);
   if (run.startLba % align !== 0) {
     throw fail(
@@ -126,6 +127,32 @@ async function readNextWritableAddress(run: BurnRun): Promise<void> {
   }
   run.startLba = nwa;
   run.free = free;
+  checkMastering(run, run.media.status !== 'blank' || nwa > 0);
+}
+
+/**
+ * An image made for one address does not read back from another (its
+ * directory records and path tables hold absolute sectors, ECMA-119 9.1.3):
+ * appending a raw image is allowed only when the caller says where it was
+ * mastered for (cdrecord's -C / mkisofs -C flow), or that it has no
+ * addresses ('any').
+ */
+function checkMastering(run: BurnRun, appending: boolean): void {
+  const said = run.options.masteredFor;
+  if (said === 'any') return;
+  if (said === undefined) {
+    if (!appending) return;
+    throw fail(
+      'E_IMAPI_DF2DATA_MEDIA_NOT_BLANK',
+      `This disc already holds data, so the image would be written from sector ${run.startLba}. An image is made for one start sector (usually 0), and one made for another would not read back from there. To add files, burn them with "append" (webdisc makes the new session for sector ${run.startLba}); if this image was mastered for sector ${run.startLba} (mkisofs -C), say so with "mastered for ${run.startLba}".`,
+    );
+  }
+  if (said !== run.startLba) {
+    throw fail(
+      'E_IMAPI_DF2DATA_INVALID_MEDIA_STATE',
+      `The image was mastered for sector ${said}, but writing would start at sector ${run.startLba}.`,
+    );
+  }
 }
 
 function checkFit(run: BurnRun): void {

@@ -80,6 +80,8 @@ describe('burn, read back, append, erase: every writable medium', () => {
         await s.service.burn(V, bytesSource(second), {
           clientName: 'Test',
           verify: 'quick',
+          // Random data has no addresses in it: it may go wherever the disc's next session starts.
+          masteredFor: 'any',
           ...(RANDOM.has(media) ? { startLba: r1.startLba + 300 } : {}),
         }),
       );

@@ -79,6 +79,16 @@ export interface ImageOptions {
   udfSymlinks?: boolean;
   boot?: { bios?: BootImage; efi?: BootImage };
   /**
+   * The image's first sector on the disc. A later session (multisession)
+   * starts at the disc's next writable address: every address in it, and
+   * its volume space size, count from the disc's sector 0, and its files
+   * may point at data earlier sessions wrote (FileEntry.location). Default
+   * 0. A later session has no UDF bridge (UDF on write-once media needs a
+   * virtual allocation table, which this builder does not write): readers
+   * use its ISO 9660, Rock Ridge and Joliet trees, as with xorriso's.
+   */
+  startSector?: number;
+  /**
    * Zero sectors after the data. Default 150 (300 KiB, as xorriso), for
    * CD drives that cannot read the last sectors of a track-at-once track.
    */
@@ -101,6 +111,7 @@ export interface ResolvedOptions {
   udfSymlinks: boolean;
   boot: { bios?: BootImage; efi?: BootImage };
   padding: number;
+  startSector: number;
 }
 
 /** A contiguous run of sectors and how to produce them. */
@@ -142,7 +153,16 @@ export interface PlanState {
 }
 
 export function resolveOptions(o: ImageOptions): ResolvedOptions {
+  const startSector = o.startSector ?? 0;
+  if (!Number.isInteger(startSector) || startSector < 0)
+    throw new InvalidTreeError('/', `the start sector must be a sector number, not ${startSector}`);
+  if (startSector > 0 && o.udf)
+    throw new InvalidTreeError(
+      '/',
+      'a later session cannot carry a UDF bridge (only the first can)',
+    );
   return {
+    startSector,
     volumeId: o.volumeId ?? 'CDROM',
     publisher: o.publisher ?? '',
     preparer: o.preparer ?? '',
@@ -153,7 +173,7 @@ export function resolveOptions(o: ImageOptions): ResolvedOptions {
     level: o.level ?? 3,
     rockRidge: o.rockRidge ?? true,
     joliet: o.joliet ?? true,
-    udf: o.udf ?? true,
+    udf: o.udf ?? startSector === 0,
     udfRevision: o.udfRevision ?? '1.02',
     udfSymlinks: o.udfSymlinks ?? true,
     boot: o.boot ?? {},
@@ -163,15 +183,20 @@ export function resolveOptions(o: ImageOptions): ResolvedOptions {
 
 /** Allocates sectors in order and records the regions. */
 export class Allocator {
-  next = 0;
+  /** The next free sector, on the disc (the image's first is `base`). */
+  next: number;
   readonly regions: Region[] = [];
+  constructor(readonly base = 0) {
+    this.next = base;
+  }
+  /** Reserves `sectors` and returns the first, as an address on the disc; regions count from the image's start. */
   add(
     sectors: number,
     what: string,
     produce: () => AsyncIterable<Uint8Array> | Iterable<Uint8Array>,
   ): number {
     const start = this.next;
-    if (sectors > 0) this.regions.push({ start, sectors, what, produce });
+    if (sectors > 0) this.regions.push({ start: start - this.base, sectors, what, produce });
     this.next += sectors;
     return start;
   }
@@ -256,7 +281,7 @@ export function planLayout(
   };
   parts.boot(s);
 
-  const a = new Allocator();
+  const a = new Allocator(options.startSector);
   a.add(16, 'system area', () => zeros(16));
   parts.descriptors(a, s);
   parts.partitionHead(a, s);
@@ -299,14 +324,24 @@ export function planLayout(
   }
   parts.metadata(a, s);
 
-  // File data, in tree order; hard links share their primary's extent.
+  // File data, in tree order; hard links share their primary's extent;
+  // files from earlier sessions stay where they are; `dataLast` files last.
+  const last: FileNode[] = [];
   for (const n of tree.all) {
     if (n.kind !== 'file' || n.primary !== n || n.size === 0) continue;
-    n.dataSector = a.add(sectorsFor(n.size), n.path, () => parts.fileData(s, n));
+    const at = n.entry.location;
+    if (at !== undefined) {
+      if (!Number.isInteger(at) || at < 0 || at + sectorsFor(n.size) > options.startSector)
+        throw new InvalidTreeError(n.path, `its data at sector ${at} is not in an earlier session`);
+      n.dataSector = at;
+    } else if (n.entry.dataLast) last.push(n);
+    else n.dataSector = a.add(sectorsFor(n.size), n.path, () => parts.fileData(s, n));
   }
+  for (const n of last)
+    n.dataSector = a.add(sectorsFor(n.size), n.path, () => parts.fileData(s, n));
   a.add(options.padding, 'padding', () => zeros(options.padding));
   parts.tail(a, s);
-  s.totalSectors = a.next;
+  s.totalSectors = a.next - options.startSector;
   s.regions = a.regions;
   return { ...s, report: buildReport(tree, options) };
 }

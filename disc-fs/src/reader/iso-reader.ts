@@ -60,10 +60,17 @@ const same = (a: Uint8Array, b: Uint8Array): boolean =>
 export async function openIso(
   src: SectorReader,
   want: IsoNamespace = 'rockRidge',
+  /**
+   * The session's first sector (multisession: the newest session's start,
+   * from the disc's TOC); its volume descriptors are 16 sectors on. Every
+   * address inside is already counted from the disc's sector 0.
+   */
+  sessionStart = 0,
 ): Promise<IsoVolume> {
   let primary: ReturnType<typeof primaryVolumeDescriptor.decode> | undefined;
   let joliet: ReturnType<typeof jolietVolumeDescriptor.decode> | undefined;
-  for (let n = FIRST_DESCRIPTOR_SECTOR; n < FIRST_DESCRIPTOR_SECTOR + 64; n++) {
+  const first = sessionStart + FIRST_DESCRIPTOR_SECTOR;
+  for (let n = first; n < first + 64; n++) {
     const d = await src.read(n, 1);
     const h = volumeDescriptorHeader.decode(d);
     if (h.standardId !== 'CD001') throw new DecodeError(`sector ${n} is not a volume descriptor`);
