@@ -6,15 +6,20 @@
 import { botBench } from './bot.bench.ts';
 import { burnBench } from './burn.bench.ts';
 import { devicesBench } from './devices.bench.ts';
+import { isoBench } from './iso.bench.ts';
 import type { Figure } from './report.ts';
 
 const sections: Record<string, () => Promise<Figure[]>> = {
   bot: botBench,
   burn: burnBench,
   devices: devicesBench,
+  iso: isoBench,
 };
-/** Sections that boot QEMU guests for minutes: only when named (`npm run bench -- devices`). */
-const onlyWhenNamed = new Set(['devices']);
+/**
+ * Only when named: `devices` boots QEMU guests for minutes; `iso` writes 2 GiB
+ * and 100,000 files to the temporary folder and runs xorriso and genisoimage.
+ */
+const onlyWhenNamed = new Set(['devices', 'iso']);
 
 const only = process.argv.slice(2);
 for (const [name, run] of Object.entries(sections)) {

@@ -4,17 +4,31 @@
  * planned size; output is coalesced into chunks of whole 2048-byte sectors.
  * Memory in flight is one output chunk and one read chunk, whatever the
  * data size.
+ *
+ * By default every chunk is fresh memory, as the consumer may keep it. A
+ * consumer done with each chunk before it asks for the next (a synchronous
+ * write) says so with `reuseBuffers`: file data is then read into two
+ * buffers taken in turn and small pieces coalesced into one, so nothing is
+ * allocated per chunk; fresh memory costs about as much as the read itself.
  */
 import { FileSizeChangedError, UnreadableFileError } from './errors.ts';
 import { SECTOR } from './iso9660/volume-descriptor.ts';
 import type { FileNode } from './plan/nodes.ts';
 import type { PlanState } from './plan/plan.ts';
+import type { ByteSource } from './tree.ts';
 
 export interface StreamOptions {
   /** Bytes per output chunk (a multiple of 2048); default 1 MiB. */
   chunkBytes?: number;
   /** Bytes per read from a file; default 1 MiB. */
   readBytes?: number;
+  /**
+   * The consumer is done with each chunk once it asks for the next one (it
+   * writes synchronously, or copies): the stream then reuses its buffers,
+   * and reads file data straight into them from sources that offer
+   * `readInto` (the Node walker's do). Default false: every chunk is fresh.
+   */
+  reuseBuffers?: boolean;
   /** Stops the stream between regions once aborted. */
   signal?: { readonly aborted: boolean; readonly reason?: unknown };
 }
@@ -24,6 +38,41 @@ export type FilePatcher = (
   n: FileNode,
   read: (offset: number, length: number) => Promise<Uint8Array>,
 ) => Promise<((offset: number, chunk: Uint8Array) => Uint8Array) | undefined>;
+
+/**
+ * A source that can also read into memory the stream provides: up to
+ * `target.length` bytes at `offset`, resolving to how many it read (fewer
+ * only at the end of the file).
+ */
+export interface ReadIntoSource extends ByteSource {
+  readInto(offset: number, target: Uint8Array): Promise<number>;
+}
+
+const canReadInto = (s: ByteSource): s is ReadIntoSource =>
+  typeof (s as Partial<ReadIntoSource>).readInto === 'function';
+
+/** The two read buffers of a `reuseBuffers` stream, taken in turn. */
+class ReadBuffers {
+  private readonly bufs: Uint8Array[] = [];
+  private turn = 0;
+  /** A buffer of at least `size` bytes; `hint`: the largest size this stream will ask for. */
+  next(size: number, hint: number): Uint8Array {
+    this.turn ^= 1;
+    let b = this.bufs[this.turn];
+    if (!b || b.length < size) this.bufs[this.turn] = b = new Uint8Array(Math.max(size, hint));
+    return b;
+  }
+}
+
+/**
+ * The read buffers of the stream whose region is being set up. `streamImage`
+ * sets it around each region's synchronous `produce()` call, which is where
+ * `fileSectors` is called, so concurrent streams never see each other's.
+ */
+let producing: ReadBuffers | undefined;
+
+/** Zeros to the end of a file's last sector: pieces this small are always copied, so one will do. */
+const ZEROS = new Uint8Array(SECTOR);
 
 async function readChecked(n: FileNode, offset: number, length: number): Promise<Uint8Array> {
   try {
@@ -39,17 +88,55 @@ async function readChecked(n: FileNode, offset: number, length: number): Promise
  * shorter read followed by an empty one means it shrank; a byte past the end
  * means it grew), then zeros to the end of its last sector.
  */
-export async function* fileSectors(
+export function fileSectors(
   n: FileNode,
   readBytes: number,
   patcher?: FilePatcher,
 ): AsyncIterable<Uint8Array> {
   const src = n.entry.content;
+  const buffers = producing && canReadInto(src) ? producing : undefined;
+  const read = (offset: number, length: number): Promise<Uint8Array> =>
+    buffers
+      ? readIntoChecked(
+          n,
+          src as ReadIntoSource,
+          offset,
+          buffers.next(length, readBytes + 1).subarray(0, length),
+        )
+      : readChecked(n, offset, length);
+  return fileSectorsWith(n, readBytes, read, patcher);
+}
+
+async function readIntoChecked(
+  n: FileNode,
+  src: ReadIntoSource,
+  offset: number,
+  target: Uint8Array,
+): Promise<Uint8Array> {
+  try {
+    const got = await src.readInto(offset, target);
+    return got === target.length ? target : target.subarray(0, got);
+  } catch (e) {
+    throw new UnreadableFileError(n.path, { cause: e });
+  }
+}
+
+async function* fileSectorsWith(
+  n: FileNode,
+  readBytes: number,
+  read: (offset: number, length: number) => Promise<Uint8Array>,
+  patcher?: FilePatcher,
+): AsyncIterable<Uint8Array> {
+  const src = n.entry.content;
   // One read ahead: the next chunk is on its way while the consumer writes this one.
+  // With reused buffers that is the other of the two: the one yielded last is free
+  // again once the consumer asks for more, which is when the next read starts.
+  // The last read asks for one byte more than is left: a file that grew shows
+  // there, without a read of its own (a system call per file, for small files).
   let next: Promise<Uint8Array> | undefined;
   const ahead = (offset: number): void => {
-    next =
-      offset < n.size ? readChecked(n, offset, Math.min(readBytes, n.size - offset)) : undefined;
+    const left = n.size - offset;
+    next = left > 0 ? read(offset, left > readBytes ? readBytes : left + 1) : undefined;
     next?.catch(() => {}); // awaited below; never an unhandled rejection
   };
   try {
@@ -59,15 +146,16 @@ export async function* fileSectors(
     while (offset < n.size) {
       const b = await (next as Promise<Uint8Array>);
       if (b.length === 0) throw new FileSizeChangedError(n.path, n.size, offset);
+      if (b.length > n.size - offset) {
+        throw new FileSizeChangedError(n.path, n.size, offset + b.length);
+      }
       const at = offset;
       offset += b.length;
       ahead(offset);
       yield patch ? patch(at, b) : b;
     }
-    const extra = await readChecked(n, n.size, 1);
-    if (extra.length > 0) throw new FileSizeChangedError(n.path, n.size, n.size + extra.length);
     const tail = n.size % SECTOR;
-    if (tail) yield new Uint8Array(SECTOR - tail);
+    if (tail) yield ZEROS.subarray(0, SECTOR - tail);
   } finally {
     await next?.catch(() => {});
     await src.close?.();
@@ -78,7 +166,11 @@ export async function* fileSectors(
 class Chunker {
   private buf: Uint8Array;
   private used = 0;
-  constructor(private readonly size: number) {
+  /** `reuse`: the consumer is done with a chunk when it asks for the next; keep one buffer. */
+  constructor(
+    private readonly size: number,
+    private readonly reuse = false,
+  ) {
     this.buf = new Uint8Array(size);
   }
   *push(piece: Uint8Array): Iterable<Uint8Array> {
@@ -96,7 +188,7 @@ class Chunker {
       o += n;
       if (this.used === this.size) {
         yield this.buf;
-        this.buf = new Uint8Array(this.size);
+        if (!this.reuse) this.buf = new Uint8Array(this.size);
         this.used = 0;
       }
     }
@@ -105,8 +197,8 @@ class Chunker {
     if (this.used % SECTOR) throw new Error(`internal: ${this.used} bytes is not whole sectors`);
     if (this.used === 0) return;
     const full = this.buf.subarray(0, this.used);
-    // The consumer keeps what it was given: continue in a fresh buffer.
-    this.buf = new Uint8Array(this.size);
+    // The consumer keeps what it was given: continue in a fresh buffer (unless it said it does not).
+    if (!this.reuse) this.buf = new Uint8Array(this.size);
     this.used = 0;
     yield full;
   }
@@ -117,14 +209,22 @@ export async function* streamImage(s: PlanState, o: StreamOptions = {}): AsyncIt
   const chunkBytes = o.chunkBytes ?? 1 << 20;
   if (chunkBytes % SECTOR || chunkBytes <= 0)
     throw new RangeError('chunkBytes must be whole sectors');
-  const out = new Chunker(chunkBytes);
+  const out = new Chunker(chunkBytes, o.reuseBuffers === true);
+  const buffers = o.reuseBuffers ? new ReadBuffers() : undefined;
   let sector = 0;
   for (const r of s.regions) {
     if (o.signal?.aborted) throw o.signal.reason ?? new Error('aborted');
     if (r.start !== sector)
       throw new Error(`internal: ${r.what} planned at ${r.start}, due at ${sector}`);
     let bytes = 0;
-    for await (const piece of r.produce()) {
+    producing = buffers;
+    let pieces;
+    try {
+      pieces = r.produce();
+    } finally {
+      producing = undefined;
+    }
+    for await (const piece of pieces) {
       bytes += piece.length;
       if (bytes > r.sectors * SECTOR) throw new Error(`internal: ${r.what} overran its sectors`);
       yield* out.push(piece);
