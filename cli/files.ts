@@ -136,7 +136,8 @@ export async function writeImage(
   let written = 0;
   try {
     try {
-      for await (const chunk of p.stream({ chunkBytes: 4 << 20 })) {
+      // Each chunk is hashed and written before the next is asked for: the stream may reuse its buffers.
+      for await (const chunk of p.stream({ chunkBytes: 4 << 20, reuseBuffers: true })) {
         hash.update(chunk);
         let at = 0;
         while (at < chunk.length) {
