@@ -9,7 +9,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
@@ -165,12 +165,34 @@ describe('adding files to a disc (multisession)', () => {
         assert.equal(lastSessionStart(afterTwo), sessionStart(m, 2));
       }
       const disc = await wholeDisc(s, m, newest);
-      assert.deepEqual(xorrisoFiles(disc, newest, media), [
-        '/docs/b.txt',
-        '/new.txt',
-        '/old.bin',
-        '/third.txt',
-      ]);
+      const files = ['/docs/b.txt', '/new.txt', '/old.bin', '/third.txt'];
+      assert.deepEqual(xorrisoFiles(disc, newest, media), files);
+      // isoinfo, told where the session starts (-T), lists the merged Rock Ridge tree.
+      const iso = spawnSync(
+        'isoinfo',
+        ['-R', '-f', '-T', String(newest), '-i', join(tmp, `${media}.img`)],
+        { encoding: 'utf8' },
+      );
+      assert.deepEqual(
+        iso.stdout
+          .trim()
+          .split('\n')
+          .filter((p) => files.includes(p) || p === '/docs')
+          .sort(),
+        ['/docs', ...files].sort(),
+      );
+      // 7-Zip has no session choice: give it the disc as a drive presents its last session
+      // (that session's descriptors at sector 16, as a grown disc has them anyway).
+      const patched = disc.slice();
+      patched.set(disc.subarray((newest + 16) * 2048, (newest + 32) * 2048), 16 * 2048);
+      const p7 = join(tmp, `${media}-last.img`);
+      writeFileSync(p7, patched);
+      const out = join(tmp, `${media}-7z`);
+      const x = spawnSync('7zz', ['x', '-y', '-tiso', `-o${out}`, p7], { encoding: 'utf8' });
+      assert.equal(x.status, 0, x.stdout + x.stderr);
+      assert.deepEqual(new Uint8Array(readFileSync(join(out, 'old.bin'))), data(5000, 9));
+      assert.deepEqual(new Uint8Array(readFileSync(join(out, 'docs/b.txt'))), data(20, 5));
+      assert.equal(existsSync(join(out, 'keep.txt')), false, 'the removed file is gone');
     });
   }
 
