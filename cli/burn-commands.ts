@@ -8,7 +8,15 @@ import type { BurnOptions, BurnReport, FileImageOptions } from '../contract/api.
 import type { WebdiscService } from '../engine/service.ts';
 import { commandArgs, unwrap, UsageError, type Outcome } from './args.ts';
 import { fileSource } from './file-source.ts';
-import { imageDate, plan, reportText, treeFromPaths, writeImage } from './files.ts';
+import {
+  imageDate,
+  plan,
+  reportText,
+  treeFromPaths,
+  writeImage,
+  type WalkedTree,
+} from './files.ts';
+import { planAppend } from '../engine/recording/append.ts';
 
 export interface CommandContext {
   readonly service: WebdiscService;
@@ -101,7 +109,7 @@ export async function mkisoCommand(ctx: CommandContext, args: readonly string[])
 }
 
 const BURN_USAGE =
-  'burn IMAGE|DIR... [--verify=none|quick|full] [--close] [--speed N] [--simulate] [--name NAME] [--start LBA] [--sao] [--mastered-for LBA|any] [--label L] [--no-udf] [--boot IMG] [--efi IMG] [--date D]';
+  'burn IMAGE|DIR... [--verify=none|quick|full] [--close] [--speed N] [--simulate] [--name NAME] [--start LBA] [--sao] [--mastered-for LBA|any] [--append [--remove PATH]...] [--label L] [--no-udf] [--boot IMG] [--efi IMG] [--date D]';
 
 function burnText(b: BurnReport): string {
   return (
@@ -130,6 +138,8 @@ export async function burnCommand(ctx: CommandContext, args: readonly string[]):
       start: { type: 'string' },
       sao: { type: 'boolean' },
       'mastered-for': { type: 'string' },
+      append: { type: 'boolean' },
+      remove: { type: 'string', multiple: true },
     },
     [1, Infinity],
   );
@@ -163,6 +173,8 @@ export async function burnCommand(ctx: CommandContext, args: readonly string[]):
   const files =
     positionals.length > 1 || (await stat(positionals[0]!).catch(() => null))?.isDirectory();
   const imageFlags = Object.keys(IMAGE_OPTIONS).filter((k) => k in values);
+  if (!files && (values.append || values.remove))
+    throw new UsageError('--append adds files and folders; to add an image to a disc, use --mastered-for');
   if (!files && imageFlags.length) {
     throw new UsageError(`--${imageFlags[0]} applies to burning files and folders, not an image`);
   }
@@ -177,7 +189,9 @@ export async function burnCommand(ctx: CommandContext, args: readonly string[]):
     }
   }
   const image = imageOptions(values, ctx.env);
+  if (values.remove?.length && !values.append) throw new UsageError('--remove goes with --append');
   const tree = await treeFromPaths(positionals);
+  if (values.append) return appendFiles(ctx, tree, image, options, values.remove ?? []);
   const { plan: p, summary } = plan(tree, image);
   const stop = ctx.watchProgress();
   try {
@@ -186,6 +200,56 @@ export async function burnCommand(ctx: CommandContext, args: readonly string[]):
       ok: true,
       text: `${reportText(summary, tree.skipped)}\n${burnText(b)}`,
       json: { burn: b, plan: summary, skipped: tree.skipped },
+    };
+  } finally {
+    stop();
+  }
+}
+
+/**
+ * `burn DIR... --append [--remove PATH]...`: a new session with the disc's
+ * newest tree, these files laid over it and the removed paths taken out (a
+ * blank disc simply gets its first session).
+ */
+async function appendFiles(
+  ctx: CommandContext,
+  tree: WalkedTree,
+  image: FileImageOptions,
+  options: BurnOptions,
+  removals: readonly string[],
+): Promise<Outcome> {
+  const s = ctx.service;
+  const media = unwrap(await s.getMedia(ctx.recorderId));
+  const planned =
+    media.status === 'blank'
+      ? undefined
+      : await planAppend(s.discReader(ctx.recorderId), media, tree.root, removals, image);
+  const stop = ctx.watchProgress();
+  try {
+    const b = unwrap(
+      await s.burnFiles(ctx.recorderId, tree.root, image, options, undefined, {
+        remove: removals,
+        ...(planned ? { planned } : {}),
+      }),
+    );
+    const edits = planned?.edits ?? [];
+    const lines = edits.map((e) => `  ${e.kind} ${e.path}`);
+    const where = planned
+      ? planned.grow
+        ? `grown in place from sector ${planned.startSector}`
+        : `new session from sector ${planned.startSector}`
+      : 'first session';
+    return {
+      ok: true,
+      text: [
+        `${where}; ${edits.length} change${edits.length === 1 ? '' : 's'}:`,
+        ...lines,
+        burnText(b),
+      ].join('\n'),
+      json: {
+        burn: b,
+        session: { startSector: planned?.startSector ?? 0, grown: planned?.grow ?? false, edits },
+      },
     };
   } finally {
     stop();

@@ -49,9 +49,11 @@ commands:
                                 write an image; leaves the disc appendable
                                 unless --close; on a disc that has data, say
                                 which start sector the image was made for
-  burn DIR... [burn options] [image options]
+  burn DIR... [burn options] [image options] [--append [--remove PATH]...]
                                 build an image of files and folders while
-                                writing it (no temporary image)
+                                writing it (no temporary image); --append adds
+                                them to the disc's files in a new session
+                                (grown in place on DVD+RW, DVD-RW, BD-RE)
   mkiso DIR... -o FILE [image options]
                                 write an image of files and folders to FILE
     image options: --label L, --publisher P, --no-udf (UDF 1.02 is on by
@@ -66,9 +68,10 @@ commands:
                                 --continue are zero-filled and listed in
                                 IMAGE.map (GNU ddrescue's format); after a
                                 failure or Ctrl+C the same command resumes
-  ls [PATH] [--long] [--image FILE]
-                                list the disc's (or an image's) files
-  extract PATH... DEST [--image FILE]
+  ls [PATH] [--long] [--session N | --image FILE]
+                                list the disc's (newest session, or N) or an
+                                image's files
+  extract PATH... DEST [--session N | --image FILE]
                                 copy files and folders from the disc into DEST
   verify IMAGE|DIR              compare the disc with an image (sector by
                                 sector) or a folder (file by file, SHA-256)

@@ -24,7 +24,8 @@ import type { DiscFileEntry, DiscRange, SaveReport } from '../contract/api.ts';
 import { WebdiscError } from '../usb-mass-storage/src/errors.ts';
 import { openVolume, type DiscVolume, type VolumeEntry } from '../engine/reading/disc-files.ts';
 import { RescueMap } from '../engine/reading/rescue-map.ts';
-import { commandArgs, UsageError, type Outcome } from './args.ts';
+import { commandArgs, unwrap, UsageError, type Outcome } from './args.ts';
+import { lastSessionStart, sessionStart } from '../engine/recording/append.ts';
 import type { CommandContext } from './burn-commands.ts';
 import { nodeDigests } from './digests.ts';
 
@@ -182,6 +183,30 @@ function discReader(ctx: CommandContext) {
   return ctx.service.discReader(ctx.recorderId);
 }
 
+/**
+ * The file system of an image file, or of the disc's session `session`
+ * (default: the newest, as a drive's TOC leads an OS to it).
+ */
+async function volumeOf(
+  ctx: CommandContext,
+  o: { image?: string | undefined; session?: string | undefined },
+): Promise<DiscVolume> {
+  const session = positiveInt(o.session, '--session');
+  if (o.image) {
+    if (session !== undefined)
+      throw new UsageError('--session reads the disc in the drive, not --image');
+    return openVolume(imageReader(o.image));
+  }
+  const media = unwrap(await ctx.service.getMedia(ctx.recorderId));
+  const start =
+    session !== undefined
+      ? sessionStart(media, session)
+      : media.tracks.some((t) => t.size > 0 && t.mode === 'data')
+        ? lastSessionStart(media)
+        : 0;
+  return openVolume(discReader(ctx), start);
+}
+
 function entryLine(e: DiscFileEntry, long: boolean): string {
   const name =
     e.kind === 'dir'
@@ -200,12 +225,16 @@ function entryLine(e: DiscFileEntry, long: boolean): string {
 export async function lsCommand(ctx: CommandContext, args: readonly string[]): Promise<Outcome> {
   const { values, positionals } = commandArgs(
     args,
-    'ls [PATH] [--long] [--image FILE]',
-    { long: { type: 'boolean', short: 'l' }, image: { type: 'string' } },
+    'ls [PATH] [--long] [--session N | --image FILE]',
+    {
+      long: { type: 'boolean', short: 'l' },
+      image: { type: 'string' },
+      session: { type: 'string' },
+    },
     [0, 1],
   );
   const path = positionals[0] ?? '/';
-  const volume = await openVolume(values.image ? imageReader(values.image) : discReader(ctx));
+  const volume = await volumeOf(ctx, values);
   const entry = await volume.stat(path);
   const entries = entry.kind === 'dir' ? await volume.list(path) : [entry];
   const plain = entries.map(({ entry: _e, ...rest }) => rest);
@@ -282,13 +311,13 @@ export async function extractCommand(
 ): Promise<Outcome> {
   const { values, positionals } = commandArgs(
     args,
-    'extract PATH... DEST [--image FILE]',
-    { image: { type: 'string' } },
+    'extract PATH... DEST [--session N | --image FILE]',
+    { image: { type: 'string' }, session: { type: 'string' } },
     [2, Infinity],
   );
   const dest = positionals[positionals.length - 1]!;
   const paths = positionals.slice(0, -1);
-  const volume = await openVolume(values.image ? imageReader(values.image) : discReader(ctx));
+  const volume = await volumeOf(ctx, values);
   await mkdir(dest, { recursive: true });
   let files = 0;
   let bytes = 0;
@@ -411,7 +440,7 @@ async function* localFiles(
 }
 
 async function verifyFolder(ctx: CommandContext, folder: string): Promise<Outcome> {
-  const volume = await openVolume(discReader(ctx));
+  const volume = await volumeOf(ctx, {});
   let files = 0;
   let bytes = 0;
   const problem = (message: string) =>
