@@ -39,6 +39,7 @@ const IMAGE_OPTIONS = {
   boot: { type: 'string' },
   efi: { type: 'string' },
   date: { type: 'string' },
+  checksums: { type: 'boolean' },
 } as const;
 
 type ImageValues = {
@@ -67,6 +68,7 @@ function imageOptions(v: ImageValues, env: NodeJS.ProcessEnv): FileImageOptions 
     ...(v.boot !== undefined ? { bootImage: inTree(v.boot) } : {}),
     ...(v.efi !== undefined ? { efiImage: inTree(v.efi) } : {}),
     ...(date !== undefined ? { date } : {}),
+    ...(v.checksums ? { checksums: true } : {}),
   };
 }
 
@@ -174,7 +176,9 @@ export async function burnCommand(ctx: CommandContext, args: readonly string[]):
     positionals.length > 1 || (await stat(positionals[0]!).catch(() => null))?.isDirectory();
   const imageFlags = Object.keys(IMAGE_OPTIONS).filter((k) => k in values);
   if (!files && (values.append || values.remove))
-    throw new UsageError('--append adds files and folders; to add an image to a disc, use --mastered-for');
+    throw new UsageError(
+      '--append adds files and folders; to add an image to a disc, use --mastered-for',
+    );
   if (!files && imageFlags.length) {
     throw new UsageError(`--${imageFlags[0]} applies to burning files and folders, not an image`);
   }

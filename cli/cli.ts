@@ -60,7 +60,8 @@ commands:
        default), --udf-revision 2.50 (UDF 2.50, for BD),
        --level 1|2|3 (ISO 9660; default 3), --boot IMG and --efi IMG (El
        Torito, paths inside the image), --date D (ISO 8601 or seconds; else
-       SOURCE_DATE_EPOCH) for reproducible images; --json adds the name report
+       SOURCE_DATE_EPOCH) for reproducible images, --checksums (each file's
+       SHA-256 in /.webdisc/SHA256SUMS); --json adds the name report
   read LBA COUNT FILE           read COUNT sectors from LBA into FILE
   save IMAGE [--session N | --track N] [--continue] [--retries N]
                                 save the disc (default: every data track) as
@@ -75,6 +76,8 @@ commands:
                                 copy files and folders from the disc into DEST
   verify IMAGE|DIR              compare the disc with an image (sector by
                                 sector) or a folder (file by file, SHA-256)
+  verify --checksums            check every file of every session against
+                                the SHA-256 list burned with it
   copy --to ID [--continue] [--verify=MODE]
                                 copy the disc onto the blank disc in drive ID
                                 at once (one drive: save, insert, burn)

@@ -26,6 +26,7 @@ import { openVolume, type DiscVolume, type VolumeEntry } from '../engine/reading
 import { RescueMap } from '../engine/reading/rescue-map.ts';
 import { commandArgs, unwrap, UsageError, type Outcome } from './args.ts';
 import { lastSessionStart, sessionStart } from '../engine/recording/append.ts';
+import { verifyChecksums } from '../engine/reading/verify-checksums.ts';
 import type { CommandContext } from './burn-commands.ts';
 import { nodeDigests } from './digests.ts';
 
@@ -353,7 +354,18 @@ export async function verifyCommand(
   ctx: CommandContext,
   args: readonly string[],
 ): Promise<Outcome> {
-  const { positionals } = commandArgs(args, 'verify IMAGE|DIR', {}, [1, 1]);
+  const usage = 'verify IMAGE|DIR | verify --checksums';
+  const { values, positionals } = commandArgs(
+    args,
+    usage,
+    { checksums: { type: 'boolean' } },
+    [0, 1],
+  );
+  if (values.checksums) {
+    if (positionals.length) throw new UsageError(`usage: ${usage}`);
+    return verifyRecorded(ctx);
+  }
+  if (positionals.length !== 1) throw new UsageError(`usage: ${usage}`);
   const target = positionals[0]!;
   const st = await stat(target).catch(() => null);
   if (!st) throw new WebdiscError('E_INVALIDARG', `"${target}" is not a file or folder.`);
@@ -536,4 +548,24 @@ export async function copyCommand(ctx: CommandContext, args: readonly string[]):
     stop();
     process.removeListener('SIGINT', onSigint);
   }
+}
+
+/** `verify --checksums`: every session's files against the SHA-256 list it carries. */
+async function verifyRecorded(ctx: CommandContext): Promise<Outcome> {
+  const media = unwrap(await ctx.service.getMedia(ctx.recorderId));
+  const r = await verifyChecksums(discReader(ctx), media, async () => {
+    const h = createHash('sha256');
+    return { update: (b) => void h.update(b), digest: () => h.digest('hex') };
+  });
+  if (r.checkedSessions === 0) {
+    throw new WebdiscError(
+      'E_INVALIDARG',
+      'No session on this disc carries checksums (burn files with --checksums to record them); verify against the source instead: verify IMAGE|DIR.',
+    );
+  }
+  return {
+    ok: true,
+    text: `${r.files} files (${mb(r.bytes)}) match their recorded SHA-256 in ${r.checkedSessions} of ${r.sessions} session${r.sessions === 1 ? '' : 's'}`,
+    json: { verify: { checksums: r } },
+  };
 }

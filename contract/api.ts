@@ -296,6 +296,12 @@ export interface FileImageOptions {
   readonly isoLevel?: 1 | 2 | 3;
   /** The volume's date and that of entries without one (ms); fix it for reproducible images. */
   readonly date?: number;
+  /**
+   * Record each file's SHA-256 in the image (/.webdisc/SHA256SUMS, sha256sum's
+   * format), taken as the bytes stream onto the disc, so `verify` can check
+   * every file of every session without the source. Default false.
+   */
+  readonly checksums?: boolean;
   /** El Torito: path in the tree of a no-emulation BIOS boot image (xorriso -b). */
   readonly bootImage?: string;
   /** El Torito: path in the tree of an EFI system partition image (xorriso -e). */

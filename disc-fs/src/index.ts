@@ -25,3 +25,4 @@ export { openUdf, type UdfVolume, type UdfEntry } from './reader/udf-reader.ts';
 export { treeFromBlobs, blobByteSource } from './blob-tree.ts';
 export { preflight, type PreflightOptions } from './preflight.ts';
 export { importSession, overlay, remove, type TreeEdit } from './session.ts';
+export { utf8Encode, utf8Decode, utf8Length } from './binary/text.ts';

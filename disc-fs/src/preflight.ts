@@ -28,6 +28,7 @@ function* files(dir: DirEntry, path: string): Iterable<[FileEntry, string]> {
 async function checkOne(f: FileEntry, path: string): Promise<void> {
   if (f.size === 0) return; // never opened, as in the stream
   if (f.location !== undefined) return; // already on the disc: never read
+  if (f.dataLast) return; // made from the others as they stream (a checksum list)
   let tail: Uint8Array;
   try {
     tail = await f.content.read(f.size - 1, 2);

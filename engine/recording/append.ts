@@ -33,11 +33,14 @@ import {
   remove,
   type DirEntry,
   type ImagePlan,
+  type IsoVolume,
+  utf8Decode,
   type SectorReader,
   type TreeEdit,
 } from '../../disc-fs/src/index.ts';
 import { imageOptionsOf } from '../../disc-fs/src/imapi.ts';
 import { fromDiscFs, planSource } from './file-image.ts';
+import { CHECKSUM_DIR, CHECKSUM_FILE, parseChecksums, withChecksums } from './checksums.ts';
 import { bytesSource, type ImageSource } from './source.ts';
 
 /** Where a new session goes, and where the one it builds on starts. */
@@ -130,8 +133,11 @@ export async function planAppend(
     const laid = overlay(tree, add);
     edits.push(...laid.edits);
     const options = imageOptionsOf(image);
+    // Checksums: the earlier list's hashes for the files carried over, new ones for the rest.
+    const carried = image.checksums ? await previousChecksums(vol) : undefined;
+    const source = carried ? withChecksums(laid.tree, carried).root : laid.tree;
     // A later session has no UDF bridge (disc-fs: planImage startSector).
-    const plan = planImage(laid.tree, { ...options, udf: false, startSector });
+    const plan = planImage(source, { ...options, udf: false, startSector });
     const free = grow ? media.capacityBlocks - startSector : media.freeBlocks;
     if (plan.sectors > free) {
       throw new WebdiscError(
@@ -143,6 +149,15 @@ export async function planAppend(
   } catch (error) {
     throw fromDiscFs(error);
   }
+}
+
+/** The SHA256SUMS list of a session, if it has one. */
+async function previousChecksums(vol: IsoVolume): Promise<Map<string, string>> {
+  const dir = (await vol.list(vol.root)).find((e) => e.name === CHECKSUM_DIR && e.kind === 'dir');
+  const list =
+    dir && (await vol.list(dir)).find((e) => e.name === CHECKSUM_FILE && e.kind === 'file');
+  if (!list) return new Map();
+  return parseChecksums(utf8Decode(await vol.readFile(list)));
 }
 
 /**

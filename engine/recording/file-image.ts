@@ -26,6 +26,7 @@ import {
 } from '../../disc-fs/src/index.ts';
 import { HRESULT_OF_DISC_FS_ERROR, imageOptionsOf } from '../../disc-fs/src/imapi.ts';
 import type { ImageSource } from './source.ts';
+import { withChecksums } from './checksums.ts';
 
 /** disc-fs's typed errors as the project's (an HRESULT, the message naming the file, the cause kept). */
 export function fromDiscFs(error: unknown): unknown {
@@ -49,7 +50,7 @@ export function treeOf(root: FileTreeEntry & { kind: 'dir' }): DirEntry {
 /** Plans the image; throws WebdiscError (IMAPI2FS HRESULTs) for a tree that cannot be recorded. */
 export function planFiles(root: DirEntry, o: FileImageOptions = {}): ImagePlan {
   try {
-    return planImage(root, imageOptions(o));
+    return planImage(o.checksums ? withChecksums(root).root : root, imageOptions(o));
   } catch (error) {
     throw fromDiscFs(error);
   }

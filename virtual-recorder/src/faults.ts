@@ -25,6 +25,9 @@
  * |   failures = Infinity)        | reaches one of these sectors returns the blocks before it and |
  * |                               | fails 3/11/00 with INFORMATION = that LBA; a sector with a    |
  * |                               | finite `failures` reads after failing that many times (weak)  |
+ * | corruptSectors(start, count)  | lasting: READs return these sectors with a byte flipped and   |
+ * |                               | GOOD status (silent corruption, as a failing disc or drive    |
+ * |                               | can give): only checksums find it                            |
  * | lossOfStreaming()             | next WRITE fails 3/0C/09 after its data phase (data dropped) |
  * | powerCalibrationFailure()     | next WRITE fails 3/73/03 before its data phase               |
  * | reservationConflict()         | next command: CSW status 1 and empty (NO SENSE) sense, as     |
@@ -48,6 +51,8 @@ export class FaultState {
   disconnectAfterBytes: number | undefined;
   writeErrorAt: number | undefined;
   readErrorAt: number | undefined;
+  /** Sectors that read back wrong, without an error. */
+  readonly corrupted = new Set<number>();
   /** Damaged sectors: LBA -> failed reads left before it reads (Infinity: never). */
   readonly damaged = new Map<number, number>();
   lossOfStreaming = false;
@@ -76,6 +81,7 @@ export class FaultState {
     this.writeErrorAt = undefined;
     this.readErrorAt = undefined;
     this.damaged.clear();
+    this.corrupted.clear();
     this.lossOfStreaming = false;
     this.powerCalibrationFailure = false;
     this.reservationConflict = false;
@@ -212,6 +218,7 @@ export class FaultState {
     if (this.writeErrorAt !== undefined) out.push('writeErrorAt');
     if (this.readErrorAt !== undefined) out.push('readErrorAt');
     if (this.damaged.size > 0) out.push('damagedSectors');
+    if (this.corrupted.size > 0) out.push('corruptSectors');
     if (this.lossOfStreaming) out.push('lossOfStreaming');
     if (this.powerCalibrationFailure) out.push('powerCalibrationFailure');
     if (this.reservationConflict) out.push('reservationConflict');
@@ -323,6 +330,14 @@ export class VirtualFaults {
         `failures must be at least 1, got ${failures}`,
       );
     for (let i = 0; i < count; i++) this.#state.damaged.set(start + i, failures);
+    return this;
+  }
+
+  /** `count` sectors from `start` read back with a byte flipped and GOOD status, until clear(). */
+  corruptSectors(start: number, count = 1): this {
+    nonNegativeInteger('start', start);
+    nonNegativeInteger('count', count, 1);
+    for (let i = 0; i < count; i++) this.#state.corrupted.add(start + i);
     return this;
   }
 

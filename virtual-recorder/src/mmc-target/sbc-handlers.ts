@@ -106,6 +106,13 @@ export function read10(t: TargetContext, cdb: Uint8Array): CommandPlan {
               storeFailed(observer, 'read', failedAt, error);
               return new Uint8Array(length);
             }
+            if (faults.corrupted.size > 0) {
+              // Silent corruption: the sector comes back wrong with GOOD status (see faults.ts).
+              sectors = sectors.slice();
+              for (let i = 0; i < last - first; i++) {
+                if (faults.corrupted.has(lba + first + i)) sectors[i * SECTOR_SIZE + 100]! ^= 0xff;
+              }
+            }
             const skip = offset - first * SECTOR_SIZE;
             return sectors.subarray(skip, skip + length);
           },
