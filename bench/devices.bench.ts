@@ -8,7 +8,7 @@
  * `npm run bench -- devices`.
  */
 import { spawnSync } from 'node:child_process';
-import { figure, type Figure } from './report.ts';
+import { figure, target, type Figure } from './report.ts';
 
 interface Throughput {
   readonly device: string;
@@ -18,6 +18,9 @@ interface Throughput {
   readonly cliReadMiBpsLessFixedCost: number | null;
   readonly ratioCliToDdBuffered: number | null;
   readonly ratioCliToDdDirect: number | null;
+  readonly cliSaveMiBps: number | null;
+  readonly cliSaveMiBpsLessFixedCost: number | null;
+  readonly ratioCliSaveToDdBuffered: number | null;
 }
 
 export async function devicesBench(): Promise<Figure[]> {
@@ -56,6 +59,18 @@ export async function devicesBench(): Promise<Figure[]> {
       'dd_buffered_mibps',
       t.ddBufferedMiBps,
     ]);
+    // `save` (issue 17): the whole disc by its layout, large reads, writes overlapped, SHA-256 + MD5.
+    mibps('cli_save_mibps', t.cliSaveMiBps, ['dd_buffered_mibps', t.ddBufferedMiBps]);
+    mibps('cli_save_less_fixed_cost_mibps', t.cliSaveMiBpsLessFixedCost, [
+      'dd_buffered_mibps',
+      t.ddBufferedMiBps,
+    ]);
+    if (t.ratioCliSaveToDdBuffered !== null)
+      figures.push(
+        figure(name('ratio_cli_save_to_dd_buffered'), t.ratioCliSaveToDdBuffered, 'ratio', {
+          target: target('>=', 1, t.ratioCliSaveToDdBuffered),
+        }),
+      );
     for (const [what, value] of [
       ['ratio_cli_to_dd_buffered', t.ratioCliToDdBuffered],
       ['ratio_cli_to_dd_direct', t.ratioCliToDdDirect],

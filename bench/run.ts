@@ -7,6 +7,7 @@ import { botBench } from './bot.bench.ts';
 import { burnBench } from './burn.bench.ts';
 import { devicesBench } from './devices.bench.ts';
 import { isoBench } from './iso.bench.ts';
+import { readBench } from './read.bench.ts';
 import type { Figure } from './report.ts';
 
 const sections: Record<string, () => Promise<Figure[]>> = {
@@ -14,6 +15,7 @@ const sections: Record<string, () => Promise<Figure[]>> = {
   burn: burnBench,
   devices: devicesBench,
   iso: isoBench,
+  read: readBench,
 };
 /**
  * Only when named: `devices` boots QEMU guests for minutes; `iso` writes 2 GiB

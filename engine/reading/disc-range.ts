@@ -49,7 +49,12 @@ export async function resolveRange(
   const name = media.profile?.name ?? 'disc';
   if (!media.present)
     throw new WebdiscError('E_IMAPI_RECORDER_MEDIA_NO_MEDIA', 'There is no disc in the drive.');
-  const tracks = media.tracks.filter((t) => t.size > 0);
+  let tracks = media.tracks.filter((t) => t.size > 0);
+  if (tracks.length === 0 && media.status === 'complete' && media.capacityBlocks > 0) {
+    // A drive that answers no READ TRACK INFORMATION (a plain CD-ROM bridge):
+    // READ CAPACITY's size is the disc, one data track (MMC-6 §6.23).
+    tracks = [{ number: 1, session: 1, start: 0, size: media.capacityBlocks, mode: 'data' }];
+  }
   const data = tracks.filter((t) => t.mode === 'data');
   if (media.status === 'blank' || data.length === 0) {
     throw new WebdiscError(
