@@ -4,6 +4,7 @@
  * about the medium and the drive, where writing got to, and the progress
  * reporting of IDiscFormat2DataEventArgs. Also the burn's typed failures.
  */
+import { createSHA256 } from 'hash-wasm';
 import type { ScsiDrive } from '../../usb-mass-storage/src/scsi/scsi-drive.ts';
 import { CancelledError, WebdiscError, toErrorValue } from '../../usb-mass-storage/src/errors.ts';
 import type { HResultName } from '../../contract/hresult.ts';
@@ -19,7 +20,6 @@ import type {
   VerifyMode,
 } from '../../contract/api.ts';
 import type { WriteFamily } from '../../contract/profiles.ts';
-import type { Sha256 } from './sha256.ts';
 import { sectorsFor, type ImageSource } from './source.ts';
 
 export interface BurnContext {
@@ -113,7 +113,9 @@ export class BurnRun {
   lastWritten: number | null = null;
   bufferFill: number | null = null;
   /** For verification: the image's SHA-256 (full) or per-chunk fingerprints (one-pass sources). */
-  imageHash: Sha256 | undefined;
+  imageHash: ImageHasher | undefined;
+  /** The image's length in bytes as streamed (its last sector is padded with zeros on the disc). */
+  imageBytes = 0;
   readonly fingerprints: number[] = [];
   #action: BurnAction = 'validating';
   #fraction: number | null = 0;
@@ -176,4 +178,16 @@ export function fnv1a(bytes: Uint8Array): number {
 
 export function hex(bytes: Uint8Array): string {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+/** SHA-256 of an image as it streams: hash-wasm (WebAssembly; the TypeScript one is far slower). */
+export interface ImageHasher {
+  update(bytes: Uint8Array): void;
+  digest(): string;
+}
+
+export async function imageHasher(): Promise<ImageHasher> {
+  const h = await createSHA256();
+  h.init();
+  return { update: (b) => void h.update(b), digest: () => h.digest('hex') };
 }

@@ -8,9 +8,8 @@
  */
 import { CancelledError } from '../../usb-mass-storage/src/errors.ts';
 import { read10 } from '../../usb-mass-storage/src/scsi/sbc.ts';
-import { VerificationError, fnv1a, hex, type BurnRun } from './burn-run.ts';
+import { VerificationError, fnv1a, imageHasher, type BurnRun } from './burn-run.ts';
 import { chunkSectorsFor } from './alignment.ts';
-import { Sha256 } from './sha256.ts';
 import { SECTOR } from './source.ts';
 
 /** Returns the image's SHA-256 when a full verification proved the disc holds exactly it. */
@@ -29,8 +28,10 @@ export async function verify(run: BurnRun): Promise<string | null> {
           chunks - 1,
           ...Array.from({ length: 16 }, (_, i) => Math.floor((i * chunks) / 16)),
         ]);
-  const discHash = mode === 'full' ? new Sha256() : undefined;
-  const size = source.size ?? sectors * SECTOR;
+  const discHash = mode === 'full' ? await imageHasher() : undefined;
+  // The image's exact length: the disc's zero padding after it is compared
+  // (byte by byte or by fingerprint) but not hashed, so the SHA-256 is the file's.
+  const size = run.imageBytes || source.size || sectors * SECTOR;
   let done = 0;
   for (let c = 0; c < chunks; c++) {
     if (ctx.signal.aborted) throw new CancelledError('Verification was cancelled.');
@@ -62,8 +63,8 @@ export async function verify(run: BurnRun): Promise<string | null> {
     progress(sample ? done / sample.size : (c + 1) / chunks);
   }
   if (run.imageHash && discHash) {
-    const want = hex(run.imageHash.digest());
-    const got = hex(discHash.digest());
+    const want = run.imageHash.digest();
+    const got = discHash.digest();
     if (want !== got)
       throw new VerificationError(startLba, `the disc's SHA-256 ${got} is not the image's ${want}`);
     return want;

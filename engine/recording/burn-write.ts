@@ -11,12 +11,13 @@ import {
 import { write10 } from '../../usb-mass-storage/src/scsi/sbc.ts';
 import { fail, fnv1a, type BurnRun } from './burn-run.ts';
 import { chunkSectorsFor, writeAlignment } from './alignment.ts';
-import { Sha256 } from './sha256.ts';
+import { imageHasher } from './burn-run.ts';
 import { SECTOR, sectorChunks } from './source.ts';
 
 export async function write(run: BurnRun): Promise<void> {
   const { drive, signal, source, startLba } = run;
-  run.imageHash = run.verifyMode === 'full' ? new Sha256() : undefined;
+  run.imageHash = run.verifyMode === 'full' ? await imageHasher() : undefined;
+  run.imageBytes = 0;
   let lba = startLba;
   let writes = 0;
   run.report('calibrating', 0, true);
@@ -24,7 +25,16 @@ export async function write(run: BurnRun): Promise<void> {
   // Whole ECC blocks where the medium needs them (alignment.ts): chunks, and the tail padded.
   const align = writeAlignment(run.profile);
   const chunkSectors = chunkSectorsFor(run.chunkSectors, run.profile);
-  const chunks = sectorChunks(source.stream(), chunkSectors * SECTOR)[Symbol.asyncIterator]();
+  // The image's own bytes are hashed as they come, before the last sector is
+  // padded: the SHA-256 is the image file's (what sha256sum says of it).
+  const hashed = async function* (): AsyncIterable<Uint8Array> {
+    for await (const piece of source.stream()) {
+      run.imageHash?.update(piece);
+      run.imageBytes += piece.length;
+      yield piece;
+    }
+  };
+  const chunks = sectorChunks(hashed(), chunkSectors * SECTOR)[Symbol.asyncIterator]();
   let imageSectors = 0;
   let next = chunks.next();
   for (;;) {
@@ -41,7 +51,6 @@ export async function write(run: BurnRun): Promise<void> {
         `The image outgrew the disc's ${run.free} free sectors at LBA ${lba}.`,
       );
     }
-    run.imageHash?.update(item.value);
     if (run.verifyMode !== 'none' && !source.readAt) run.fingerprints.push(fnv1a(item.value));
     await drive.run(write10({ lba, data: chunk }), { signal });
     lba += sectors;
