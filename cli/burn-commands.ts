@@ -117,11 +117,13 @@ function burnText(b: BurnReport): string {
   return (
     `${b.simulated ? 'simulated ' : ''}burn of ${b.sectorCount} sectors at LBA ${b.startLba} ` +
     `(${b.writeType}) in ${(b.durationMs / 1000).toFixed(1)} s; disc now ${b.disc.status}` +
-    (b.sha256
-      ? `; verified, SHA-256 ${b.sha256}`
-      : b.verify === 'quick'
-        ? '; quick verify passed'
-        : '')
+    (b.verifyCancelled
+      ? '; written, verification cancelled'
+      : b.sha256
+        ? `; verified, SHA-256 ${b.sha256}`
+        : b.verify === 'quick'
+          ? '; quick verify passed'
+          : '')
   );
 }
 

@@ -218,6 +218,11 @@ export interface BurnReport {
   readonly lastWrittenLba: number | null;
   readonly durationMs: number;
   readonly verify: VerifyMode;
+  /**
+   * The disc was written and closed as asked, but its verification was
+   * cancelled: written, not verified (the burn itself did not fail).
+   */
+  readonly verifyCancelled?: boolean;
   /** SHA-256 of the image, when a full verification proved the disc holds exactly it. */
   readonly sha256: string | null;
   readonly simulated: boolean;

@@ -119,6 +119,31 @@ describe('burn failure paths (fault injection)', () => {
     assert.deepEqual(src, copy);
   });
 
+  it('cancel during verification: written and closed, reported as such, not as a failed burn (issue 19, defect 4)', async () => {
+    const b = bench({ media: 'dvd+r' });
+    const s = b.session('A');
+    let cancelled = false;
+    void s.service.subscribe((e) => {
+      if (!cancelled && e.type === 'progress' && e.progress.action === 'verifying') {
+        cancelled = true;
+        void s.service.cancelOperation(V);
+      }
+    });
+    const r = await s.service.burn(V, bytesSource(image(2048, 10)), {
+      clientName: 'Test',
+      chunkSectors: 32,
+      verify: 'full',
+      close: true,
+    });
+    assert.ok(cancelled);
+    assert.ok(r.ok, JSON.stringify(r.ok ? '' : r.error));
+    assert.equal(r.value.verifyCancelled, true);
+    assert.equal(r.value.sha256, null);
+    assert.equal(r.value.disc.status, 'complete');
+    assert.equal(ok(await s.service.exclusiveAccessOwner(V)), '');
+    assert.ok(released(b));
+  });
+
   it('a bad sector read back fails verification with E_IMAPI_BURN_VERIFICATION_FAILED and the first bad LBA', async () => {
     class CorruptAt extends MemorySectorStore {
       override async read(lba: number, count: number): Promise<Uint8Array> {

@@ -16,6 +16,7 @@
  * and NOT READY is polled, by the one sense table.
  */
 import type { BurnOptions, BurnReport } from '../../contract/api.ts';
+import { CancelledError } from '../../usb-mass-storage/src/errors.ts';
 import { BurnRun, type BurnContext } from './burn-run.ts';
 import { close } from './burn-close.ts';
 import { prepare } from './burn-prepare.ts';
@@ -46,12 +47,16 @@ export async function burnImage(
     throw run.failed(error);
   }
   let sha256: string | null = null;
+  let verifyCancelled = false;
   if (run.verifyMode !== 'none' && !run.simulate) {
     run.report('verifying', 0, true);
     try {
       sha256 = await verify(run);
     } catch (error) {
-      throw run.failed(error);
+      // Cancelled while checking: every sector is written and the disc closed
+      // as asked, so the burn succeeded; only the check did not finish.
+      if (error instanceof CancelledError) verifyCancelled = true;
+      else throw run.failed(error);
     }
   }
   run.report('completed', 1, true);
@@ -61,6 +66,7 @@ export async function burnImage(
     lastWrittenLba: run.lastWritten,
     durationMs: run.clock.elapsed(),
     verify: run.simulate ? 'none' : run.verifyMode,
+    ...(verifyCancelled ? { verifyCancelled } : {}),
     sha256,
     simulated: run.simulate,
     writeType: run.writeType,
