@@ -5,6 +5,7 @@
  */
 import { stat } from 'node:fs/promises';
 import type { BurnOptions, BurnReport, FileImageOptions } from '../contract/api.ts';
+import { parseSpeed, speedWords } from '../contract/profiles.ts';
 import type { WebdiscService } from '../engine/service.ts';
 import { commandArgs, unwrap, UsageError, type Outcome } from './args.ts';
 import { fileSource } from './file-source.ts';
@@ -111,12 +112,12 @@ export async function mkisoCommand(ctx: CommandContext, args: readonly string[])
 }
 
 const BURN_USAGE =
-  'burn IMAGE|DIR... [--verify=none|quick|full] [--close] [--speed N] [--simulate] [--name NAME] [--start LBA] [--sao] [--mastered-for LBA|any] [--append [--remove PATH]...] [--label L] [--no-udf] [--boot IMG] [--efi IMG] [--date D]';
+  'burn IMAGE|DIR... [--verify=none|quick|full] [--close] [--speed 16x|max|KBPS] [--simulate] [--name NAME] [--start LBA] [--sao] [--mastered-for LBA|any] [--append [--remove PATH]...] [--label L] [--no-udf] [--boot IMG] [--efi IMG] [--date D]';
 
 function burnText(b: BurnReport): string {
   return (
     `${b.simulated ? 'simulated ' : ''}burn of ${b.sectorCount} sectors at LBA ${b.startLba} ` +
-    `(${b.writeType}) in ${(b.durationMs / 1000).toFixed(1)} s; disc now ${b.disc.status}` +
+    `(${b.writeType}${b.speedKBps ? ` at ${speedWords(b.speedKBps, b.disc.physicalType)}` : ''}) in ${(b.durationMs / 1000).toFixed(1)} s; disc now ${b.disc.status}` +
     (b.verifyCancelled
       ? '; written, verification cancelled'
       : b.sha256
@@ -151,9 +152,14 @@ export async function burnCommand(ctx: CommandContext, args: readonly string[]):
   if (verify !== 'none' && verify !== 'quick' && verify !== 'full') {
     throw new UsageError('--verify must be none, quick or full');
   }
-  const speed = values.speed === undefined ? undefined : Number(values.speed);
-  if (speed !== undefined && (!Number.isFinite(speed) || speed <= 0))
-    throw new UsageError('--speed needs kB/s > 0');
+  // cdrecord's words: 16, 16x, max, or kB/s ("11080kB/s"), for the disc in the drive.
+  let speed: number | undefined;
+  if (values.speed !== undefined) {
+    const media = unwrap(await ctx.service.getMedia(ctx.recorderId));
+    const parsed = parseSpeed(values.speed, media.physicalType);
+    if (parsed instanceof Error) throw new UsageError(`--speed: ${parsed.message}`);
+    speed = parsed;
+  }
   const start = values.start === undefined ? undefined : Number(values.start);
   if (start !== undefined && (!Number.isInteger(start) || start < 0))
     throw new UsageError('--start needs an LBA');

@@ -44,7 +44,7 @@ commands:
   eject | load                  open / close the tray
   raw HEX [--in N | --out FILE] send a CDB: no data, N bytes in, or FILE's bytes out
   erase [--full] [--name NAME]  blank a CD-RW/DVD-RW, format a DVD+RW/BD-RE
-  burn IMAGE [--verify=none|quick|full] [--close] [--speed N] [--simulate]
+  burn IMAGE [--verify=none|quick|full] [--close] [--speed 16x|max] [--simulate]
        [--name NAME] [--start LBA] [--sao] [--mastered-for LBA|any]
                                 write an image; leaves the disc appendable
                                 unless --close; on a disc that has data, say

@@ -168,3 +168,44 @@ export const SECTOR_BYTES = 2048;
 export function sectorsFor(bytes: number): number {
   return Math.ceil(bytes / SECTOR_BYTES);
 }
+
+/**
+ * A medium's "1×" in kB/s (MMC counts 1 kB = 1000 bytes) from its IMAPI
+ * physical type: CD 176.4 (75 sectors of 2352 bytes a second: 150 KiB/s of
+ * 2048-byte data), DVD 1385, BD 4495. Null when the type is not one of them.
+ */
+export function oneXKBps(physicalType: string): number | null {
+  if (/_CD/.test(physicalType)) return 176.4;
+  if (/_DVD|_HDDVD/.test(physicalType)) return 1385;
+  if (/_BD/.test(physicalType)) return 4495;
+  return null;
+}
+
+/** "8× (11,080 kB/s)"; "11,080 kB/s" when the medium's 1× is unknown. */
+export function speedWords(kBps: number, physicalType: string): string {
+  const x = oneXKBps(physicalType);
+  const rate = `${Math.round(kBps).toLocaleString('en-US')} kB/s`;
+  if (x === null) return rate;
+  const times = kBps / x;
+  const shown = times >= 10 ? Math.round(times) : Math.round(times * 10) / 10;
+  return `${shown}× (${rate})`;
+}
+
+/**
+ * A speed as a person types it (cdrecord's `speed=16`, "16x", "max", or
+ * "11080kB/s"), in kB/s for the medium; undefined for the drive's fastest.
+ */
+export function parseSpeed(text: string, physicalType: string): number | undefined | Error {
+  const t = text.trim().toLowerCase();
+  if (t === 'max' || t === 'maximum' || t === '0') return undefined;
+  const kb = /^(\d+(?:\.\d+)?)\s*kb\/s$/.exec(t);
+  if (kb) return Number(kb[1]);
+  const m = /^(\d+(?:\.\d+)?)\s*(x|×)?$/.exec(t);
+  if (!m) return new Error(`"${text}" is not a speed: use 16x, max, or 11080kB/s`);
+  const factor = Number(m[1]);
+  if (!(factor > 0)) return new Error(`"${text}" is not a speed above 0`);
+  const x = oneXKBps(physicalType);
+  if (x === null)
+    return new Error(`the disc's 1× is unknown; give the speed in kB/s (e.g. 11080kB/s)`);
+  return Math.round(factor * x);
+}

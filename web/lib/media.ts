@@ -12,6 +12,7 @@ import {
   ERASABLE_MEDIA_WORDS,
   eraseMethodOf,
   mediaTypeName,
+  speedWords,
   writeFamilyOf,
   type WriteFamily,
 } from '../../contract/profiles.ts';
@@ -121,23 +122,9 @@ export function burnTarget(m: MediaState | null, info: RecorderInfo | null): Bur
   };
 }
 
-/** "1×" speed in kB/s (MMC counts 1 kB = 1000 bytes): CD 176.4, DVD 1385, BD 4495. */
-function oneX(m: MediaState | null): number | null {
-  const t = m?.present ? m.physicalType : '';
-  if (/_CD/.test(t)) return 176.4;
-  if (/_DVD/.test(t)) return 1385;
-  if (/_BD/.test(t)) return 4495;
-  return null;
-}
-
-/** "8× (11,080 kB/s)" for the medium in the drive; "11,080 kB/s" when its 1× is unknown. */
+/** "8× (11,080 kB/s)" for the medium in the drive (contract/profiles.ts speedWords). */
 export function speedLabel(kBps: number, m: MediaState | null): string {
-  const x = oneX(m);
-  const rate = `${kBps.toLocaleString('en-US')} kB/s`;
-  if (x === null) return rate;
-  const times = kBps / x;
-  const shown = times >= 10 ? Math.round(times) : Math.round(times * 10) / 10;
-  return `${shown}× (${rate})`;
+  return speedWords(kBps, m?.present ? m.physicalType : '');
 }
 
 /**
