@@ -424,6 +424,66 @@ export interface DiscFileEntry {
   readonly target?: string;
 }
 
+/** Where files are read from: the disc in a drive, or a disc image (a File in the page). */
+export type DiscFilesSource =
+  | { readonly kind: 'disc'; readonly id: string }
+  | { readonly kind: 'image'; readonly image: BlobLike };
+
+/** A folder of a disc's (or an image's) file system. */
+export interface DiscListing {
+  readonly label: string;
+  /** "ISO 9660 + Rock Ridge", "ISO 9660 + Joliet", "UDF", "ISO 9660". */
+  readonly fileSystem: string;
+  /** The folder listed, from the root ("/"). */
+  readonly path: string;
+  readonly entries: readonly DiscFileEntry[];
+}
+
+/**
+ * A file the page picked (FileSystemFileHandle, from showSaveFilePicker or
+ * the origin-private file system; it structured-clones into the worker), as
+ * far as a save writes it.
+ */
+export interface WritableFileLike {
+  createWritable(): Promise<{
+    write(params: {
+      type: 'write';
+      position: number;
+      data: Uint8Array<ArrayBuffer> | Uint8Array;
+    }): Promise<void>;
+    truncate(size: number): Promise<void>;
+    close(): Promise<void>;
+    abort(reason?: unknown): Promise<void>;
+  }>;
+}
+
+/** A save to a file: the report, and the rescue map's text when sectors could not be read. */
+export interface SavedImage extends SaveReport {
+  /** GNU ddrescue's map format; null when every sector was read. */
+  readonly map: string | null;
+}
+
+/** What a disc is verified against: an image file, or files and folders. */
+export type VerifyAgainst =
+  | { readonly kind: 'image'; readonly image: BlobLike }
+  | { readonly kind: 'files'; readonly root: FileTreeEntry & { readonly kind: 'dir' } };
+
+/** A disc compared with an image (sector by sector) or a folder (SHA-256 per file). */
+export interface DiscVerifyReport {
+  readonly against: 'image' | 'files';
+  readonly same: boolean;
+  /** Sectors compared (against an image). */
+  readonly sectors: number;
+  /** Files found identical (against a folder). */
+  readonly files: number;
+  /** The image's SHA-256 when the disc holds it. */
+  readonly sha256: string | null;
+  readonly firstDifferentLba: number | null;
+  readonly firstDifferentPath: string | null;
+  /** In words: "The disc differs from the image first at LBA 17." */
+  readonly message: string;
+}
+
 export type RecorderEvent =
   | { readonly type: 'recorders'; readonly recorders: readonly RecorderSummary[] }
   | { readonly type: 'media'; readonly recorderId: string; readonly media: MediaState }
@@ -502,6 +562,35 @@ export interface WebdiscWorkerApi {
   cancelOperation(id: string): Promise<Result<void>>;
   /** READ(10): `count` sectors from `lba`. */
   readSectors(id: string, lba: number, count: number): Promise<Result<Uint8Array>>;
+
+  // Issue 17: from disc to files.
+  /** A folder of the file system on a disc or an image ("/" is the root). */
+  listDiscFiles(source: DiscFilesSource, path: string): Promise<Result<DiscListing>>;
+  /** Every entry under `path`, folders before their contents (nothing read but folders). */
+  walkDiscFiles(source: DiscFilesSource, path: string): Promise<Result<readonly DiscFileEntry[]>>;
+  /**
+   * Saves the disc as an image into `file` (written at offsets, truncated to
+   * the image's size), with its SHA-256 and MD5; progress as 'reading'
+   * events; cancelOperation stops it. On failure the file is left as it was.
+   */
+  saveDiscToFile(
+    id: string,
+    file: WritableFileLike,
+    options: SaveOptions,
+  ): Promise<OperationResult<SavedImage>>;
+  /** The disc against an image (first differing LBA) or a folder (SHA-256 per file). */
+  verifyDisc(id: string, against: VerifyAgainst): Promise<Result<DiscVerifyReport>>;
+  /**
+   * Copies the disc in `fromId` onto the (blank) disc in `toId` at once: read
+   * into a bounded pipe, burned from it; either side's failure stops both.
+   * Progress: 'reading' events for `fromId`, the burn's for `toId`.
+   */
+  copyDisc(
+    fromId: string,
+    toId: string,
+    save: SaveOptions,
+    burn: BurnOptions,
+  ): Promise<OperationResult<CopyReport>>;
 
   // The virtual recorder's own controls (media picker, eject button).
   virtualInsertMedia(name: string): Promise<Result<VirtualDriveState>>;

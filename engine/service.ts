@@ -16,6 +16,10 @@ import type {
   BurnReport,
   BurnSource,
   CopyReport,
+  DiscFileEntry,
+  DiscFilesSource,
+  DiscListing,
+  DiscVerifyReport,
   EraseOptions,
   EraseReport,
   FileImageOptions,
@@ -35,8 +39,11 @@ import type {
   Result,
   SaveOptions,
   SaveReport,
+  SavedImage,
+  VerifyAgainst,
   VirtualDriveState,
   WebdiscWorkerApi,
+  WritableFileLike,
 } from '../contract/api.ts';
 import type { LockCoordinator } from './coordinator.ts';
 import { Recorder, type OsDriverControl } from './recorder/recorder.ts';
@@ -52,6 +59,17 @@ import {
 } from './recording/file-image.ts';
 import type { DirEntry, ImagePlan } from '../disc-fs/src/index.ts';
 import { UnreadableSectorError, type ImageSink, type SaveHooks } from './reading/save-image.ts';
+import {
+  blobSectorReader,
+  listVolume,
+  openSource,
+  saveToFile,
+  verifyAgainstFiles,
+  verifyAgainstImage,
+  volumeFile,
+  walkVolume,
+} from './reading/disc-access.ts';
+import type { DiscVolume } from './reading/disc-files.ts';
 
 /** A drive a source found. `id` must be stable across sessions (the lock record is keyed by it). */
 export interface DiscoveredDevice {
@@ -573,5 +591,46 @@ export class WebdiscService implements WebdiscWorkerApi {
 
   unsubscribe(listener: (event: RecorderEvent) => void): void {
     this.#listeners.delete(listener);
+  }
+
+  // ------------------------------------------------ issue 17: disc to files
+
+  /** The file system on a disc (READ(10)) or an image (a Blob), opened afresh each call. */
+  discVolume(source: DiscFilesSource): Promise<DiscVolume> {
+    return openSource(
+      source.kind === 'disc' ? this.discReader(source.id) : blobSectorReader(source.image),
+    );
+  }
+
+  listDiscFiles(source: DiscFilesSource, path: string): Promise<Result<DiscListing>> {
+    return result(async () => listVolume(await this.discVolume(source), path));
+  }
+
+  walkDiscFiles(source: DiscFilesSource, path: string): Promise<Result<readonly DiscFileEntry[]>> {
+    return result(async () => walkVolume(await this.discVolume(source), path));
+  }
+
+  /** A file's bytes in chunks (in process; the worker hands the page a stream of them). */
+  async discFile(source: DiscFilesSource, path: string): Promise<AsyncIterable<Uint8Array>> {
+    const volume = await this.discVolume(source);
+    await volume.stat(path);
+    return volumeFile(volume, path);
+  }
+
+  /** The disc as an image into a file the page picked (a FileSystemFileHandle, structurally). */
+  saveDiscToFile(
+    id: string,
+    file: WritableFileLike,
+    options: SaveOptions,
+  ): Promise<OperationResult<SavedImage>> {
+    return saveToFile(file, (sink, hooks) => this.saveDisc(id, sink, options, hooks));
+  }
+
+  verifyDisc(id: string, against: VerifyAgainst): Promise<Result<DiscVerifyReport>> {
+    return result(async () =>
+      against.kind === 'image'
+        ? verifyAgainstImage(this.discReader(id), against.image)
+        : verifyAgainstFiles(await this.discVolume({ kind: 'disc', id }), against.root),
+    );
   }
 }

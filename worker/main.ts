@@ -18,6 +18,8 @@ import { remoteVirtual } from './virtual-remote.ts';
 import type { PortLike } from '../engine/usb-port.ts';
 import { virtualControl, virtualSource } from '../engine/virtual-source.ts';
 import { webUsbSource } from './webusb-source.ts';
+import { streamResult } from './disc-stream.ts';
+import type { DiscFilesSource } from '../contract/api.ts';
 
 declare const self: DedicatedWorkerGlobalScope;
 
@@ -59,6 +61,11 @@ class WorkerService extends WebdiscService implements WorkerApi {
       const recorder = createVirtualRecorder({ media: 'cd-r' });
       attach({ source: virtualSource(recorder), control: virtualControl(recorder) });
     }
+  }
+
+  async readDiscFile(source: DiscFilesSource, path: string) {
+    const r = await streamResult(() => this.discFile(source, path));
+    return r.ok ? Comlink.transfer(r, [r.value]) : r;
   }
 }
 

@@ -12,8 +12,10 @@ import type {
   RecorderInfo,
   RecorderSummary,
   Result,
+  SaveOptions,
   VirtualDriveState,
 } from '../../contract/api.ts';
+import type { ImageTarget } from '../lib/save-disc.ts';
 import type { UiApi } from '../lib/api.ts';
 import {
   settle,
@@ -31,7 +33,9 @@ import {
   operationNoun,
   type BurnOperation,
   type EraseOperation,
+  type CopyOperation,
   type Operation,
+  type SaveOperation,
 } from '../lib/operations.ts';
 
 export { VIRTUAL_ID };
@@ -445,6 +449,55 @@ export class RecordersController implements ReactiveController {
   }
 
   /**
+   * "Save disc as image…": the worker writes the disc into `target`'s file
+   * (the picked one, or a temporary one in OPFS that is then downloaded).
+   */
+  async saveDisc(id: string, target: ImageTarget, options: SaveOptions): Promise<void> {
+    const op: SaveOperation = {
+      kind: 'save',
+      title: `Saving ${theMedium(this.media(id).value)} as ${target.name}`,
+      running: true,
+      cancelRequested: false,
+      fileName: target.name,
+      delivered: null,
+      options,
+      result: null,
+    };
+    let delivered: SaveOperation['delivered'] = null;
+    await this.#operate(
+      id,
+      op,
+      async (api) => {
+        const r = await api.saveDiscToFile(id, target.file, options);
+        if (r.ok) delivered = await target.deliver();
+        return r;
+      },
+      (result) => ({ ...op, running: false, delivered, result }),
+    );
+  }
+
+  /** Copies onto another drive's blank disc at once (copyDisc); both drives are read again after. */
+  async copyBetween(fromId: string, toId: string, options: BurnOptions): Promise<void> {
+    const toName = this.recorders.find((r) => r.id === toId)?.name ?? toId;
+    const op: CopyOperation = {
+      kind: 'copy',
+      title: `Copying ${theMedium(this.media(fromId).value)} onto the disc in ${toName}`,
+      running: true,
+      cancelRequested: false,
+      toName,
+      options,
+      result: null,
+    };
+    await this.#operate(
+      fromId,
+      op,
+      (api) => api.copyDisc(fromId, toId, {}, options),
+      (result) => ({ ...op, running: false, result }),
+    );
+    await this.refresh(toId);
+  }
+
+  /**
    * Runs one erase or burn: at most one per recorder in this session (the
    * worker refuses a second with E_IMAPI_DF2DATA_WRITE_IN_PROGRESS anyway),
    * then re-reads the medium, the lock and the drive's info, since the disc
@@ -486,6 +539,18 @@ export class RecordersController implements ReactiveController {
         : `${noun} failed: ${r.error.name}.`;
     }
     if (op.kind === 'erase') return 'Erase completed.';
+    if (op.kind === 'copy') {
+      const copied = op.result?.ok ? op.result.value : null;
+      return copied
+        ? `Copy onto ${op.toName} completed: ${copied.burn.sectorCount.toLocaleString('en-US')} sectors${copied.burn.sha256 ? ', verified (SHA-256 matches)' : ''}.`
+        : '';
+    }
+    if (op.kind === 'save') {
+      const saved = op.result?.ok ? op.result.value : null;
+      return saved
+        ? `Saved ${op.fileName}: ${saved.sectors.toLocaleString('en-US')} sectors${saved.badSectors ? `, ${saved.badSectors} unreadable (zero-filled)` : ''}.`
+        : '';
+    }
     const report = op.result?.ok ? op.result.value : null;
     if (!report) return '';
     const verified = report.sha256

@@ -3,7 +3,7 @@
  * through these types (`import type`); at run time it is a Comlink proxy
  * (web/lib/worker-client.ts) or, in tests, a fake (web/test/fake-api.ts).
  */
-import type { WebdiscWorkerApi } from '../../contract/api.ts';
+import type { WorkerApi } from '../../worker/api.ts';
 
 export type UiApiMethod =
   | 'listRecorders'
@@ -23,6 +23,18 @@ export type UiApiMethod =
   | 'burnImage'
   | 'planFileImage'
   | 'cancelOperation'
+  | 'listDiscFiles'
+  | 'walkDiscFiles'
+  | 'readDiscFile'
+  | 'saveDiscToFile'
+  | 'verifyDisc'
+  | 'copyDisc'
   | 'subscribe';
 
-export type UiApi = Pick<WebdiscWorkerApi, UiApiMethod>;
+export type UiApi = Pick<WorkerApi, UiApiMethod>;
+
+/** What the file browser calls (a plain object in the shell, a fake in tests). */
+export type BrowseApi = Pick<UiApi, 'listDiscFiles' | 'walkDiscFiles' | 'readDiscFile'>;
+
+/** What the verify dialog calls. */
+export type VerifyApi = Pick<UiApi, 'verifyDisc'>;

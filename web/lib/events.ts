@@ -2,9 +2,11 @@
  * The UI's typed events. Each bubbles and is composed so the app shell hears
  * it from inside any panel's shadow root.
  */
+import type { ImageTarget } from './save-disc.ts';
 import type {
   BurnOptions,
   EraseOptions,
+  SaveOptions,
   FileImageOptions,
   FileTreeEntry,
 } from '../../contract/api.ts';
@@ -132,6 +134,11 @@ export const DialogName = {
   Burn: 'burn',
   Erase: 'erase',
   Files: 'files',
+  Save: 'save',
+  Browse: 'browse',
+  Verify: 'verify',
+  /** With one drive not a dialog: "Copy disc…" starts reading the disc into a temporary copy. */
+  Copy: 'copy',
 } as const;
 export type DialogName = (typeof DialogName)[keyof typeof DialogName];
 
@@ -215,5 +222,23 @@ declare global {
     'wd-burn': WdBurnEvent;
     'wd-burn-files': WdBurnFilesEvent;
     'wd-clear-result': WdClearResultEvent;
+  }
+}
+
+/** The save dialog's request: saveDiscToFile(recorderId, imageTarget.file, options), then deliver. */
+export class WdSaveDiscEvent extends Event {
+  static readonly type = 'wd-save-disc';
+  constructor(
+    readonly recorderId: string,
+    readonly imageTarget: ImageTarget,
+    readonly options: SaveOptions,
+  ) {
+    super(WdSaveDiscEvent.type, init);
+  }
+}
+
+declare global {
+  interface HTMLElementEventMap {
+    'wd-save-disc': WdSaveDiscEvent;
   }
 }

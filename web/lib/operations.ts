@@ -2,7 +2,14 @@
  * Erase and burn as the UI tracks them: what runs (or ran) on a recorder and
  * how it ended, and the words for the engine's progress actions.
  */
-import type { BurnOptions, BurnReport, EraseReport } from '../../contract/api.ts';
+import type {
+  BurnOptions,
+  BurnReport,
+  CopyReport,
+  EraseReport,
+  SaveOptions,
+  SavedImage,
+} from '../../contract/api.ts';
 import type { HResultName } from '../../contract/hresult.ts';
 import type { OperationResult } from './errors.ts';
 
@@ -29,7 +36,27 @@ export interface BurnOperation extends OperationBase {
   readonly result: OperationResult<BurnReport> | null;
 }
 
-export type Operation = EraseOperation | BurnOperation;
+/** The disc saved as an image (issue 17): to a picked file, or downloaded. */
+export interface SaveOperation extends OperationBase {
+  readonly kind: 'save';
+  /** The image's file name ("disc.iso"). */
+  readonly fileName: string;
+  /** Where it went, after the save: "saved" to the picked file, "downloaded", or "kept" for a copy. */
+  readonly delivered: 'saved' | 'downloaded' | 'kept' | null;
+  readonly options: SaveOptions;
+  readonly result: OperationResult<SavedImage> | null;
+}
+
+/** A disc copied onto another drive's disc at once (copyDisc). */
+export interface CopyOperation extends OperationBase {
+  readonly kind: 'copy';
+  /** The drive written to, by name. */
+  readonly toName: string;
+  readonly options: BurnOptions;
+  readonly result: OperationResult<CopyReport> | null;
+}
+
+export type Operation = EraseOperation | BurnOperation | SaveOperation | CopyOperation;
 
 /** IMAPI2's E_IMAPI_REQUEST_CANCELLED: how a cancelled erase or burn ends. */
 export const E_IMAPI_REQUEST_CANCELLED = 'E_IMAPI_REQUEST_CANCELLED' satisfies HResultName;
@@ -44,6 +71,7 @@ const ACTION_WORDS: Readonly<Record<string, string>> = {
   verifying: 'Verifying (reading the disc back)',
   completed: 'Completed',
   erasing: 'Erasing',
+  reading: 'Reading the disc',
 };
 
 /** An action for people; one the UI does not know is shown as it came. */
@@ -54,5 +82,7 @@ export function actionWords(action: string): string {
 /** "Burn" / "Test write" / "Erase": the noun for headlines. */
 export function operationNoun(op: Operation): string {
   if (op.kind === 'erase') return 'Erase';
+  if (op.kind === 'save') return 'Save';
+  if (op.kind === 'copy') return 'Copy';
   return op.options.simulate ? 'Test write' : 'Burn';
 }

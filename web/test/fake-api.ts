@@ -11,6 +11,11 @@ import type {
   BurnOptions,
   BurnReport,
   BurnSource,
+  CopyReport,
+  DiscFileEntry,
+  DiscFilesSource,
+  DiscListing,
+  DiscVerifyReport,
   EraseOptions,
   EraseReport,
   ErrorValue,
@@ -26,7 +31,11 @@ import type {
   RecorderInfo,
   RecorderSummary,
   Result,
+  SaveOptions,
+  SavedImage,
+  VerifyAgainst,
   VirtualDriveState,
+  WritableFileLike,
 } from '../../contract/api.ts';
 import type { UiApi, UiApiMethod } from '../lib/api.ts';
 import { CLIENT_NAME_PATTERN } from '../../contract/client-name.ts';
@@ -486,5 +495,197 @@ export class FakeApi implements UiApi {
 
   virtualState() {
     return this.#record('virtualState') ?? ok(this.virtual());
+  }
+
+  // ---------------------------------------------------- issue 17: disc to files
+
+  /** The disc's (and any image's) files: path → content (a folder when null). */
+  discFiles: Record<string, string | null> = {
+    '/readme.txt': 'Hello from webdisc.\n',
+    '/data': null,
+    '/data/numbers.bin': '0123456789',
+  };
+  /** The save's unreadable sectors (zero-filled, with a map), when a test wants some. */
+  badSectors = 0;
+  /** verifyDisc's answer. */
+  verifyReport: DiscVerifyReport = {
+    against: 'image',
+    same: true,
+    sectors: 300,
+    files: 0,
+    sha256: 'ab'.repeat(32),
+    firstDifferentLba: null,
+    firstDifferentPath: null,
+    message: 'The disc holds the image: 300 sectors identical.',
+  };
+
+  #entry(path: string): DiscFileEntry | null {
+    const content = this.discFiles[path];
+    if (content === undefined) return null;
+    return {
+      name: path.slice(path.lastIndexOf('/') + 1),
+      path,
+      kind: content === null ? 'dir' : 'file',
+      size: content === null ? 2048 : new TextEncoder().encode(content).length,
+      mtime: Date.UTC(2024, 5, 1, 12, 0),
+    };
+  }
+
+  #children(path: string): DiscFileEntry[] {
+    const prefix = path === '/' ? '/' : `${path}/`;
+    return Object.keys(this.discFiles)
+      .filter((p) => p.startsWith(prefix) && !p.slice(prefix.length).includes('/'))
+      .sort()
+      .map((p) => this.#entry(p)!);
+  }
+
+  listDiscFiles(source: DiscFilesSource, path: string) {
+    const failed = this.#record('listDiscFiles', source, path);
+    if (failed) return failed;
+    if (path !== '/' && this.#entry(path)?.kind !== 'dir')
+      return fail<DiscListing>(error('E_INVALIDARG', `"${path}" is not on the disc.`));
+    return ok<DiscListing>({
+      label: source.kind === 'image' ? 'IMAGE' : 'SOMMER',
+      fileSystem: 'ISO 9660 + Joliet',
+      path,
+      entries: this.#children(path),
+    });
+  }
+
+  walkDiscFiles(source: DiscFilesSource, path: string) {
+    const failed = this.#record('walkDiscFiles', source, path);
+    if (failed) return failed;
+    const prefix = path === '/' ? '/' : `${path}/`;
+    const list = Object.keys(this.discFiles)
+      .filter((p) => p === path || p.startsWith(prefix))
+      .sort()
+      .map((p) => this.#entry(p)!);
+    return ok<readonly DiscFileEntry[]>(list);
+  }
+
+  readDiscFile(source: DiscFilesSource, path: string) {
+    const failed = this.#record('readDiscFile', source, path);
+    if (failed) return failed;
+    const content = this.discFiles[path];
+    if (typeof content !== 'string')
+      return fail<ReadableStream<Uint8Array>>(error('E_INVALIDARG', `"${path}" is not a file.`));
+    return ok(new Blob([content]).stream() as ReadableStream<Uint8Array>);
+  }
+
+  async saveDiscToFile(
+    id: string,
+    file: WritableFileLike,
+    options: SaveOptions,
+  ): Promise<OperationResult<SavedImage>> {
+    const failed = this.#record('saveDiscToFile', id, file, options);
+    if (failed) return withOperationFields(await failed);
+    const sectors = 300;
+    const step = (fraction: number): Progress => ({
+      action: 'reading',
+      fraction,
+      elapsedMs: fraction * 4000,
+      remainingMs: (1 - fraction) * 4000,
+      startLba: 0,
+      sectorCount: sectors,
+      position: Math.round(fraction * sectors),
+      badSectors: this.badSectors,
+      bytesPerSecond: 4_500_000,
+    });
+    if (await this.#steps(id, 'webdisc', [step(0.5), step(1)]))
+      return withOperationFields({
+        ok: false,
+        error: error('E_IMAPI_REQUEST_CANCELLED', 'The save was cancelled.'),
+      });
+    const out = await file.createWritable();
+    await out.write({ type: 'write', position: 0, data: new Uint8Array(sectors * 2048) });
+    await out.close();
+    const bad = this.badSectors;
+    return {
+      ok: true,
+      value: {
+        startLba: 0,
+        sectors,
+        bytes: sectors * 2048,
+        durationMs: 4000,
+        badRanges: bad ? [{ start: 100, count: bad }] : [],
+        badSectors: bad,
+        sha256: 'cd'.repeat(32),
+        md5: 'ef'.repeat(16),
+        sectorsRead: sectors,
+        resumed: false,
+        map: bad ? '# Mapfile. Created by webdisc\n0x00000000 +\n' : null,
+      },
+    };
+  }
+
+  verifyDisc(id: string, against: VerifyAgainst) {
+    return this.#record('verifyDisc', id, against) ?? ok(this.verifyReport);
+  }
+
+  /** copyDisc: reading progress for `fromId`, then a report of both sides (the other drive's disc is not modelled). */
+  async copyDisc(
+    fromId: string,
+    toId: string,
+    save: SaveOptions,
+    burn: BurnOptions,
+  ): Promise<OperationResult<CopyReport>> {
+    const failed = this.#record('copyDisc', fromId, toId, save, burn);
+    if (failed) return withOperationFields(await failed);
+    if (fromId === toId)
+      return withOperationFields({
+        ok: false,
+        error: error(
+          'E_INVALIDARG',
+          'Copying onto the same drive needs the disc changed in between.',
+        ),
+      });
+    const sectors = 300;
+    const step = (fraction: number): Progress => ({
+      action: 'reading',
+      fraction,
+      elapsedMs: fraction * 4000,
+      remainingMs: (1 - fraction) * 4000,
+      startLba: 0,
+      sectorCount: sectors,
+      position: Math.round(fraction * sectors),
+      badSectors: 0,
+      bytesPerSecond: 4_500_000,
+    });
+    if (await this.#steps(fromId, burn.clientName, [step(0.5), step(1)]))
+      return withOperationFields({
+        ok: false,
+        error: error('E_IMAPI_REQUEST_CANCELLED', 'The copy was cancelled.'),
+      });
+    const sha256 = 'cd'.repeat(32);
+    return {
+      ok: true,
+      value: {
+        save: {
+          startLba: 0,
+          sectors,
+          bytes: sectors * 2048,
+          durationMs: 4000,
+          badRanges: [],
+          badSectors: 0,
+          sha256,
+          md5: 'ef'.repeat(16),
+          sectorsRead: sectors,
+          resumed: false,
+        },
+        burn: {
+          startLba: 0,
+          sectorCount: sectors,
+          lastWrittenLba: sectors - 1,
+          durationMs: 5000,
+          verify: burn.verify ?? 'none',
+          sha256: burn.verify === 'full' ? sha256 : null,
+          simulated: false,
+          writeType: 'tao',
+          speedKBps: null,
+          closed: false,
+          disc: { ...blankCdR, status: 'appendable', freeBlocks: blankCdR.freeBlocks - sectors },
+        },
+      },
+    };
   }
 }

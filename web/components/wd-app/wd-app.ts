@@ -7,7 +7,7 @@ import { ActionArea, RecordersController } from '../../controllers/recorders.ts'
 import { TraceBufferController } from '../../controllers/trace-buffer.ts';
 import { UsbController, defaultUsb, type UsbLike } from '../../controllers/usb.ts';
 import { WorkerEventsController } from '../../controllers/worker-events.ts';
-import type { UiApi } from '../../lib/api.ts';
+import type { BrowseApi, UiApi, VerifyApi } from '../../lib/api.ts';
 import {
   DialogName,
   RecorderAction,
@@ -25,16 +25,24 @@ import {
   WdOpenDialogEvent,
   WdRecorderActionEvent,
   WdReloadEvent,
+  WdSaveDiscEvent,
   WdSelectDriveEvent,
   WdVirtualEjectButtonEvent,
 } from '../../lib/events.ts';
 import { formatBytes } from '../../lib/format.ts';
 import { usbProblemOf, type UsbProblem } from '../../lib/usb-problems.ts';
+import { copyTarget, pageDiscSaveEnv, type DiscSaveEnv } from '../../lib/save-disc.ts';
+import { toErrorValue } from '../../lib/errors.ts';
 import '../wd-burn-dialog/wd-burn-dialog.ts';
 import '../wd-drive-list/wd-drive-list.ts';
 import '../wd-drive-panel/wd-drive-panel.ts';
 import '../wd-erase-dialog/wd-erase-dialog.ts';
+import '../wd-browse-dialog/wd-browse-dialog.ts';
+import { WdCopyDiscEvent } from '../wd-copy-dialog/wd-copy-dialog.ts';
+import { WdCopyActionEvent } from '../wd-copy-panel/wd-copy-panel.ts';
 import '../wd-files-dialog/wd-files-dialog.ts';
+import '../wd-save-dialog/wd-save-dialog.ts';
+import '../wd-verify-dialog/wd-verify-dialog.ts';
 import '../wd-lock-panel/wd-lock-panel.ts';
 import '../wd-media-panel/wd-media-panel.ts';
 import '../wd-progress/wd-progress.ts';
@@ -80,6 +88,7 @@ export class WdApp extends LitElement {
     openedFiles: { attribute: false },
     dialog: { state: true },
     burnFile: { state: true },
+    copy: { state: true },
   };
 
   /** Injected by main.ts (the Comlink proxy) or by tests (a fake). */
@@ -96,6 +105,10 @@ export class WdApp extends LitElement {
   declare dialog: DialogName | null;
   /** The image handed to the burn dialog: dropped on the app or opened with it. */
   declare burnFile: File | null;
+  /** "Copy disc…" with one drive: the disc read into a temporary file, to burn onto a blank one. */
+  declare copy: File | null;
+  /** Where saves and copies go (the page's pickers and OPFS; tests replace it). */
+  saveEnv: DiscSaveEnv | undefined;
   /** Activates the waiting service worker and reloads (set by main.ts). */
   updateServiceWorker: ((reload?: boolean) => Promise<void>) | undefined;
   /** navigator.usb, or a fake in tests. */
@@ -129,6 +142,20 @@ export class WdApp extends LitElement {
     },
   };
 
+  /** The file browser's and the verify dialog's worker calls (plain objects, as #planApi). */
+  readonly #browseApi: BrowseApi & VerifyApi = {
+    listDiscFiles: (source, path) => this.#need().listDiscFiles(source, path),
+    walkDiscFiles: (source, path) => this.#need().walkDiscFiles(source, path),
+    readDiscFile: (source, path) => this.#need().readDiscFile(source, path),
+    verifyDisc: (id, against) => this.#need().verifyDisc(id, against),
+  };
+
+  #need(): UiApi {
+    const api = this.#api();
+    if (!api) throw new Error('The recorder service is not running.');
+    return api;
+  }
+
   constructor() {
     super();
     this.source = undefined;
@@ -139,6 +166,7 @@ export class WdApp extends LitElement {
     this.openedFiles = [];
     this.dialog = null;
     this.burnFile = null;
+    this.copy = null;
     this.updateServiceWorker = undefined;
     this.#listen();
   }
@@ -219,7 +247,20 @@ export class WdApp extends LitElement {
     });
     this.addEventListener(WdCancelEvent.type, (e) => void r.cancel(e.recorderId));
     this.addEventListener(WdOpenDialogEvent.type, (e) => {
-      if (e.recorderId === r.selectedId) this.dialog = e.dialog;
+      if (e.recorderId !== r.selectedId) return;
+      // One drive: copying starts at once; with more, the copy dialog asks onto which.
+      if (e.dialog === DialogName.Copy && r.recorders.length < 2) void this.copyDisc(e.recorderId);
+      else this.dialog = e.dialog;
+    });
+    this.addEventListener(WdCopyDiscEvent.type, (e) => {
+      this.dialog = null;
+      if (!e.toId) return void this.copyDisc(e.recorderId);
+      const options = { clientName: 'webdisc', verify: e.verify ? 'full' : 'none' } as const;
+      void this.#operate(r.copyBetween(e.recorderId, e.toId, options));
+    });
+    this.addEventListener(WdCopyActionEvent.type, (e) => {
+      if (e.action === 'discard') this.copy = null;
+      else if (this.copy) this.openBurnDialog(this.copy);
     });
     this.addEventListener(WdCloseDialogEvent.type, (e) => {
       if (this.dialog === e.dialog) this.dialog = null;
@@ -235,6 +276,10 @@ export class WdApp extends LitElement {
     this.addEventListener(WdBurnFilesEvent.type, (e) => {
       this.dialog = null;
       void this.#operate(r.burnFiles(e.recorderId, e.root, e.image, e.options, e.summary));
+    });
+    this.addEventListener(WdSaveDiscEvent.type, (e) => {
+      this.dialog = null;
+      void this.#operate(r.saveDisc(e.recorderId, e.imageTarget, e.options));
     });
     this.addEventListener(WdClearResultEvent.type, (e) => r.clearResult(e.recorderId));
     this.addEventListener(WdClearTraceEvent.type, () => this.trace.clear());
@@ -270,6 +315,30 @@ export class WdApp extends LitElement {
       else location.reload();
     } catch {
       location.reload();
+    }
+  }
+
+  /**
+   * "Copy disc…" with one drive: the disc is saved into a temporary OPFS
+   * file (the same save, progress and Cancel); then the copy panel waits for
+   * a blank disc and burns it through the burn dialog.
+   */
+  async copyDisc(id: string): Promise<void> {
+    const r = this.recorders;
+    let target;
+    try {
+      target = await copyTarget((this.saveEnv ??= pageDiscSaveEnv()), 'Copy of the disc.iso');
+    } catch (error) {
+      r.status = `Copy disc: ${toErrorValue(error).message}`;
+      this.requestUpdate();
+      return;
+    }
+    this.copy = null;
+    await this.#operate(r.saveDisc(id, target, {}));
+    const op = r.operation(id);
+    if (op?.kind === 'save' && op.result?.ok) {
+      this.copy = await target.image();
+      r.status = 'The disc is copied; insert a blank disc, then burn the copy.';
     }
   }
 
@@ -441,6 +510,7 @@ export class WdApp extends LitElement {
             ></wd-tray-controls>
           </div>
           <div class="column">
+            <wd-copy-panel .file=${this.copy} ?busy=${busy}></wd-copy-panel>
             <wd-progress
               recorder-id=${id}
               .progress=${r.progress()}
@@ -515,6 +585,35 @@ export class WdApp extends LitElement {
         .api=${this.#planApi}
         ?busy=${busy}
       ></wd-files-dialog>
+      <wd-save-dialog
+        ?open=${this.dialog === DialogName.Save}
+        recorder-id=${id}
+        drive-name=${driveName}
+        .media=${media.value}
+        .api=${this.#browseApi}
+        ?busy=${busy}
+      ></wd-save-dialog>
+      <wd-copy-dialog
+        ?open=${this.dialog === DialogName.Copy}
+        recorder-id=${id}
+        drive-name=${driveName}
+        .media=${media.value}
+        .recorders=${r.recorders}
+        ?busy=${busy}
+      ></wd-copy-dialog>
+      <wd-browse-dialog
+        ?open=${this.dialog === DialogName.Browse}
+        recorder-id=${id}
+        .api=${this.#browseApi}
+      ></wd-browse-dialog>
+      <wd-verify-dialog
+        ?open=${this.dialog === DialogName.Verify}
+        recorder-id=${id}
+        drive-name=${driveName}
+        .media=${media.value}
+        .api=${this.#browseApi}
+        ?busy=${busy}
+      ></wd-verify-dialog>
       ${
         this.drop.dragging
           ? html`<div class="drop-hint" aria-hidden="true">Drop a disc image to burn it</div>`

@@ -10,6 +10,11 @@ import { styles } from './wd-media-panel.styles.ts';
 /** Re-exported: the names live in lib/media.ts, shared with the erase and burn dialogs. */
 export { mediaTypeName };
 
+/** A disc with a data track: something to save, browse or verify. */
+export function hasData(m: MediaState | null): boolean {
+  return !!m?.present && m.status !== 'blank' && m.tracks.some((t) => t.mode === 'data');
+}
+
 /**
  * The medium: type, status, sessions and tracks (TOC), capacity and free
  * space. The app feeds it from getMedia and from 'media' events, so it
@@ -66,8 +71,34 @@ export class WdMediaPanel extends LitElement {
     this.dispatchEvent(new WdOpenDialogEvent(this.recorderId, dialog));
   }
 
+  /** Save, browse and verify read the disc: a data track must be there. */
+  #readActions(m: MediaState | null) {
+    const off = this.busy || !hasData(m);
+    const button = (dialog: DialogName, label: string) =>
+      html`<button ?disabled=${off} aria-describedby="read-help" @click=${() => this.#open(dialog)}>
+        ${label}
+      </button>`;
+    return html`<div class="row actions" data-testid="read-actions">
+        ${button(DialogName.Save, 'Save as image…')} ${button(DialogName.Browse, 'Browse files…')}
+        ${button(DialogName.Verify, 'Verify…')} ${button(DialogName.Copy, 'Copy disc…')}
+      </div>
+      <p id="read-help" class="help" data-testid="read-help">
+        ${
+          this.busy
+            ? 'Wait for the running operation to finish.'
+            : hasData(m)
+              ? 'Save the disc as an image, open its files, compare it with an image or a folder, or copy it.'
+              : 'A disc with data can be saved as an image, browsed, verified and copied.'
+        }
+      </p>`;
+  }
+
   #actions(m: MediaState | null) {
     if (!this.recorderId) return nothing;
+    return html`${this.#burnActions(m)} ${this.#readActions(m)}`;
+  }
+
+  #burnActions(m: MediaState | null) {
     const off = this.busy || !m?.present;
     return html`<div class="row actions">
         <button

@@ -20,6 +20,8 @@ import {
   type Operation,
 } from '../../lib/operations.ts';
 import '../wd-error-view/wd-error-view.ts';
+import { pageSaveEnv } from '../../lib/save-iso.ts';
+import { copySuccess, readingFacts, saveSuccess } from './save-parts.ts';
 import { styles } from './wd-progress.styles.ts';
 
 const WRITE_TYPE_WORDS: Readonly<Record<BurnReport['writeType'], string>> = {
@@ -161,6 +163,16 @@ export class WdProgress extends LitElement {
           <dd data-testid="result-disc">${discWords(report.disc)}</dd>
         </dl>`;
     }
+    if (op.kind === 'copy') {
+      const copied = op.result?.ok ? op.result.value : null;
+      return copied ? copySuccess(op, copied) : nothing;
+    }
+    if (op.kind === 'save') {
+      const saved = op.result?.ok ? op.result.value : null;
+      return saved
+        ? saveSuccess(op, saved, (text, name) => this.#downloadMap(text, name))
+        : nothing;
+    }
     const report = op.result?.ok ? op.result.value : null;
     if (!report) return nothing;
     return html`<p class="headline" role="status" data-testid="result-headline">
@@ -203,6 +215,15 @@ export class WdProgress extends LitElement {
       </dl>`;
   }
 
+  /** The rescue map beside the image (tests replace it). */
+  downloadMap = (text: string, name: string): void => {
+    pageSaveEnv().download(new Blob([text], { type: 'text/plain' }), name);
+  };
+
+  #downloadMap(text: string, name: string): void {
+    this.downloadMap(text, name);
+  }
+
   #verifyWords(op: BurnOperation, report: BurnReport): string {
     if (report.simulated) return 'no (test write)';
     if (report.verify === 'full')
@@ -221,7 +242,7 @@ export class WdProgress extends LitElement {
       <wd-error-view .error=${error} label="Reason"></wd-error-view>
       <dl class="facts">
         ${
-          op.kind === 'burn'
+          op.kind === 'burn' || op.kind === 'copy'
             ? html`<dt>Last written LBA</dt>
                 <dd data-testid="result-last-lba">
                   ${error.lastWrittenLba === null ? 'none: nothing was written' : lba(error.lastWrittenLba)}
@@ -306,7 +327,7 @@ export class WdProgress extends LitElement {
         <dd data-testid="progress-remaining">
           ${remaining === null ? 'estimating…' : formatDuration(remaining)}
         </dd>
-        ${this.#burnFacts(p)}
+        ${p.action === 'reading' ? readingFacts(p) : this.#burnFacts(p)}
       </dl>
       ${
         live
