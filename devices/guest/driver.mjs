@@ -237,6 +237,16 @@ async function main() {
   emit('cli-read-last', cli(['--json', '--device', id, 'read', String(sectors - 1), '1', out]));
   emit('cli-read-past-end', cli(['--json', '--device', id, 'read', String(sectors), '1', out]));
   rmSync(out, { force: true });
+  // `save`: the whole disc from its own layout, with its SHA-256 (issue 17's read path).
+  const saved = '/tmp/saved.iso';
+  const sv = cli(['--json', '--device', id, 'save', saved], { timeoutMs: 600_000 });
+  emit('cli-save', {
+    ...sv,
+    fileBytes: existsSync(saved) ? statSync(saved).size : null,
+    sha256: existsSync(saved) ? run('sha256sum', [saved]).stdout.split(/\s+/)[0] : null,
+  });
+  rmSync(saved, { force: true });
+  rmSync(`${saved}.map`, { force: true });
   if (mode === 'bench') {
     emit('done', {});
     return;

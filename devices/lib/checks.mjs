@@ -85,6 +85,23 @@ export function checkDevice(device, boot, host, mode = 'all') {
     check('read: SHA-256 of the whole disc in the guest = the image on the host', [read], () =>
       expect(read?.sha256 === host.sha256, host.sha256, read?.sha256 ?? null),
     );
+    const save = s['cli-save'];
+    const saveJson = lastJson(save);
+    check('save IMAGE: exit 0, the whole disc, its SHA-256 = the image on the host', [save], () =>
+      expect(
+        save?.code === 0 &&
+          save.fileBytes === host.bytes &&
+          save.sha256 === host.sha256 &&
+          saveJson?.save?.sha256 === host.sha256,
+        { exit: 0, bytes: host.bytes, sha256: host.sha256 },
+        {
+          exit: save?.code,
+          bytes: save?.fileBytes,
+          sha256: save?.sha256,
+          reported: saveJson?.save?.sha256,
+        },
+      ),
+    );
     check('read of the last sector (one block) succeeds', [s['cli-read-last']], () =>
       expect(s['cli-read-last']?.code === 0, 'exit 0', s['cli-read-last']?.code),
     );
@@ -363,6 +380,9 @@ export function throughput(device, boot, host) {
   const dd = mib(s['dd-buffered']?.bytes, s['dd-buffered']?.ms);
   const ddDirect = mib(s['dd-direct']?.bytes, s['dd-direct']?.ms);
   const cli = mib(readMs && host.bytes, readMs);
+  const saveMs = s['cli-save']?.code === 0 ? s['cli-save'].ms : null;
+  const save = mib(saveMs && host.bytes, saveMs);
+  const saveNet = saveMs && fixedMs && saveMs > fixedMs ? mib(host.bytes, saveMs - fixedMs) : null;
   const cliNet = readMs && fixedMs && readMs > fixedMs ? mib(host.bytes, readMs - fixedMs) : null;
   const ratio = (a, b) => (a && b ? +(a / b).toFixed(3) : null);
   return {
@@ -378,6 +398,10 @@ export function throughput(device, boot, host) {
       ratioCliToDdBuffered: ratio(cli, dd),
       ratioCliToDdDirect: ratio(cli, ddDirect),
       ratioCliLessFixedCostToDdBuffered: ratio(cliNet, dd),
+      cliSaveMiBps: save,
+      cliSaveMiBpsLessFixedCost: saveNet,
+      ratioCliSaveToDdBuffered: ratio(save, dd),
+      ratioCliSaveLessFixedCostToDdBuffered: ratio(saveNet, dd),
       accel: process.env.WEBDISC_QEMU_ACCEL ?? 'tcg',
       hostLoadAverage: boot.loadAverage,
     },
