@@ -386,7 +386,7 @@ export interface SaveOptions {
   readonly continuePastErrors?: boolean;
   /** Reads of an unreadable sector before it counts as bad (default 4), with growing pauses. */
   readonly retries?: number;
-  /** Sectors per READ(10); default 256 (512 KiB). */
+  /** Sectors per READ(10); default 512 (1 MiB). */
   readonly chunkSectors?: number;
 }
 

@@ -98,8 +98,14 @@ async function openTree(src: SectorReader, start: number): Promise<Tree> {
           list: (d) => udf.list(d as never),
         };
     }
+    // ISO 9660's label is upper-case d-characters; Joliet keeps the label as it was given.
+    let label = chosen.volumeId;
+    if (chosen.namespace !== 'joliet') {
+      const joliet = await openIso(src, 'joliet', start).catch(() => undefined);
+      if (joliet?.namespace === 'joliet' && joliet.volumeId.trim()) label = joliet.volumeId;
+    }
     return {
-      label: chosen.volumeId,
+      label,
       fileSystem: names[chosen.namespace],
       root: chosen.root,
       list: (d) => chosen.list(d),

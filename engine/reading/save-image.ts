@@ -79,7 +79,7 @@ export async function saveImage(
 ): Promise<SaveReport> {
   const now = ctx.now ?? (() => Date.now());
   const started = now();
-  const chunkSectors = options.chunkSectors ?? 256;
+  const chunkSectors = options.chunkSectors ?? 512;
   const retries = options.retries ?? 4;
   if (!Number.isInteger(chunkSectors) || chunkSectors < 1 || chunkSectors > 0xffff)
     throw new WebdiscError('E_INVALIDARG', `chunkSectors must be 1..65535, not ${chunkSectors}`);
