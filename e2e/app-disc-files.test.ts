@@ -119,15 +119,15 @@ describe('from disc to files end to end (built app, real worker, virtual recorde
     await button(page, 'Save as image…').click();
     const save = page.locator('wd-save-dialog dialog');
     await save.waitFor({ state: 'visible' });
-    // The file is named from the disc's volume label (ISO 9660's, read by the worker).
+    // The file is named from the disc's volume label (Joliet's, as given; read by the worker).
     const fileName = page.locator('wd-save-dialog #file-name');
-    await eventually(async () => (await fileName.inputValue()) === 'DISC_FILES.iso', 'the name');
+    await eventually(async () => (await fileName.inputValue()) === 'Disc Files.iso', 'the name');
     assert.deepEqual(await axeViolations(page), []);
     const [download] = await Promise.all([
       page.waitForEvent('download'),
       button(page, 'Save…').click(),
     ]);
-    assert.equal(download.suggestedFilename(), 'DISC_FILES.iso');
+    assert.equal(download.suggestedFilename(), 'Disc Files.iso');
     const image = readFileSync(await download.path());
     await until(page, 'result-headline', (t) => t === 'Save completed', 'the save to complete');
     const sectors = Number((await text(page, 'result-sectors')).split(' ')[0]!.replace(/,/g, ''));
@@ -138,7 +138,7 @@ describe('from disc to files end to end (built app, real worker, virtual recorde
     );
     assert.equal(await text(page, 'result-md5'), createHash('md5').update(image).digest('hex'));
     assert.equal(await text(page, 'result-bad'), 'none: every sector was read');
-    assert.equal(await text(page, 'result-file'), 'DISC_FILES.iso (downloaded)');
+    assert.equal(await text(page, 'result-file'), 'Disc Files.iso (downloaded)');
     await page.screenshot({ path: screenshotPath('save-disc-result-wide-light') });
     const iso = await openIso(
       { read: async (s, n) => image.subarray(s * 2048, (s + n) * 2048) },
@@ -158,8 +158,8 @@ describe('from disc to files end to end (built app, real worker, virtual recorde
       async () => ((await volume.textContent()) ?? '').includes('—'),
       'the volume line',
     );
-    // ISO 9660's label (d-characters) with Rock Ridge's names, as Linux shows the disc.
-    assert.equal(((await volume.textContent()) ?? '').trim(), 'DISC_FILES — ISO 9660 + Rock Ridge');
+    // Joliet's label (as given) with Rock Ridge's names.
+    assert.equal(((await volume.textContent()) ?? '').trim(), 'Disc Files — ISO 9660 + Rock Ridge');
     assert.deepEqual(await axeViolations(page), []);
     await page.screenshot({ path: screenshotPath('browse-disc-wide-light') });
     const [file] = await Promise.all([

@@ -7,27 +7,27 @@
  *
  * Written sectors live in the Origin Private File System (opfs-store.ts)
  * where the browser has it, so a burned DVD or BD image is on disk, not in
- * this worker's memory. The disc's layout (sessions, tracks) is in memory and
- * ends with the worker, so stores an earlier run left behind are removed
- * before the drive starts.
+ * this worker's memory; the disc's layout and the tray are kept beside them
+ * (virtual-persist.ts), so the disc is still in the drive after a reload.
+ * Without OPFS the drive starts with a blank CD-R each time.
  */
 import { createVirtualRecorder } from '../virtual-recorder/src/index.ts';
 import { toErrorValue } from '../usb-mass-storage/src/errors.ts';
 import { describeDevice, serveUsbDevice } from '../engine/usb-port.ts';
 import { SharedDeviceHandle } from '../engine/shared-device.ts';
 import { virtualControl } from '../engine/virtual-source.ts';
-import { createOpfsStoreFactory, removeAllOpfsStores } from './opfs-store.ts';
+import { openPersistentDrive } from './virtual-persist.ts';
 import type { HostReply, HostRequest } from './virtual-remote.ts';
 
 declare const self: SharedWorkerGlobalScope;
 
 async function startDrive() {
   const opfs = typeof navigator.storage?.getDirectory === 'function';
-  if (opfs) await removeAllOpfsStores().catch(() => undefined);
-  const recorder = createVirtualRecorder({
-    media: 'cd-r',
-    ...(opfs ? { storeFactory: createOpfsStoreFactory() } : {}),
-  });
+  const recorder = opfs
+    ? await openPersistentDrive()
+        .then((d) => d.recorder)
+        .catch(() => createVirtualRecorder({ media: 'cd-r' }))
+    : createVirtualRecorder({ media: 'cd-r' });
   return { recorder, control: virtualControl(recorder) };
 }
 const drive = startDrive();
