@@ -121,7 +121,7 @@ describe('webdisc save, ls, extract, verify', () => {
     );
     const [, vdir, vimg] = results(r.out);
     assert.equal(vdir!.name, 'E_IMAPI_BURN_VERIFICATION_FAILED');
-    assert.match(vdir!.message, /\/Fotos\/2024\/strand\.jpg differs/);
+    assert.match(vdir!.message, /first at \/Fotos\/2024\/strand\.jpg: different content/);
     assert.equal(vimg!.name, 'E_IMAPI_BURN_VERIFICATION_FAILED');
     assert.match(vimg!.message, /first at LBA 0/);
   });

@@ -5,7 +5,7 @@
  * an image or a folder, naming the first difference).
  */
 import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
+import { openAsBlob } from 'node:fs';
 import {
   lstat,
   mkdir,
@@ -20,7 +20,8 @@ import {
   writeFile,
 } from 'node:fs/promises';
 import { basename, dirname, join, resolve, sep } from 'node:path';
-import type { DiscFileEntry, DiscRange, SaveReport } from '../contract/api.ts';
+import type { DiscFileEntry, DiscRange, FileTreeEntry, SaveReport } from '../contract/api.ts';
+import { verifyAgainstFiles, verifyAgainstImage } from '../engine/reading/disc-access.ts';
 import { WebdiscError } from '../usb-mass-storage/src/errors.ts';
 import { openVolume, type DiscVolume, type VolumeEntry } from '../engine/reading/disc-files.ts';
 import { RescueMap } from '../engine/reading/rescue-map.ts';
@@ -343,12 +344,6 @@ export async function extractCommand(
   };
 }
 
-async function sha256Of(chunks: AsyncIterable<Uint8Array>): Promise<string> {
-  const h = createHash('sha256');
-  for await (const c of chunks) h.update(c);
-  return h.digest('hex');
-}
-
 /** `verify IMAGE`: the disc from LBA 0 against the image, sector by sector; `verify DIR`: file by file. */
 export async function verifyCommand(
   ctx: CommandContext,
@@ -369,126 +364,31 @@ export async function verifyCommand(
   const target = positionals[0]!;
   const st = await stat(target).catch(() => null);
   if (!st) throw new WebdiscError('E_INVALIDARG', `"${target}" is not a file or folder.`);
-  return st.isDirectory() ? verifyFolder(ctx, target) : verifyImage(ctx, target, st.size);
-}
-
-async function verifyImage(ctx: CommandContext, image: string, size: number): Promise<Outcome> {
-  const sectors = Math.ceil(size / 2048);
-  const reader = discReader(ctx);
-  const discHash = createHash('sha256');
-  const fileHash = createHash('sha256');
-  let lba = 0;
-  // The image padded with zeros to whole sectors, as it was written.
-  for await (const chunk of sectorChunks(
-    createReadStream(image, { highWaterMark: 1 << 20 }),
-    256 * 2048,
-  )) {
-    const n = chunk.length / 2048;
-    const disc = await reader.read(lba, n);
-    if (Buffer.compare(disc, chunk) !== 0) {
-      for (let i = 0; i < n; i++) {
-        if (
-          Buffer.compare(
-            disc.subarray(i * 2048, (i + 1) * 2048),
-            chunk.subarray(i * 2048, (i + 1) * 2048),
-          ) !== 0
-        ) {
-          throw new WebdiscError(
-            'E_IMAPI_BURN_VERIFICATION_FAILED',
-            `The disc differs from ${image} first at LBA ${lba + i}.`,
-          );
-        }
-      }
-    }
-    discHash.update(disc);
-    fileHash.update(chunk);
-    lba += n;
-  }
-  const sha = fileHash.digest('hex');
+  const r = st.isDirectory()
+    ? await verifyAgainstFiles(await volumeOf(ctx, {}), await folderTree(target))
+    : await verifyAgainstImage(discReader(ctx), await openAsBlob(target));
+  if (!r.same) throw new WebdiscError('E_IMAPI_BURN_VERIFICATION_FAILED', r.message);
   return {
     ok: true,
-    text: `the disc holds ${image}: ${sectors} sectors identical (the image padded to whole sectors), SHA-256 ${sha}`,
-    json: { verify: { image, sectors, sha256: sha, padded: size % 2048 !== 0 } },
+    text: r.message + (r.sha256 ? ` SHA-256 ${r.sha256}` : ''),
+    json: { verify: r },
   };
 }
 
-async function* sectorChunks(
-  stream: AsyncIterable<Buffer>,
-  size: number,
-): AsyncIterable<Uint8Array> {
-  let buf = new Uint8Array(size);
-  let used = 0;
-  for await (const piece of stream) {
-    let at = 0;
-    while (at < piece.length) {
-      const n = Math.min(size - used, piece.length - at);
-      buf.set(piece.subarray(at, at + n), used);
-      used += n;
-      at += n;
-      if (used === size) {
-        yield buf;
-        buf = new Uint8Array(size);
-        used = 0;
-      }
+/** A folder on disk as the tree verifyAgainstFiles compares (files as Blobs, read when compared). */
+async function folderTree(dir: string): Promise<FileTreeEntry & { kind: 'dir' }> {
+  const visit = async (path: string, name: string): Promise<FileTreeEntry & { kind: 'dir' }> => {
+    const children: FileTreeEntry[] = [];
+    for (const e of await readdir(path, { withFileTypes: true })) {
+      const p = join(path, e.name);
+      if (e.isDirectory()) children.push(await visit(p, e.name));
+      else if (e.isSymbolicLink())
+        children.push({ kind: 'symlink', name: e.name, target: await readlink(p) });
+      else if (e.isFile()) children.push({ kind: 'file', name: e.name, blob: await openAsBlob(p) });
     }
-  }
-  if (used) yield buf.subarray(0, Math.ceil(used / 2048) * 2048);
-}
-
-async function* localFiles(
-  dir: string,
-  at = '',
-): AsyncIterable<{ rel: string; kind: 'file' | 'dir' | 'symlink' }> {
-  for (const e of (await readdir(join(dir, at), { withFileTypes: true })).sort((a, b) =>
-    a.name < b.name ? -1 : 1,
-  )) {
-    const rel = `${at}/${e.name}`;
-    if (e.isDirectory()) {
-      yield { rel, kind: 'dir' };
-      yield* localFiles(dir, rel);
-    } else if (e.isSymbolicLink()) yield { rel, kind: 'symlink' };
-    else if (e.isFile()) yield { rel, kind: 'file' };
-  }
-}
-
-async function verifyFolder(ctx: CommandContext, folder: string): Promise<Outcome> {
-  const volume = await volumeOf(ctx, {});
-  let files = 0;
-  let bytes = 0;
-  const problem = (message: string) =>
-    new WebdiscError('E_IMAPI_BURN_VERIFICATION_FAILED', message);
-  const onDisc = new Set<string>();
-  for await (const e of volume.walk('/')) if (e.path !== '/') onDisc.add(e.path);
-  for await (const f of localFiles(folder)) {
-    if (!onDisc.has(f.rel)) throw problem(`${f.rel} is in ${folder} but not on the disc.`);
-    onDisc.delete(f.rel);
-    const e = await volume.stat(f.rel);
-    if (e.kind !== f.kind)
-      throw problem(`${f.rel} is a ${f.kind} in ${folder} but a ${e.kind} on the disc.`);
-    if (f.kind === 'symlink') {
-      if ((await readlink(join(folder, f.rel))) !== e.target)
-        throw problem(`${f.rel}: the link's target differs.`);
-    } else if (f.kind === 'file') {
-      const [mine, theirs] = await Promise.all([
-        sha256Of(createReadStream(join(folder, f.rel))),
-        sha256Of(volume.read(e)),
-      ]);
-      if (mine !== theirs)
-        throw problem(`${f.rel} differs (SHA-256 on the disc ${theirs}, in the folder ${mine}).`);
-      files++;
-      bytes += e.size;
-    }
-  }
-  const extra = [...onDisc].filter((p) => p !== '/rr_moved');
-  if (extra.length)
-    throw problem(
-      `${extra[0]} is on the disc but not in ${folder}${extra.length > 1 ? ` (and ${extra.length - 1} more)` : ''}.`,
-    );
-  return {
-    ok: true,
-    text: `the disc holds ${folder}: ${files} files (${mb(bytes)}) identical (SHA-256 each)`,
-    json: { verify: { folder, files, bytes } },
+    return { kind: 'dir', name, children };
   };
+  return visit(dir, '');
 }
 
 const COPY_USAGE =

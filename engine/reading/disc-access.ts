@@ -19,6 +19,7 @@ import type {
 import { WebdiscError, toErrorValue } from '../../usb-mass-storage/src/errors.ts';
 import type { SectorReader } from '../../disc-fs/src/index.ts';
 import { createSHA256 } from 'hash-wasm';
+import { CHECKSUM_DIR } from '../recording/checksums.ts';
 import { openVolume, type DiscVolume, type VolumeEntry } from './disc-files.ts';
 import type { ImageSink, SaveHooks } from './save-image.ts';
 import { wasmDigests, type Digests } from './digests.ts';
@@ -223,7 +224,13 @@ export async function verifyAgainstFiles(
   };
   visit(root, '/');
   const onDisc = new Map<string, VolumeEntry>();
-  for await (const e of volume.walk('/')) onDisc.set(e.path, e);
+  for await (const e of volume.walk('/')) {
+    // Not the person's files: the checksum list burned with them, and the
+    // empty folder Rock Ridge relocation leaves (disc-fs/README.md).
+    if (e.path === `/${CHECKSUM_DIR}` || e.path.startsWith(`/${CHECKSUM_DIR}/`)) continue;
+    if (e.path === '/rr_moved' && !local.has(e.path)) continue;
+    onDisc.set(e.path, e);
+  }
   const paths = [...new Set([...local.keys(), ...onDisc.keys()])].sort();
   const total = [...local.values()].reduce((n, e) => n + (e.kind === 'file' ? e.blob.size : 0), 0);
   let done = 0;
@@ -239,6 +246,12 @@ export async function verifyAgainstFiles(
         lba: null,
         path,
         why: `a ${theirs.kind === 'dir' ? 'folder' : theirs.kind} on the disc, a ${mine.kind === 'dir' ? 'folder' : mine.kind} here`,
+      });
+    if (mine.kind === 'symlink' && theirs.target !== mine.target)
+      return difference('files', 0, files, {
+        lba: null,
+        path,
+        why: `a link to ${theirs.target ?? '?'} on the disc, to ${mine.target} here`,
       });
     if (mine.kind !== 'file') continue;
     if (mine.blob.size !== theirs.size)
