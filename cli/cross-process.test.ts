@@ -154,7 +154,13 @@ describe('two CLI processes on one drive', { timeout: 120_000 }, () => {
     const elapsed = Date.now() - killedAt;
     const [stale, carol, carolOwner, released] = next.lines;
     assert.equal((stale!.lock as Json).owner, '');
-    assert.equal((stale!.lock as Json).stale, true, "the dead owner's PREVENT is seen as stale");
+    // The dead owner's PREVENT was seen and cleared by this look (issue 19, defect 3).
+    assert.equal(
+      (stale!.lock as Json).stale,
+      false,
+      "the dead owner's PREVENT is cleared by the look",
+    );
+    assert.equal((stale!.lock as Json).trayLocked, false);
     assert.equal(carol!.ok, true, JSON.stringify(carol));
     assert.equal(carolOwner!.owner, 'Carol');
     assert.equal(released!.ok, true);

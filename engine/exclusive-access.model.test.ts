@@ -88,11 +88,33 @@ function owner(r: Real): Slot | undefined {
   return r.slots.find((s) => s.count > 0);
 }
 
+/** A session clearing a dead owner's PREVENT holds the record for a moment: let it finish. */
+async function settled(r: Real): Promise<void> {
+  for (let i = 0; i < 200; i++) {
+    const h = await r.b.coordinator.holder(V);
+    if (!h?.clientName.startsWith('webdisc (clearing')) return;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
 async function check(m: Model, r: Real, step: string): Promise<void> {
+  await settled(r);
   const holder = owner(r);
   assert.ok(r.slots.filter((s) => s.count > 0).length <= 1, `${step}: one owner at most`);
+  // Before anyone looks: PREVENT is there exactly when the contract says (a
+  // dead owner's stays until a look or an acquire clears it).
+  if (!holder) {
+    // Cleared already if a lock event let a session see it (ExclusiveAccess #emitLock).
+    if (m.stale && !locked(r.b)) m.stale = false;
+    assert.equal(locked(r.b), m.stale, `${step}: PREVENT when free (stale: ${m.stale})`);
+  }
   for (const s of r.slots) {
-    const st = await s.session.service.getLockState(V);
+    let st = await s.session.service.getLockState(V);
+    // Another session may be clearing a dead owner's PREVENT this moment.
+    for (let i = 0; i < 200 && st.ok && st.value.owner.startsWith('webdisc (clearing'); i++) {
+      await settled(r);
+      st = await s.session.service.getLockState(V);
+    }
     assert.ok(st.ok, `${step}: lock state of ${s.name}`);
     assert.ok(st.value.count >= 0);
     assert.equal(st.value.count, s.count, `${step}: ${s.name}'s count`);
@@ -107,7 +129,18 @@ async function check(m: Model, r: Real, step: string): Promise<void> {
   if (holder) {
     assert.equal(locked(r.b), true, `${step}: PREVENT while ${holder.name} owns the drive`);
   } else {
-    assert.equal(locked(r.b), m.stale, `${step}: PREVENT when free (stale: ${m.stale})`);
+    // The looks above cleared a dead owner's PREVENT (Recorder.lockState), unless
+    // the drive could not say whether it was locked (then the next acquire does).
+    if (m.stale && locked(r.b) && !r.faultFired)
+      assert.fail(
+        `${step}: a look at the lock left a dead owner's PREVENT with no fault to excuse it`,
+      );
+    if (m.stale && !locked(r.b)) m.stale = false;
+    assert.equal(
+      locked(r.b),
+      m.stale,
+      `${step}: PREVENT when free after a look (stale: ${m.stale})`,
+    );
   }
   assert.deepEqual(await r.writesWithoutOwner(), [], `${step}: disc changed without an owner`);
 }
@@ -254,7 +287,11 @@ class Burn extends Step {
             true,
             others[0]!.name,
           );
-          assert.ok(!res.ok && res.error.name === 'E_ACCESS_DENIED', `${this}: refused mid-burn`);
+          // Refused while the burn holds the drive. A small burn may have ended (and
+          // given the drive back) before this acquire ran: then it is the other's now,
+          // and check() proves there is never more than one owner.
+          if (res.ok) others[0]!.count++;
+          else assert.equal(res.error.name, 'E_ACCESS_DENIED', `${this}: refused mid-burn`);
         } else if (this.during === 'cancel') {
           await s.session.service.cancelOperation(V);
         }

@@ -18,6 +18,9 @@ import type { Tray } from './tray.ts';
 /** Tries at reading the drive's lock state before saying "unknown". */
 const LOCK_STATE_READS = 3;
 
+/** Who holds the record for the moment a stale PREVENT is cleared (shown to a session that asks then). */
+const STALE_CLEARER = "webdisc (clearing a closed session's lock)";
+
 /** The v1 facade's fixed client name (IDiscRecorder::OpenExclusive takes none). */
 export const V1_CLIENT_NAME = 'IMAPI v1 IDiscRecorder';
 
@@ -45,6 +48,9 @@ export class ExclusiveAccess {
   }
 
   /** The drive's total count in this session: the client's acquires plus a running operation's hold. */
+  /** A stale PREVENT is being cleared (one clearing at a time). */
+  #clearing = false;
+
   get count(): number {
     return this.#count + this.#operationHolds;
   }
@@ -176,6 +182,29 @@ export class ExclusiveAccess {
         return;
       }
       await this.#giveBack();
+    });
+  }
+
+  /**
+   * A dead owner's PREVENT, found by a look at the lock (Recorder.lockState):
+   * cleared unless someone owns the drive by now (then it is theirs).
+   */
+  clearStale(): Promise<void> {
+    return this.#ctx.serial(async () => {
+      if (this.#ctx.gone || this.count > 0) return;
+      // Hold the record while clearing, so no acquire can PREVENT between our
+      // look and our ALLOW (an acquire meanwhile is refused, as for any holder).
+      const lease = await this.#ctx.options.coordinator.tryLock(this.#ctx.id, {
+        sessionId: this.#ctx.sessionId,
+        clientName: STALE_CLEARER,
+      });
+      if (!lease) return; // someone owns it now: the PREVENT is theirs
+      try {
+        if ((await this.#readLockStateRetried()) === true) await this.#tray.allow();
+      } finally {
+        await lease.release();
+      }
+      await this.#emitLock();
     });
   }
 
@@ -425,6 +454,13 @@ export class ExclusiveAccess {
   async #emitLock(): Promise<LockState> {
     const lock = await this.lockState();
     this.#ctx.emit({ type: 'lock', recorderId: this.#ctx.id, lock });
+    // A dead owner's PREVENT seen: cleared next, after whatever runs now (issue 19, defect 3).
+    if (lock.stale === true && !this.#clearing) {
+      this.#clearing = true;
+      void this.clearStale()
+        .catch(() => undefined)
+        .finally(() => (this.#clearing = false));
+    }
     return lock;
   }
 }

@@ -129,7 +129,17 @@ export class Recorder {
 
   // ------------------------------------------------------- exclusive access
 
-  lockState(): Promise<LockState> {
+  /**
+   * The lock as this session sees it. A drive left locked by a session that
+   * died (no live owner, PREVENT still on: `stale`) is cleared here, by the
+   * next session to look, as the exclusive-access contract says ("Crashes
+   * and stale locks"); "unlock tray" stays as the manual way. Unknown
+   * (the drive cannot say) is left alone: the next acquire clears it.
+   */
+  async lockState(): Promise<LockState> {
+    const state = await this.#access.lockState(true);
+    if (state.stale !== true) return state;
+    await this.#access.clearStale().catch(() => undefined);
     return this.#access.lockState(true);
   }
 
