@@ -9,6 +9,7 @@ import { parseSpeed, speedWords } from '../contract/profiles.ts';
 import type { WebdiscService } from '../engine/service.ts';
 import { commandArgs, unwrap, UsageError, type Outcome } from './args.ts';
 import { fileSource } from './file-source.ts';
+import { IMAGE_KIND_BYTES, NOT_A_DISC_IMAGE, imageKind } from '../engine/recording/image-kind.ts';
 import {
   imageDate,
   plan,
@@ -25,6 +26,8 @@ export interface CommandContext {
   readonly clientName: string;
   /** Starts showing progress events; returns the function that stops. */
   readonly watchProgress: () => () => void;
+  /** A line for the person on stderr (a warning before a burn); not in --json output. */
+  readonly warn?: (line: string) => void;
   /** A line that overwrites the last on a terminal (mkiso's own progress). */
   readonly progress?: (line: string) => void;
   readonly env: NodeJS.ProcessEnv;
@@ -192,10 +195,21 @@ export async function burnCommand(ctx: CommandContext, args: readonly string[]):
   }
   if (!files) {
     const source = await fileSource(positionals[0]!);
+    const head = source.readAt ? await source.readAt(0, IMAGE_KIND_BYTES) : new Uint8Array(0);
+    const kind = imageKind(head);
     const stop = ctx.watchProgress();
     try {
+      // Said before the burn starts, on stderr, so it is seen while the disc is written.
+      if (kind === 'unknown') ctx.warn?.(`warning: ${NOT_A_DISC_IMAGE}`);
       const b = unwrap(await ctx.service.burn(ctx.recorderId, source, options));
-      return { ok: true, text: burnText(b), json: { burn: b } };
+      return {
+        ok: true,
+        text: burnText(b),
+        json: {
+          burn: b,
+          image: { fileSystem: kind, ...(kind === 'unknown' ? { warning: NOT_A_DISC_IMAGE } : {}) },
+        },
+      };
     } finally {
       stop();
     }

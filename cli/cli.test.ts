@@ -319,3 +319,20 @@ describe('webdisc CLI: nothing after the last release (issue 13, item 18)', () =
     assert.deepEqual(names, []);
   });
 });
+
+describe('webdisc burn of a file that is not a disc image (issue 19, defect 1)', () => {
+  it('warns before burning, and says which in --json', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'webdisc-raw-'));
+    const raw = join(dir, 'raw.bin');
+    await writeFile(raw, new Uint8Array(40 * 2048).map((_, i) => (i * 7) & 0xff));
+    const text = await run(['--virtual=dvd+r', 'burn', raw]);
+    assert.equal(text.code, 0);
+    assert.match(text.err.join('\n'), /^warning: This file has no ISO 9660 or UDF file system/m);
+    const json = await run(['--json', '--virtual=dvd+r', 'burn', raw]);
+    const result = JSON.parse(json.out.filter((l) => !l.includes('"progress"')).at(-1)!);
+    assert.equal(result.image.fileSystem, 'unknown');
+    assert.match(result.image.warning, /raw data/);
+    assert.deepEqual(json.err, []);
+  });
+});
+

@@ -505,6 +505,7 @@ export class Cli {
       recorderId: this.recorderId,
       clientName: CLI_CLIENT,
       watchProgress: () => this.#watchProgress(),
+      ...(this.#json ? {} : { warn: (line: string) => this.#io.err(line) }),
       ...(this.#io.tty && this.#io.progress && !this.#json ? { progress: this.#io.progress } : {}),
       env: process.env,
     };
