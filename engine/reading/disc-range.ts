@@ -9,13 +9,20 @@
  * growisofs and xorriso keep up to date when they grow a disc in place; the
  * whole track when there is none.
  */
-import type { DiscRange, MediaState, TrackInfo } from '../../contract/api.ts';
+import type { DiscRange, MediaState, SectorRange, TrackInfo } from '../../contract/api.ts';
 import { writeFamilyOf } from '../../contract/profiles.ts';
 import { WebdiscError } from '../../usb-mass-storage/src/errors.ts';
 
 export interface ResolvedRange {
   readonly start: number;
   readonly count: number;
+  /**
+   * Sectors inside the range that belong to no track: the lead-out and
+   * lead-in between sessions, which drives refuse to read (5/21/00). A save
+   * writes zeros there instead of reading, so later sessions keep their
+   * addresses in the image.
+   */
+  readonly gaps: readonly SectorRange[];
   /** In words, for reports: "the whole disc", "session 2", "track 3". */
   readonly what: string;
 }
@@ -103,5 +110,12 @@ export async function resolveRange(
     const size = await isoVolumeSize(read);
     if (size !== null && size > 16 && size < end) end = size;
   }
-  return { start, count: end - start, what };
+  const gaps: SectorRange[] = [];
+  const sorted = [...chosen].sort((a, b) => a.start - b.start);
+  for (let i = 0; i + 1 < sorted.length; i++) {
+    const gapStart = sorted[i]!.start + sorted[i]!.size;
+    const gapEnd = sorted[i + 1]!.start;
+    if (gapEnd > gapStart) gaps.push({ start: gapStart, count: gapEnd - gapStart });
+  }
+  return { start, count: end - start, what, gaps };
 }

@@ -237,6 +237,21 @@ describe('saving a disc as an image', () => {
     const r = ok(await s.service.saveDisc(V, sink, { range: { kind: 'session', session: 2 } }));
     assert.equal(r.startLba, media.tracks[1]!.start);
     assert.deepEqual(sink.bytes().subarray(0, two.length), two);
+    // The whole disc: the gap between the sessions (not readable, as on a real
+    // disc) is zeros in the image; both sessions are at their addresses.
+    const whole = memorySink();
+    const w = ok(await s.service.saveDisc(V, whole));
+    const second = media.tracks[1]!.start;
+    assert.equal(w.sectors, second + 200);
+    assert.deepEqual(whole.bytes().subarray(0, one.length), one);
+    assert.deepEqual(whole.bytes().subarray(second * 2048, second * 2048 + two.length), two);
+    assert.ok(
+      whole
+        .bytes()
+        .subarray(300 * 2048, second * 2048)
+        .every((b) => b === 0),
+    );
+    assert.equal(w.badSectors, 0);
     const t = ok(await s.service.saveDisc(V, memorySink(), { range: { kind: 'track', track: 1 } }));
     assert.equal(t.startLba, 0);
     const missing = await s.service.saveDisc(V, memorySink(), {

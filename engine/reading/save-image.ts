@@ -68,6 +68,8 @@ function unreadable(error: unknown): number | null | undefined {
 export interface SaveRange {
   readonly start: number;
   readonly count: number;
+  /** Sectors not read but written as zeros (between sessions: see disc-range.ts). */
+  readonly gaps?: readonly { readonly start: number; readonly count: number }[];
 }
 
 export async function saveImage(
@@ -215,9 +217,22 @@ export async function saveImage(
         position = block.start + block.count;
         continue;
       }
-      // Not tried, or unreadable last time: (re)read it.
-      for (let at = block.start; at < block.start + block.count; at += chunkSectors) {
-        await readRange(at, Math.min(chunkSectors, block.start + block.count - at));
+      // Not tried, or unreadable last time: (re)read it, but for the gaps between sessions.
+      const blockEnd = block.start + block.count;
+      for (let at = block.start; at < blockEnd;) {
+        const gap = range.gaps?.find((g) => at >= g.start && at < g.start + g.count);
+        if (gap) {
+          const n = Math.min(chunkSectors, gap.start + gap.count - at, blockEnd - at);
+          await put(at, new Uint8Array(n * SECTOR));
+          map.mark(at, n, '+');
+          at += n;
+          position = at;
+          continue;
+        }
+        const nextGap = range.gaps?.find((g) => g.start > at)?.start ?? Infinity;
+        const n = Math.min(chunkSectors, blockEnd - at, nextGap - at);
+        await readRange(at, n);
+        at += n;
         report();
         await saveMap();
       }

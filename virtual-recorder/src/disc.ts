@@ -18,8 +18,9 @@
  * - DVD+RW and BD-RE are blank until FORMAT UNIT; then they are one track
  *   covering the formatted capacity, written anywhere (random access).
  * - Pressed media are one complete session with one complete track.
- * - Sectors inside the recorded extent that were never written read as zeros
- *   (gaps between sessions included); reads past it get 5/21/00.
+ * - Sectors inside the recorded extent that were never written read as zeros;
+ *   the gaps between sessions (lead-out, lead-in) and reads past the extent
+ *   get 5/21/00.
  */
 import { BackgroundFormat, type BackgroundFormatState } from './background-format.ts';
 import { MEDIA, type MediaInfo, type MediaName } from './media.ts';
@@ -412,6 +413,16 @@ export class Disc {
   /** READ(10) range check: 5/21/00 past the recorded extent (MMC-6 §6.15). */
   checkRead(lba: number, blocks: number): void {
     if (lba + blocks > this.readableEnd) throw check(SENSE.LbaOutOfRange);
+    // Between sessions lie the earlier session's lead-out and the next one's
+    // lead-in: no user data, not addressable, and a READ that reaches them is
+    // refused as real drives refuse it (5/21/00), so a host must read a
+    // multisession disc session by session (or skip the gaps).
+    const sessions = this.sessions();
+    for (let i = 0; i + 1 < sessions.length; i++) {
+      const gapStart = sessions[i]!.leadOut;
+      const gapEnd = sessions[i + 1]!.start;
+      if (lba < gapEnd && lba + blocks > gapStart) throw check(SENSE.LbaOutOfRange);
+    }
   }
 
   /**
