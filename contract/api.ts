@@ -341,6 +341,24 @@ export interface FileImagePlan {
   }[];
 }
 
+/** A new session of files planned for a disc that has some (planFileSession), not yet written. */
+export interface FileSessionPlan {
+  /** The new session's size. */
+  readonly sectors: number;
+  readonly bytes: number;
+  /** Its first sector (the next writable address, or after the old volume when it grows in place). */
+  readonly startSector: number;
+  /** Overwritable media (DVD+RW, DVD-RW restricted overwrite, BD-RE): the volume grows in place. */
+  readonly grow: boolean;
+  /** What changes against the disc's newest tree ("/docs/a.txt"). */
+  readonly edits: readonly {
+    readonly kind: 'added' | 'replaced' | 'removed';
+    readonly path: string;
+  }[];
+  /** Sectors free for it: the free blocks (write-once), or capacity less startSector (overwritable). */
+  readonly freeSectors: number;
+}
+
 /** Where a burn reads its image from, as it crosses to the worker (structured clone / transfer). */
 export type BurnSource =
   | { readonly kind: 'blob'; readonly blob: BlobLike }
@@ -558,6 +576,18 @@ export interface WebdiscWorkerApi {
     root: FileTreeEntry & { readonly kind: 'dir' },
     options?: FileImageOptions,
   ): Promise<Result<FileImagePlan>>;
+  /**
+   * Plans adding files to the disc in drive `id` (a new session, as burnImage
+   * with `append` writes it) without writing: its size against the free space.
+   */
+  planFileSession(
+    id: string,
+    root: FileTreeEntry & { readonly kind: 'dir' },
+    options: FileImageOptions,
+    append: { readonly remove?: readonly string[] },
+  ): Promise<Result<FileSessionPlan>>;
+  /** Every entry of the newest data session of the disc in drive `id` (what planFileSession builds on). */
+  walkSessionFiles(id: string): Promise<Result<readonly DiscFileEntry[]>>;
   /** Cancels the running erase or burn (it then fails with E_IMAPI_REQUEST_CANCELLED). */
   cancelOperation(id: string): Promise<Result<void>>;
   /** READ(10): `count` sectors from `lba`. */

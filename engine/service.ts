@@ -7,7 +7,12 @@
  */
 import { WebdiscError, toErrorValue } from '../usb-mass-storage/src/errors.ts';
 import { CopyPipe } from './reading/copy.ts';
-import { appendSession, planAppend, type AppendPlan } from './recording/append.ts';
+import {
+  appendSession,
+  lastSessionStart,
+  planAppend,
+  type AppendPlan,
+} from './recording/append.ts';
 import { hresultName } from '../contract/hresult.ts';
 import { fromHex } from '../usb-mass-storage/src/struct.ts';
 import type { UsbDeviceLike } from '../usb-mass-storage/src/usb.ts';
@@ -24,6 +29,7 @@ import type {
   EraseReport,
   FileImageOptions,
   FileImagePlan,
+  FileSessionPlan,
   FileTreeEntry,
   LockState,
   OperationFailure,
@@ -70,6 +76,7 @@ import {
   walkVolume,
 } from './reading/disc-access.ts';
 import type { DiscVolume } from './reading/disc-files.ts';
+import { writeFamilyOf } from '../contract/profiles.ts';
 
 /** A drive a source found. `id` must be stable across sessions (the lock record is keyed by it). */
 export interface DiscoveredDevice {
@@ -595,11 +602,16 @@ export class WebdiscService implements WebdiscWorkerApi {
 
   // ------------------------------------------------ issue 17: disc to files
 
-  /** The file system on a disc (READ(10)) or an image (a Blob), opened afresh each call. */
-  discVolume(source: DiscFilesSource): Promise<DiscVolume> {
-    return openSource(
-      source.kind === 'disc' ? this.discReader(source.id) : blobSectorReader(source.image),
-    );
+  /**
+   * The file system on a disc (READ(10); its newest data session, as a
+   * drive's TOC leads an OS to it) or an image (a Blob), opened afresh each call.
+   */
+  async discVolume(source: DiscFilesSource): Promise<DiscVolume> {
+    if (source.kind === 'image') return openSource(blobSectorReader(source.image));
+    const media = await (await this.recorder(source.id)).media();
+    const data = media.tracks.some((t) => t.size > 0 && t.mode === 'data');
+    const grow = writeFamilyOf(media.profile?.code) === 'random';
+    return openSource(this.discReader(source.id), data && !grow ? lastSessionStart(media) : 0);
   }
 
   listDiscFiles(source: DiscFilesSource, path: string): Promise<Result<DiscListing>> {
@@ -632,5 +644,47 @@ export class WebdiscService implements WebdiscWorkerApi {
         ? verifyAgainstImage(this.discReader(id), against.image)
         : verifyAgainstFiles(await this.discVolume({ kind: 'disc', id }), against.root),
     );
+  }
+
+  // ------------------------------------------------ issue 18: adding files to a disc
+
+  /** The session burnImage with `append` would write, planned only (its fit is reported, not enforced). */
+  planFileSession(
+    id: string,
+    root: FileTreeEntry & { readonly kind: 'dir' },
+    options: FileImageOptions,
+    append: { readonly remove?: readonly string[] },
+  ): Promise<Result<FileSessionPlan>> {
+    return result(async () => {
+      const media = await (await this.recorder(id)).media();
+      // Unbounded here so a session too big still has a size to show; burning checks the real space.
+      const roomy = {
+        ...media,
+        freeBlocks: Number.MAX_SAFE_INTEGER,
+        capacityBlocks: Number.MAX_SAFE_INTEGER,
+      };
+      const ap = await planAppend(
+        this.discReader(id),
+        roomy,
+        treeOf(root),
+        append.remove ?? [],
+        options,
+      );
+      return {
+        sectors: ap.plan.sectors,
+        bytes: ap.plan.bytes,
+        startSector: ap.startSector,
+        grow: ap.grow,
+        edits: ap.edits.map((e) => ({ kind: e.kind, path: e.path })),
+        freeSectors: ap.grow
+          ? Math.max(0, media.capacityBlocks - ap.startSector)
+          : media.freeBlocks,
+      };
+    });
+  }
+
+  /** Every entry of the disc's newest data session: the tree a new session builds on. */
+  walkSessionFiles(id: string): Promise<Result<readonly DiscFileEntry[]>> {
+    return this.walkDiscFiles({ kind: 'disc', id }, '/');
   }
 }

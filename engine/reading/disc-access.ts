@@ -283,9 +283,9 @@ export async function verifyAgainstFiles(
 }
 
 /** Opens the file system of a disc or an image, with the errors in words. */
-export async function openSource(reader: SectorReader): Promise<DiscVolume> {
+export async function openSource(reader: SectorReader, sessionStart = 0): Promise<DiscVolume> {
   try {
-    return await openVolume(reader);
+    return await openVolume(reader, sessionStart);
   } catch (error) {
     if (error instanceof WebdiscError) throw error;
     throw new WebdiscError('E_FAIL', (error as Error).message, { cause: error });

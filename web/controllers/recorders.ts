@@ -429,6 +429,8 @@ export class RecordersController implements ReactiveController {
     image: FileImageOptions,
     options: BurnOptions,
     summary: FilesBurnSummary,
+    /** Add a session to the disc's files (issue 18). */
+    append?: { readonly remove: readonly string[] },
   ): Promise<void> {
     const op: BurnOperation = {
       kind: 'burn',
@@ -443,7 +445,8 @@ export class RecordersController implements ReactiveController {
     await this.#operate(
       id,
       op,
-      (api) => api.burnImage(id, { kind: 'files', root, image }, options),
+      (api) =>
+        api.burnImage(id, { kind: 'files', root, image, ...(append ? { append } : {}) }, options),
       (result) => ({ ...op, running: false, result }),
     );
   }

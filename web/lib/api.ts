@@ -22,6 +22,8 @@ export type UiApiMethod =
   | 'eraseMedia'
   | 'burnImage'
   | 'planFileImage'
+  | 'planFileSession'
+  | 'walkSessionFiles'
   | 'cancelOperation'
   | 'listDiscFiles'
   | 'walkDiscFiles'

@@ -134,6 +134,8 @@ export const DialogName = {
   Burn: 'burn',
   Erase: 'erase',
   Files: 'files',
+  /** The files dialog on a disc that has files: a new session (issue 18). */
+  AddFiles: 'add-files',
   Save: 'save',
   Browse: 'browse',
   Verify: 'verify',
@@ -201,6 +203,8 @@ export class WdBurnFilesEvent extends Event {
     readonly image: FileImageOptions,
     readonly options: BurnOptions,
     readonly summary: FilesBurnSummary,
+    /** Add a session to the disc's files: these disc paths taken out, the root laid over the rest. */
+    readonly append?: { readonly remove: readonly string[] },
   ) {
     super(WdBurnFilesEvent.type, init);
   }

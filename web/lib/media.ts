@@ -139,7 +139,7 @@ export function filesBurnTarget(m: MediaState | null, info: RecorderInfo | null)
   const name = mediaTypeName(m.physicalType);
   return {
     ...t,
-    problem: `The ${name} is not blank. Files and folders are written as a new disc starting at its first sector, so they need a blank disc${m.erasable ? ' (or this one erased first)' : ''}.`,
+    problem: `The ${name} is not blank. Files and folders are written as a new disc starting at its first sector, so they need a blank disc${m.erasable ? ' (or this one erased first)' : ''}.${canAddFiles(m) ? ' “Add files…” adds them to the files on this one.' : ''}`,
   };
 }
 
@@ -153,4 +153,33 @@ export function sameMedium(a: MediaState | null, b: MediaState | null): boolean 
     a.freeBlocks === b.freeBlocks &&
     a.nextWritableAddress === b.nextWritableAddress
   );
+}
+
+/** The disc holds data a new session can be added to: appendable, or overwritable with data. */
+export function canAddFiles(m: MediaState | null): boolean {
+  if (!m?.present) return false;
+  const family = writeFamily(m);
+  if (!family) return false;
+  const data = m.tracks.some((t) => t.size > 0 && t.mode === 'data');
+  return family === 'random' ? m.status !== 'blank' && data : m.status === 'appendable' && data;
+}
+
+/**
+ * "Add files…": a new session after the disc's files (engine planAppend).
+ * Where it starts and how much room it has come from planFileSession; the
+ * target says whether the disc can take one at all, in words.
+ */
+export function appendTarget(m: MediaState | null, info: RecorderInfo | null): BurnTarget {
+  const t = burnTarget(m, info);
+  const name = m?.present ? mediaTypeName(m.physicalType) : 'disc';
+  const refuse = (problem: string): BurnTarget => ({ ...t, problem });
+  const family = m?.present ? writeFamily(m) : null;
+  if (m && family && family !== 'random' && m.status === 'complete')
+    return refuse(`This disc is finalized: it cannot take more files.`);
+  if (t.problem) return t;
+  if (!canAddFiles(m))
+    return refuse(
+      `The ${name} has no files to add to. Use “Burn files…” to write files to a blank disc.`,
+    );
+  return { ...t, overwrites: false, cdWriteMode: false };
 }

@@ -21,7 +21,7 @@ import type {
   ErrorValue,
   FileImageOptions,
   FileImagePlan,
-  FileTreeEntry,
+  FileSessionPlan,
   LockState,
   MediaState,
   OperationFailure,
@@ -38,9 +38,15 @@ import type {
   WritableFileLike,
 } from '../../contract/api.ts';
 import type { UiApi, UiApiMethod } from '../lib/api.ts';
+import { roughPlan, type Root } from './rough-plan.ts';
 import { CLIENT_NAME_PATTERN } from '../../contract/client-name.ts';
 import { HRESULT, type HResultName } from '../../contract/hresult.ts';
-import { ERASABLE_MEDIA_WORDS, eraseMethodOf, sectorsFor } from '../../contract/profiles.ts';
+import {
+  ERASABLE_MEDIA_WORDS,
+  eraseMethodOf,
+  sectorsFor,
+  writeFamilyOf,
+} from '../../contract/profiles.ts';
 import { VIRTUAL_ID } from '../../contract/virtual.ts';
 import {
   blankCdR,
@@ -85,39 +91,9 @@ function sourceBlob(source: BurnSource): Blob | null {
   return null;
 }
 
-type Root = Extract<FileTreeEntry, { kind: 'dir' }>;
+export { roughPlan };
 
-/** A rough plan of a files image: 20 sectors of volume structures, one per folder, the files' data. */
-export function roughPlan(root: Root): FileImagePlan {
-  let files = 0;
-  let directories = 0;
-  let dataBytes = 0;
-  let sectors = 20;
-  const walk = (list: readonly FileTreeEntry[]) => {
-    for (const e of list) {
-      if (e.kind === 'file') {
-        files++;
-        dataBytes += e.blob.size;
-        sectors += sectorsFor(e.blob.size);
-      } else if (e.kind === 'dir') {
-        directories++;
-        sectors++;
-        walk(e.children);
-      }
-    }
-  };
-  walk(root.children);
-  return {
-    sectors,
-    bytes: sectors * 2048,
-    files,
-    directories,
-    dataBytes,
-    renamed: [],
-    relocated: [],
-    omitted: [],
-  };
-}
+type AppendSpec = { readonly remove?: readonly string[] };
 
 /** A refusal before anything ran (a plain ErrorValue) as the API's OperationFailure. */
 function withOperationFields<T>(r: Result<T, ErrorValue>): OperationResult<T> {
@@ -493,6 +469,30 @@ export class FakeApi implements UiApi {
     return this.#record('planFileImage', root, options) ?? ok(this.filePlan(root, options));
   }
 
+  /** planFileSession: roughPlan's size of the new files at the next writable address. */
+  planFileSession(id: string, root: Root, options: FileImageOptions, append: AppendSpec) {
+    const failed = this.#record('planFileSession', id, root, options, append);
+    if (failed) return failed;
+    const remove = append.remove ?? [];
+    const adds = root.children.map((c) => `/${c.name}`);
+    // Overwritable media grow in place after the old volume (here: its track, 16-aligned).
+    const grow = writeFamilyOf(this.media.profile?.code) === 'random';
+    const end = Math.ceil((this.media.tracks[0]?.size ?? 0) / 16) * 16;
+    return ok<FileSessionPlan>({
+      sectors: roughPlan(root).sectors,
+      bytes: roughPlan(root).bytes,
+      startSector: grow ? end : (this.media.nextWritableAddress ?? 0),
+      grow,
+      edits: [
+        ...remove.map((path) => ({ kind: 'removed' as const, path })),
+        ...adds.map(
+          (path) => ({ kind: path in this.discFiles ? 'replaced' : 'added', path }) as const,
+        ),
+      ],
+      freeSectors: grow ? this.media.capacityBlocks - end : this.media.freeBlocks,
+    });
+  }
+
   virtualState() {
     return this.#record('virtualState') ?? ok(this.virtual());
   }
@@ -550,6 +550,11 @@ export class FakeApi implements UiApi {
       path,
       entries: this.#children(path),
     });
+  }
+
+  /** The disc's files (the fake has one session). */
+  walkSessionFiles(id: string) {
+    return this.#record('walkSessionFiles', id) ?? this.walkDiscFiles({ kind: 'disc', id }, '/');
   }
 
   walkDiscFiles(source: DiscFilesSource, path: string) {

@@ -429,6 +429,45 @@ describe('wd-app', () => {
     await expect(el).to.be.accessible();
   });
 
+  it('adds files to an appendable disc: the files dialog lists the disc, the burn goes with append', async () => {
+    const api = new FakeApi();
+    api.media = {
+      ...blankCdR,
+      status: 'appendable',
+      sessions: 1,
+      tracks: [{ number: 1, session: 1, start: 0, size: 1_000, mode: 'data' }],
+      freeBlocks: 351_947,
+      nextWritableAddress: 7_900,
+    };
+    const el = await renderApp(api);
+    const media = panel(el, 'wd-media-panel');
+    await waitForText(media, 'CD-R, appendable');
+    button(media, 'Add files…').click();
+    const dialog = panel(el, 'wd-files-dialog');
+    await waitUntil(() => $<HTMLDialogElement>(dialog, 'dialog').open);
+    dialog.project.debounceMs = 0;
+    dialog.session.debounceMs = 0;
+    await waitUntil(() => dialog.session.entries, 'the disc was not read');
+    await dialog.updateComplete;
+    $<HTMLButtonElement>(dialog, 'button[aria-label="Remove readme.txt on the disc"]').click();
+    chooseFile($<HTMLInputElement>(dialog, '#add-files-input'), new File(['x'], 'more.txt'));
+    await waitUntil(
+      () => dialog.session.plan?.edits.length === 2 && !dialog.session.planning,
+      'no session plan',
+    );
+    await dialog.updateComplete;
+    button(dialog, 'Review…').click();
+    await dialog.updateComplete;
+    button(dialog, 'Burn').click();
+    await waitForText(panel(el, 'wd-progress'), 'Burn completed');
+    await waitUntil(() => !$<HTMLDialogElement>(dialog, 'dialog').open);
+    const [, source] = api.called('burnImage')[0]!;
+    const files = source as Extract<BurnSource, { kind: 'files' }>;
+    expect(files.append).to.deep.equal({ remove: ['/readme.txt'] });
+    expect(files.root.children.map((c) => c.name)).to.deep.equal(['more.txt']);
+    expect(api.called('planFileSession').length).to.be.greaterThan(0);
+  });
+
   it('cancels a running burn: E_IMAPI_REQUEST_CANCELLED, where it stopped, the disc left', async () => {
     const api = new FakeApi();
     api.media = blankCdR;

@@ -3,6 +3,7 @@ import type { ErrorValue, RecorderEvent } from '../../../contract/api.ts';
 import { VIRTUAL_ID } from '../../../contract/virtual.ts';
 import { FileDropController } from '../../controllers/file-drop.ts';
 import type { PlanApi } from '../../controllers/file-project.ts';
+import type { SessionApi } from '../../controllers/disc-session.ts';
 import { ActionArea, RecordersController } from '../../controllers/recorders.ts';
 import { TraceBufferController } from '../../controllers/trace-buffer.ts';
 import { UsbController, defaultUsb, type UsbLike } from '../../controllers/usb.ts';
@@ -133,13 +134,16 @@ export class WdApp extends LitElement {
    * itself: Lit reads marker properties on bound values, which a proxy would
    * answer with remote calls.
    */
-  readonly #planApi: PlanApi = {
+  readonly #planApi: PlanApi & SessionApi = {
     planFileImage: (root, options) => {
       const api = this.#api();
       return api
         ? api.planFileImage(root, options)
         : Promise.reject(new Error('The recorder service is not running.'));
     },
+    planFileSession: (id, root, options, append) =>
+      this.#need().planFileSession(id, root, options, append),
+    walkSessionFiles: (id) => this.#need().walkSessionFiles(id),
   };
 
   /** The file browser's and the verify dialog's worker calls (plain objects, as #planApi). */
@@ -263,7 +267,8 @@ export class WdApp extends LitElement {
       else if (this.copy) this.openBurnDialog(this.copy);
     });
     this.addEventListener(WdCloseDialogEvent.type, (e) => {
-      if (this.dialog === e.dialog) this.dialog = null;
+      const addFiles = e.dialog === DialogName.Files && this.dialog === DialogName.AddFiles;
+      if (this.dialog === e.dialog || addFiles) this.dialog = null;
     });
     this.addEventListener(WdEraseEvent.type, (e) => {
       this.dialog = null;
@@ -275,7 +280,9 @@ export class WdApp extends LitElement {
     });
     this.addEventListener(WdBurnFilesEvent.type, (e) => {
       this.dialog = null;
-      void this.#operate(r.burnFiles(e.recorderId, e.root, e.image, e.options, e.summary));
+      void this.#operate(
+        r.burnFiles(e.recorderId, e.root, e.image, e.options, e.summary, e.append),
+      );
     });
     this.addEventListener(WdSaveDiscEvent.type, (e) => {
       this.dialog = null;
@@ -576,7 +583,8 @@ export class WdApp extends LitElement {
         ?busy=${busy}
       ></wd-burn-dialog>
       <wd-files-dialog
-        ?open=${this.dialog === DialogName.Files}
+        ?open=${this.dialog === DialogName.Files || this.dialog === DialogName.AddFiles}
+        ?add-to-disc=${this.dialog === DialogName.AddFiles}
         recorder-id=${id}
         drive-name=${driveName}
         .media=${media.value}

@@ -28,6 +28,8 @@ export interface ProjectViewHost {
   commitRename(): void;
   cancelRename(): void;
   removeEntry(path: EntryPath): void;
+  /** "Add files…": whether the entry replaces one on the disc (same name). */
+  replaces?(path: EntryPath): boolean;
 }
 
 const key = (path: EntryPath) => path.join('/');
@@ -101,6 +103,11 @@ function entryRow(host: ProjectViewHost, e: FileTreeEntry, path: EntryPath): unk
               >${e.name}${e.kind === 'dir' ? '/' : ''}</span
             >
             <span class="size">${sizeOf(e)}</span>
+            ${
+              host.replaces?.(path)
+                ? html`<span class="size" data-testid="entry-replaces">replaces</span>`
+                : nothing
+            }
             <button
               type="button"
               ?disabled=${host.disabled}

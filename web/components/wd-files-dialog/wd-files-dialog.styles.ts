@@ -67,5 +67,30 @@ export const styles = [
     .hidden-input {
       display: none;
     }
+    /* Add files…: the disc's entries, indented by depth (no style attributes under the CSP). */
+    [data-depth='1'] {
+      margin-inline-start: 1em;
+    }
+    [data-depth='2'] {
+      margin-inline-start: 2em;
+    }
+    [data-depth='3'] {
+      margin-inline-start: 3em;
+    }
+    [data-depth='4'] {
+      margin-inline-start: 4em;
+    }
+    [data-depth='5'] {
+      margin-inline-start: 5em;
+    }
+    [data-depth='6'] {
+      margin-inline-start: 6em;
+    }
+    [data-depth='7'] {
+      margin-inline-start: 7em;
+    }
+    [data-depth='8'] {
+      margin-inline-start: 8em;
+    }
   `,
 ];

@@ -9,6 +9,7 @@ import type {
 } from '../../../contract/api.ts';
 import { clientNameProblem } from '../../../contract/client-name.ts';
 import { mediaTypeName } from '../../../contract/profiles.ts';
+import { DiscSessionController, type SessionApi } from '../../controllers/disc-session.ts';
 import { FileProjectController, type PlanApi } from '../../controllers/file-project.ts';
 import { ModalDialogController } from '../../controllers/modal-dialog.ts';
 import {
@@ -34,6 +35,7 @@ import {
 } from '../../lib/file-tree.ts';
 import { formatBytes } from '../../lib/format.ts';
 import {
+  appendTarget,
   eraseCheck,
   filesBurnTarget,
   sameMedium,
@@ -43,6 +45,7 @@ import {
 } from '../../lib/media.ts';
 import { pageSaveEnv, saveErrorValue, saveIso, type SaveEnv } from '../../lib/save-iso.ts';
 import '../wd-error-view/wd-error-view.ts';
+import { discList, replacedOnDisc, sessionFacts } from './disc-view.ts';
 import { nameReport, projectList, type ProjectViewHost } from './project-view.ts';
 import { styles } from './wd-files-dialog.styles.ts';
 
@@ -70,6 +73,7 @@ export class WdFilesDialog extends LitElement implements ProjectViewHost {
     ...OPERATION_DIALOG_PROPERTIES,
     info: { attribute: false },
     api: { attribute: false },
+    addToDisc: { type: Boolean, attribute: 'add-to-disc' },
     verify: { state: true },
     close: { state: true },
     speed: { state: true },
@@ -93,8 +97,10 @@ export class WdFilesDialog extends LitElement implements ProjectViewHost {
   declare info: RecorderInfo | null;
   declare lock: LockState | null;
   declare busy: boolean;
-  /** The worker (planFileImage); the shell passes its source. */
-  declare api: PlanApi | undefined;
+  /** The worker (planFileImage; planFileSession and walkSessionFiles to add files). */
+  declare api: (PlanApi & Partial<SessionApi>) | undefined;
+  /** "Add files…": a new session over the disc's files rather than a new disc. */
+  declare addToDisc: boolean;
   declare clientName: string;
   declare touched: boolean;
   declare verify: VerifyMode;
@@ -119,6 +125,10 @@ export class WdFilesDialog extends LitElement implements ProjectViewHost {
   ).showDirectoryPicker?.bind(globalThis);
 
   readonly project = new FileProjectController(this, () => this.api);
+  readonly session = new DiscSessionController(this, () => this.api);
+  /** What the last session plan was asked for (the project's entries, label and removals). */
+  #planned: readonly unknown[] = [];
+  #lastAppend = false;
 
   constructor() {
     super();
@@ -130,6 +140,7 @@ export class WdFilesDialog extends LitElement implements ProjectViewHost {
     this.lock = null;
     this.busy = false;
     this.api = undefined;
+    this.addToDisc = false;
     this.clientName = 'webdisc';
     this.touched = false;
     this.verify = 'quick';
@@ -156,7 +167,18 @@ export class WdFilesDialog extends LitElement implements ProjectViewHost {
   }
 
   get target(): BurnTarget {
-    return filesBurnTarget(this.media, this.info);
+    return this.addToDisc
+      ? appendTarget(this.media, this.info)
+      : filesBurnTarget(this.media, this.info);
+  }
+
+  replaces(path: EntryPath): boolean {
+    return this.addToDisc && replacedOnDisc(this, path) !== undefined;
+  }
+
+  /** "Add files…" has something to write: files added or disc files taken out. */
+  get sessionWanted(): boolean {
+    return this.project.entries.length > 0 || this.session.removed.size > 0;
   }
 
   get options() {
@@ -164,16 +186,36 @@ export class WdFilesDialog extends LitElement implements ProjectViewHost {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('open') && this.open) {
+    const before = changed.get('media') as MediaState | null | undefined;
+    const otherMedium = changed.has('media') && !sameMedium(before ?? null, this.media);
+    const opened = changed.has('open') && this.open;
+    if (opened) {
       this.stage = 'options';
       this.touched = false;
+      // A project for a new disc and one for a new session are not the same project.
+      if (this.addToDisc || this.#lastAppend) this.project.clear();
+      this.#lastAppend = this.addToDisc;
+    }
+    // Add files…: the disc's files, read when the dialog opens and when another disc is in.
+    if (this.open && this.addToDisc && (opened || otherMedium) && !this.target.problem)
+      void this.session.load(this.recorderId);
+    const key = [
+      this.project.entries,
+      this.project.volumeLabel,
+      this.session.removed,
+      this.session.entries,
+    ];
+    if (this.open && this.addToDisc && this.session.entries && this.sessionWanted) {
+      if (key.some((k, i) => k !== this.#planned[i])) {
+        this.#planned = key;
+        this.session.replan(this.recorderId, this.project.root, this.project.imageOptions);
+      }
     }
     if (changed.has('info') && this.speed !== 'max') {
       if (!this.info?.capabilities.writeSpeedsKBps.includes(this.speed)) this.speed = 'max';
     }
     // Another medium: show the choices again before anything is written.
-    const before = changed.get('media') as MediaState | null | undefined;
-    if (changed.has('media') && !sameMedium(before ?? null, this.media)) this.stage = 'options';
+    if (otherMedium) this.stage = 'options';
   }
 
   // -- the project ------------------------------------------------------------
@@ -286,17 +328,39 @@ export class WdFilesDialog extends LitElement implements ProjectViewHost {
   /** Why "Review…" cannot go on, in words; null when it can. */
   blocker(): string | null {
     const t = this.target;
-    const p = this.project;
     if (t.problem) return t.problem;
-    if (p.entries.length === 0) return 'Add files or a folder first.';
-    if (p.planning) return 'Working out the size of the disc image…';
-    if (p.planError || !p.plan) return 'The disc image cannot be built; see above.';
-    const fit = p.fit(t.freeBlocks);
-    if (fit && !fit.fits) return 'The files do not fit on the disc.';
+    const first = this.addToDisc ? this.#sessionBlocker() : this.#imageBlocker();
+    if (first) return first;
     if (this.busy) return 'An erase or burn is running on this drive; wait for it to finish.';
     if (heldElsewhere(this.lock)) return 'Another session holds this drive.';
     if (this.saving) return 'Wait for the ISO to be saved.';
     return null;
+  }
+
+  #imageBlocker(): string | null {
+    const p = this.project;
+    if (p.entries.length === 0) return 'Add files or a folder first.';
+    if (p.planning) return 'Working out the size of the disc image…';
+    if (p.planError || !p.plan) return 'The disc image cannot be built; see above.';
+    const fit = p.fit(this.target.freeBlocks);
+    if (fit && !fit.fits) return 'The files do not fit on the disc.';
+    return null;
+  }
+
+  #sessionBlocker(): string | null {
+    const s = this.session;
+    if (s.loadError) return 'The files on the disc cannot be read; see above.';
+    if (!s.entries) return 'Reading the files on the disc…';
+    if (!this.sessionWanted) return 'Add files or a folder, or remove files from the disc.';
+    if (s.planning || this.project.planning) return 'Working out the size of the new session…';
+    if (s.planError || !s.plan) return 'The new session cannot be built; see above.';
+    if (!s.fit()?.fits) return 'The files do not fit on the disc.';
+    return null;
+  }
+
+  /** The size of what Burn writes: the new disc image, or the new session. */
+  get written(): { sectors: number; bytes: number } | null {
+    return this.addToDisc ? this.session.plan : this.project.plan;
   }
 
   #onReview(e: SubmitEvent) {
@@ -314,18 +378,20 @@ export class WdFilesDialog extends LitElement implements ProjectViewHost {
   }
 
   #onBurn() {
-    const plan = this.project.plan;
+    const plan = this.written;
     if (!plan || this.blocker() || clientNameProblem(this.clientName)) {
       this.stage = 'options';
       return;
     }
+    const files = this.project.plan?.files ?? 0;
     this.dispatchEvent(
       new WdBurnFilesEvent(
         this.recorderId,
         this.project.root,
         this.project.imageOptions,
         this.options,
-        { title: burnTitle(this.project.volumeLabel, plan.files), bytes: plan.bytes },
+        { title: burnTitle(this.project.volumeLabel, files), bytes: plan.bytes },
+        this.addToDisc ? { remove: this.session.remove } : undefined,
       ),
     );
   }
@@ -366,8 +432,10 @@ export class WdFilesDialog extends LitElement implements ProjectViewHost {
               @dragleave=${this.#onDragLeave}
               @drop=${this.#onDrop}
             >
-              <h2 id="files-title">Burn files and folders</h2>
-              ${this.stage === 'confirm' && this.project.plan ? this.#confirm() : this.#form()}
+              <h2 id="files-title">
+                ${this.addToDisc ? 'Add files to the disc' : 'Burn files and folders'}
+              </h2>
+              ${this.stage === 'confirm' && this.written ? this.#confirm() : this.#form()}
             </div>`
           : nothing
       }
@@ -466,14 +534,14 @@ export class WdFilesDialog extends LitElement implements ProjectViewHost {
             />
           </div>
           <p class="help">Or drop files and folders here.</p>
-          ${projectList(this)}
+          ${this.addToDisc && !t.problem ? discList(this) : nothing} ${projectList(this)}
           ${
             p.notice
               ? html`<p class="help" role="status" data-testid="add-notice">${p.notice}</p>`
               : nothing
           }
           <wd-error-view .error=${this.addError} label="Could not add them"></wd-error-view>
-          ${this.#sizeFacts(t)}
+          ${this.addToDisc ? sessionFacts(this) : this.#sizeFacts(t)}
         </div>
         <div class="field">
           <label for="volume-label">Volume label</label>
@@ -498,7 +566,7 @@ export class WdFilesDialog extends LitElement implements ProjectViewHost {
         <div class="options">${burnOptionFields(this, t)}</div>
         ${heldElsewhereNotice(this.lock, 'Burning')}
         ${
-          blocker && !t.problem && p.entries.length
+          blocker && !t.problem && (p.entries.length || this.addToDisc)
             ? html`<p class="help" data-testid="files-blocker">${blocker}</p>`
             : nothing
         }
@@ -507,7 +575,7 @@ export class WdFilesDialog extends LitElement implements ProjectViewHost {
           <button type="button" @click=${this.#modal.requestClose}>Cancel</button>
           <button
             type="button"
-            ?disabled=${!p.entries.length || !!p.planError || this.disabled}
+            ?disabled=${!p.entries.length || !!p.planError || this.disabled || this.addToDisc}
             @click=${() => void this.saveAsIso()}
           >
             Save as ISO…
@@ -518,39 +586,52 @@ export class WdFilesDialog extends LitElement implements ProjectViewHost {
     `;
   }
 
+  #confirmSize(size: { sectors: number; bytes: number }) {
+    const p = this.project.plan;
+    const sectors = `${formatBytes(size.bytes)}, ${size.sectors.toLocaleString('en-US')} sectors`;
+    const removed = this.session.remove.length;
+    if (this.addToDisc)
+      return `${p ? burnTitle('', p.files) : 'no new files'}${removed ? `, ${removed} removed` : ''} (${sectors})`;
+    const dirs = p?.directories === 1 ? '1 folder' : `${p?.directories ?? 0} folders`;
+    return `${burnTitle('', p?.files ?? 0)} in ${dirs} (${sectors})`;
+  }
+
   #confirm() {
     const t = this.target;
     const o = this.options;
-    const plan = this.project.plan;
+    const plan = this.written;
     if (!plan) return nothing;
     const medium = theMedium(this.media);
-    const end = t.startLba + plan.sectors - 1;
+    const start = this.addToDisc ? (this.session.plan?.startSector ?? t.startLba) : t.startLba;
+    const end = start + plan.sectors - 1;
     const name = this.media?.present ? mediaTypeName(this.media.physicalType) : 'disc';
     const speed = o.speedKBps === undefined ? 'maximum' : speedLabel(o.speedKBps, this.media);
-    const range = `LBA ${t.startLba.toLocaleString('en-US')} to ${end.toLocaleString('en-US')}`;
+    const range = `LBA ${start.toLocaleString('en-US')} to ${end.toLocaleString('en-US')}`;
     const erasable = eraseCheck(this.media).problem === null;
     const closing = o.close
       ? ` After closing, nothing more can be added${erasable ? ' until it is erased' : ''}.`
+      : '';
+    const less = this.session.remove.length ? ', less the ones taken out,' : '';
+    const kept = this.addToDisc
+      ? ` The files already on it stay where they are; the new session lists them${less} with the new ones.`
       : '';
     const warning = o.simulate
       ? `Test write: the drive rehearses the burn with the laser off; nothing is written to ${medium}.`
       : t.overwrites
         ? `Everything on ${medium} from ${range} is overwritten. This cannot be undone.`
-        : t.family === 'random'
-          ? `The ${name} is written from LBA 0.`
-          : erasable
-            ? `Writing uses ${range} of ${medium}; they stay used until the disc is erased.${closing}`
-            : `Writing to a ${name} cannot be undone: the sectors it uses are used for good.${closing}`;
+        : this.addToDisc && t.family === 'random'
+          ? `The new files go after the ${name}'s (${range}); then its volume descriptors at LBA 16 are rewritten to show the new tree${less ? ', less the files taken out' : ''}.`
+          : t.family === 'random'
+            ? `The ${name} is written from LBA 0.`
+            : erasable
+              ? `Writing uses ${range} of ${medium}; they stay used until the disc is erased.${closing}`
+              : `Writing to a ${name} cannot be undone: the sectors it uses are used for good.${closing}`;
     const label = this.project.volumeLabel.trim();
     return html`
       <h3 id="confirm-title" tabindex="-1">Check and confirm</h3>
       <dl class="facts" data-testid="files-summary">
-        <dt>Files</dt>
-        <dd>
-          ${burnTitle('', plan.files)} in
-          ${plan.directories === 1 ? '1 folder' : `${plan.directories} folders`}
-          (${formatBytes(plan.bytes)}, ${plan.sectors.toLocaleString('en-US')} sectors)
-        </dd>
+        <dt>${this.addToDisc ? 'New session' : 'Files'}</dt>
+        <dd>${this.#confirmSize(plan)}</dd>
         <dt>Volume label</dt>
         <dd>${label || 'none (CDROM)'}</dd>
         <dt>Drive</dt>
@@ -584,7 +665,9 @@ export class WdFilesDialog extends LitElement implements ProjectViewHost {
         <dt>Client name</dt>
         <dd>${o.clientName}</dd>
       </dl>
-      <p class="warning" data-testid="files-warning">${warning}</p>
+      <p class="warning" data-testid="files-warning">
+        ${warning}${t.family === 'random' ? '' : kept}
+      </p>
       <div class="actions">
         <button type="button" @click=${() => (this.stage = 'options')}>Back</button>
         <button type="button" class="primary" @click=${this.#onBurn}>

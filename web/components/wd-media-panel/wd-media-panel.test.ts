@@ -71,6 +71,8 @@ describe('wd-media-panel', () => {
     const files = nextEvent<WdOpenDialogEvent>(el, WdOpenDialogEvent.type);
     button(el, 'Burn files…').click();
     expect(await files).to.include({ recorderId: 'virtual', dialog: 'files' });
+    // Add files… needs files on a disc that takes more: not this blank one.
+    expect(button(el, 'Add files…').disabled).to.equal(true);
     const erase = nextEvent<WdOpenDialogEvent>(el, WdOpenDialogEvent.type);
     button(el, 'Erase…').click();
     expect(await erase).to.include({ recorderId: 'virtual', dialog: 'erase' });
@@ -98,5 +100,24 @@ describe('wd-media-panel', () => {
     await el.updateComplete;
     expect(button(el, 'Burn an image…').disabled).to.equal(false);
     expect(button(el, 'Burn files…').disabled).to.equal(true);
+  });
+
+  it('offers Add files… on an appendable disc: the files dialog for a new session', async () => {
+    const appendable = {
+      ...blankDvd,
+      status: 'appendable' as const,
+      sessions: 1,
+      tracks: [{ number: 1, session: 1, start: 0, size: 5_000, mode: 'data' as const }],
+      nextWritableAddress: 6_000,
+    };
+    const el = await fixture<WdMediaPanel>(
+      html`<wd-media-panel recorder-id="virtual" .media=${appendable}></wd-media-panel>`,
+    );
+    const add = nextEvent<WdOpenDialogEvent>(el, WdOpenDialogEvent.type);
+    button(el, 'Add files…').click();
+    expect(await add).to.include({ recorderId: 'virtual', dialog: 'add-files' });
+    el.media = { ...appendable, status: 'complete' };
+    await el.updateComplete;
+    expect(button(el, 'Add files…').disabled).to.equal(true);
   });
 });

@@ -3,7 +3,7 @@ import type { ErrorValue, MediaState } from '../../../contract/api.ts';
 import { DialogName, WdOpenDialogEvent } from '../../lib/events.ts';
 import { formatBytes } from '../../lib/format.ts';
 import { mediaTypeName } from '../../../contract/profiles.ts';
-import { STATUS_WORDS, burnTarget } from '../../lib/media.ts';
+import { STATUS_WORDS, burnTarget, canAddFiles } from '../../lib/media.ts';
 import '../wd-error-view/wd-error-view.ts';
 import { styles } from './wd-media-panel.styles.ts';
 
@@ -115,6 +115,13 @@ export class WdMediaPanel extends LitElement {
           @click=${() => this.#open(DialogName.Files)}
         >
           Burn files…
+        </button>
+        <button
+          ?disabled=${off || !canAddFiles(m)}
+          aria-describedby="actions-help"
+          @click=${() => this.#open(DialogName.AddFiles)}
+        >
+          Add files…
         </button>
         <button
           ?disabled=${off}
