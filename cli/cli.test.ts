@@ -324,7 +324,10 @@ describe('webdisc burn of a file that is not a disc image (issue 19, defect 1)',
   it('warns before burning, and says which in --json', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'webdisc-raw-'));
     const raw = join(dir, 'raw.bin');
-    await writeFile(raw, new Uint8Array(40 * 2048).map((_, i) => (i * 7) & 0xff));
+    await writeFile(
+      raw,
+      new Uint8Array(40 * 2048).map((_, i) => (i * 7) & 0xff),
+    );
     const text = await run(['--virtual=dvd+r', 'burn', raw]);
     assert.equal(text.code, 0);
     assert.match(text.err.join('\n'), /^warning: This file has no ISO 9660 or UDF file system/m);
@@ -335,4 +338,3 @@ describe('webdisc burn of a file that is not a disc image (issue 19, defect 1)',
     assert.deepEqual(json.err, []);
   });
 });
-
