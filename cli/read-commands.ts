@@ -26,7 +26,7 @@ import { WebdiscError } from '../usb-mass-storage/src/errors.ts';
 import { openVolume, type DiscVolume, type VolumeEntry } from '../engine/reading/disc-files.ts';
 import { RescueMap } from '../engine/reading/rescue-map.ts';
 import { commandArgs, unwrap, UsageError, type Outcome } from './args.ts';
-import { lastSessionStart, sessionStart } from '../engine/recording/append.ts';
+import { newestFilesStart, sessionStart } from '../engine/reading/sessions.ts';
 import { verifyChecksums } from '../engine/reading/verify-checksums.ts';
 import type { CommandContext } from './burn-commands.ts';
 import { nodeDigests } from './digests.ts';
@@ -200,12 +200,7 @@ async function volumeOf(
     return openVolume(imageReader(o.image));
   }
   const media = unwrap(await ctx.service.getMedia(ctx.recorderId));
-  const start =
-    session !== undefined
-      ? sessionStart(media, session)
-      : media.tracks.some((t) => t.size > 0 && t.mode === 'data')
-        ? lastSessionStart(media)
-        : 0;
+  const start = session !== undefined ? sessionStart(media, session) : newestFilesStart(media);
   return openVolume(discReader(ctx), start);
 }
 

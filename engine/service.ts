@@ -7,12 +7,8 @@
  */
 import { WebdiscError, toErrorValue } from '../usb-mass-storage/src/errors.ts';
 import { CopyPipe } from './reading/copy.ts';
-import {
-  appendSession,
-  lastSessionStart,
-  planAppend,
-  type AppendPlan,
-} from './recording/append.ts';
+import { appendSession, planAppend, type AppendPlan } from './recording/append.ts';
+import { newestFilesStart } from './reading/sessions.ts';
 import { hresultName } from '../contract/hresult.ts';
 import { fromHex } from '../usb-mass-storage/src/struct.ts';
 import type { UsbDeviceLike } from '../usb-mass-storage/src/usb.ts';
@@ -76,7 +72,6 @@ import {
   walkVolume,
 } from './reading/disc-access.ts';
 import type { DiscVolume } from './reading/disc-files.ts';
-import { writeFamilyOf } from '../contract/profiles.ts';
 
 /** A drive a source found. `id` must be stable across sessions (the lock record is keyed by it). */
 export interface DiscoveredDevice {
@@ -609,9 +604,7 @@ export class WebdiscService implements WebdiscWorkerApi {
   async discVolume(source: DiscFilesSource): Promise<DiscVolume> {
     if (source.kind === 'image') return openSource(blobSectorReader(source.image));
     const media = await (await this.recorder(source.id)).media();
-    const data = media.tracks.some((t) => t.size > 0 && t.mode === 'data');
-    const grow = writeFamilyOf(media.profile?.code) === 'random';
-    return openSource(this.discReader(source.id), data && !grow ? lastSessionStart(media) : 0);
+    return openSource(this.discReader(source.id), newestFilesStart(media));
   }
 
   listDiscFiles(source: DiscFilesSource, path: string): Promise<Result<DiscListing>> {

@@ -160,6 +160,34 @@ describe('saving a disc as an image', () => {
     assert.deepEqual(again.ranges('-'), r.badRanges);
   });
 
+  it('a drive unplugged mid-save ends it with a typed error; the map keeps what was read', async () => {
+    const b = bench({ media: 'dvd+r' });
+    const s = b.session('A');
+    ok(
+      await s.service.burnImage(
+        V,
+        { kind: 'bytes', bytes: image(3000, 9) },
+        { clientName: 'Burn' },
+      ),
+    );
+    b.drive.faults.disconnectAfterBytes(1500 * 2048);
+    let map: RescueMap | undefined;
+    const r = await s.service.saveDisc(
+      V,
+      memorySink(),
+      { chunkSectors: 64 },
+      { onMap: (m) => void (map = m) },
+    );
+    assert.equal(r.ok, false);
+    assert.notEqual(r.ok ? '' : r.error.name, 'E_FAIL', 'a typed error, not a generic one');
+    assert.ok(map, 'the map was handed over on failure');
+    assert.ok(
+      map.sectors('+') > 0 && map.sectors('+') <= 1500,
+      `${map.sectors('+')} sectors marked read`,
+    );
+    assert.equal(map.sectors('-'), 0, 'a lost drive is not a damaged disc');
+  });
+
   it('gets weak sectors back with its retries', async () => {
     const b = bench({ media: 'cd-r' });
     const s = b.session('A');

@@ -9,6 +9,7 @@ import { WebdiscError } from '../../usb-mass-storage/src/errors.ts';
 import { utf8Decode, type SectorReader } from '../../disc-fs/src/index.ts';
 import { CHECKSUM_PATH, parseChecksums } from '../recording/checksums.ts';
 import { openVolume } from './disc-files.ts';
+import { sessionStarts } from './sessions.ts';
 
 export interface ChecksumHasher {
   update(bytes: Uint8Array): void;
@@ -21,16 +22,6 @@ export interface ChecksumReport {
   readonly checkedSessions: number;
   readonly files: number;
   readonly bytes: number;
-}
-
-/** Session start sectors, oldest first (an overwritable disc has one, grown in place). */
-export function sessionStarts(media: MediaState): number[] {
-  const starts = new Map<number, number>();
-  for (const t of media.tracks) {
-    if (t.size <= 0 || t.mode !== 'data') continue;
-    starts.set(t.session, Math.min(starts.get(t.session) ?? Infinity, t.start));
-  }
-  return [...starts.entries()].sort((a, b) => a[0] - b[0]).map(([, s]) => s);
 }
 
 export async function verifyChecksums(

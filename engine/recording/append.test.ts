@@ -17,7 +17,7 @@ import type { FileTreeEntry } from '../../contract/api.ts';
 import { writeFamilyOf } from '../../contract/profiles.ts';
 import { openVolume } from '../reading/disc-files.ts';
 import { V, bench, image, ok, type Session } from '../test-kit.ts';
-import { lastSessionStart, sessionStart } from './append.ts';
+import { lastSessionStart, sessionStart } from '../reading/sessions.ts';
 
 type Dir = FileTreeEntry & { kind: 'dir' };
 const DATE = Date.UTC(2024, 0, 1);

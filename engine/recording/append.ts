@@ -40,6 +40,7 @@ import {
 } from '../../disc-fs/src/index.ts';
 import { imageOptionsOf } from '../../disc-fs/src/imapi.ts';
 import { fromDiscFs, planSource } from './file-image.ts';
+import { lastSessionStart } from '../reading/sessions.ts';
 import { CHECKSUM_DIR, CHECKSUM_FILE, parseChecksums, withChecksums } from './checksums.ts';
 import { bytesSource, type ImageSource } from './source.ts';
 
@@ -54,26 +55,6 @@ export interface AppendPlan {
   readonly previousStart: number;
   /** Overwritable media: the descriptors are copied to sector 16 after the session is written. */
   readonly grow: boolean;
-}
-
-/** The first sector of the disc's newest session that holds data. */
-export function lastSessionStart(media: MediaState): number {
-  const tracks = media.tracks.filter((t) => t.size > 0 && t.mode === 'data');
-  if (tracks.length === 0)
-    throw new WebdiscError('IMAPI_E_EMPTY_DISC', 'The disc has no data session to add to.');
-  const last = Math.max(...tracks.map((t) => t.session));
-  return Math.min(...tracks.filter((t) => t.session === last).map((t) => t.start));
-}
-
-/** The first sector of session `n` (1-based). */
-export function sessionStart(media: MediaState, n: number): number {
-  const tracks = media.tracks.filter((t) => t.size > 0 && t.session === n);
-  if (tracks.length === 0)
-    throw new WebdiscError(
-      'E_INVALIDARG',
-      `The disc has no session ${n} (it has ${media.sessions}).`,
-    );
-  return Math.min(...tracks.map((t) => t.start));
 }
 
 const GROW_ALIGN = 16; // 32 KiB: a DVD ECC block, the unit restricted overwrite and DVD+RW write in

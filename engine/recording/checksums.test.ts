@@ -15,7 +15,7 @@ import type { FileTreeEntry } from '../../contract/api.ts';
 import { openVolume } from '../reading/disc-files.ts';
 import { verifyChecksums } from '../reading/verify-checksums.ts';
 import { V, bench, image, ok, type Session } from '../test-kit.ts';
-import { lastSessionStart } from './append.ts';
+import { lastSessionStart } from '../reading/sessions.ts';
 
 type Dir = FileTreeEntry & { kind: 'dir' };
 const f = (name: string, bytes: Uint8Array) => ({
