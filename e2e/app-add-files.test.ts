@@ -17,29 +17,11 @@ import {
   waitForApp,
   waitForPanels,
   watch,
+  button,
+  text,
+  until,
 } from './app-helpers.ts';
 import { launchChromium, serveApp, type Served } from './harness.ts';
-
-const testid = (page: Page, id: string) => page.locator(`wd-app [data-testid=${id}]`).first();
-
-async function text(page: Page, id: string): Promise<string> {
-  return ((await testid(page, id).textContent()) ?? '').replace(/\s+/g, ' ').trim();
-}
-
-async function until(page: Page, id: string, test: (t: string) => boolean, what: string) {
-  let last = '';
-  try {
-    await eventually(
-      async () => (await testid(page, id).count()) > 0 && test((last = await text(page, id))),
-      what,
-      30000,
-    );
-  } catch (error) {
-    throw new Error(`${(error as Error).message}; “${id}” says: ${last}`, { cause: error });
-  }
-}
-
-const button = (page: Page, name: string) => page.getByRole('button', { name, exact: true });
 
 const file = (name: string, content: string) => ({
   name,

@@ -19,7 +19,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { openIso } from '../disc-fs/src/index.ts';
 import {
   screenshotPath,
@@ -29,29 +29,11 @@ import {
   waitForPanels,
   watch,
   VIEWPORTS,
+  button,
+  text,
+  until,
 } from './app-helpers.ts';
 import { launchChromium, serveApp, type Served } from './harness.ts';
-
-const testid = (page: Page, id: string) => page.locator(`wd-app [data-testid=${id}]`).first();
-
-async function text(page: Page, id: string): Promise<string> {
-  return ((await testid(page, id).textContent()) ?? '').replace(/\s+/g, ' ').trim();
-}
-
-async function until(page: Page, id: string, test: (t: string) => boolean, what: string) {
-  let last = '';
-  try {
-    await eventually(
-      async () => (await testid(page, id).count()) > 0 && test((last = await text(page, id))),
-      what,
-      30000,
-    );
-  } catch (error) {
-    throw new Error(`${(error as Error).message}; “${id}” says: ${last}`, { cause: error });
-  }
-}
-
-const button = (page: Page, name: string) => page.getByRole('button', { name, exact: true });
 
 const FILES = {
   'readme.txt': Buffer.from('Hello from webdisc.\n'),

@@ -123,3 +123,34 @@ export function deepText(page: Page): Promise<string> {
 
 /** Matches the lines of a JavaScript stack trace. */
 export const STACK_TRACE = /\bat\s+\S+\s+\(|\bat\s+\S+:\d+:\d+|\.js:\d+:\d+/;
+
+/** An element of the app by its data-testid (the first, inside wd-app). */
+export const testid = (page: Page, id: string) =>
+  page.locator(`wd-app [data-testid=${id}]`).first();
+
+/** Its text, whitespace collapsed. */
+export async function text(page: Page, id: string): Promise<string> {
+  return ((await testid(page, id).textContent()) ?? '').replace(/\s+/g, ' ').trim();
+}
+
+/** Waits (30 s) until the element's text passes `test`; the error says what it last said. */
+export async function until(
+  page: Page,
+  id: string,
+  test: (t: string) => boolean,
+  what: string,
+): Promise<void> {
+  let last = '';
+  try {
+    await eventually(
+      async () => (await testid(page, id).count()) > 0 && test((last = await text(page, id))),
+      what,
+      30000,
+    );
+  } catch (error) {
+    throw new Error(`${(error as Error).message}; “${id}” says: ${last}`, { cause: error });
+  }
+}
+
+/** A button by its exact accessible name. */
+export const button = (page: Page, name: string) => page.getByRole('button', { name, exact: true });
