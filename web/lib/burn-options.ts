@@ -205,3 +205,49 @@ function discChoice(host: BurnOptionsHost, t: BurnTarget, name: string) {
     </label>
   </fieldset>`;
 }
+
+/**
+ * The confirm step's facts both burn dialogs show after their own first
+ * lines (the image, or the files): drive, medium, where, verify, speed, CD
+ * write mode, what the disc is afterwards, test write and client name.
+ */
+export function burnFacts(
+  host: { readonly driveName: string; readonly media: MediaState | null },
+  o: BurnOptions,
+  t: BurnTarget,
+  where: string,
+  speed: string,
+) {
+  return html`
+    <dt>Drive</dt>
+    <dd>${host.driveName || 'unknown'}</dd>
+    <dt>Medium</dt>
+    <dd>${host.media?.present ? mediaTypeName(host.media.physicalType) : 'unknown'}</dd>
+    <dt>Where</dt>
+    <dd>${where}</dd>
+    <dt>Verify</dt>
+    <dd>${o.simulate ? 'none (test write)' : VERIFY_WORDS[o.verify ?? 'none'].label}</dd>
+    <dt>Speed</dt>
+    <dd>${speed}</dd>
+    ${
+      o.writeType
+        ? html`<dt>CD write mode</dt>
+            <dd>${o.writeType === 'sao' ? 'session-at-once (SAO)' : 'track-at-once (TAO)'}</dd>`
+        : nothing
+    }
+    <dt>Afterwards</dt>
+    <dd>
+      ${
+        t.family === 'random'
+          ? 'rewritable as before'
+          : o.close
+            ? 'closed (nothing more can be added)'
+            : 'appendable'
+      }
+    </dd>
+    <dt>Test write</dt>
+    <dd>${o.simulate ? 'yes: nothing is written' : 'no'}</dd>
+    <dt>Client name</dt>
+    <dd>${o.clientName}</dd>
+  `;
+}

@@ -10,8 +10,8 @@ import { clientNameProblem } from '../../../contract/client-name.ts';
 import {
   burnOptionFields,
   burnOptionsOf,
-  VERIFY_WORDS,
   type SpeedChoice,
+  burnFacts,
 } from '../../lib/burn-options.ts';
 import {
   driveFacts,
@@ -335,36 +335,7 @@ export class WdBurnDialog extends LitElement {
         <dd>
           ${file.name} (${formatBytes(file.size)}, ${sectors.toLocaleString('en-US')} sectors)
         </dd>
-        <dt>Drive</dt>
-        <dd>${this.driveName || 'unknown'}</dd>
-        <dt>Medium</dt>
-        <dd>${this.media?.present ? mediaTypeName(this.media.physicalType) : 'unknown'}</dd>
-        <dt>Where</dt>
-        <dd>LBA ${t.startLba.toLocaleString('en-US')} to ${end.toLocaleString('en-US')}</dd>
-        <dt>Verify</dt>
-        <dd>${o.simulate ? 'none (test write)' : VERIFY_WORDS[o.verify ?? 'none'].label}</dd>
-        <dt>Speed</dt>
-        <dd>${speed}</dd>
-        ${
-          o.writeType
-            ? html`<dt>CD write mode</dt>
-                <dd>${o.writeType === 'sao' ? 'session-at-once (SAO)' : 'track-at-once (TAO)'}</dd>`
-            : nothing
-        }
-        <dt>Afterwards</dt>
-        <dd>
-          ${
-            t.family === 'random'
-              ? 'rewritable as before'
-              : o.close
-                ? 'closed (nothing more can be added)'
-                : 'appendable'
-          }
-        </dd>
-        <dt>Test write</dt>
-        <dd>${o.simulate ? 'yes: nothing is written' : 'no'}</dd>
-        <dt>Client name</dt>
-        <dd>${o.clientName}</dd>
+        ${burnFacts(this, o, t, `LBA ${t.startLba.toLocaleString('en-US')} to ${end.toLocaleString('en-US')}`, speed)}
       </dl>
       <p class="warning" data-testid="burn-warning">${warning}</p>
       <div class="actions">

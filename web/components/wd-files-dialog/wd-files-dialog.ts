@@ -15,8 +15,8 @@ import { ModalDialogController } from '../../controllers/modal-dialog.ts';
 import {
   burnOptionFields,
   burnOptionsOf,
-  VERIFY_WORDS,
   type SpeedChoice,
+  burnFacts,
 } from '../../lib/burn-options.ts';
 import {
   driveFacts,
@@ -634,36 +634,7 @@ export class WdFilesDialog extends LitElement implements ProjectViewHost {
         <dd>${this.#confirmSize(plan)}</dd>
         <dt>Volume label</dt>
         <dd>${label || 'none (CDROM)'}</dd>
-        <dt>Drive</dt>
-        <dd>${this.driveName || 'unknown'}</dd>
-        <dt>Medium</dt>
-        <dd>${this.media?.present ? mediaTypeName(this.media.physicalType) : 'unknown'}</dd>
-        <dt>Where</dt>
-        <dd>${range}</dd>
-        <dt>Verify</dt>
-        <dd>${o.simulate ? 'none (test write)' : VERIFY_WORDS[o.verify ?? 'none'].label}</dd>
-        <dt>Speed</dt>
-        <dd>${speed}</dd>
-        ${
-          o.writeType
-            ? html`<dt>CD write mode</dt>
-                <dd>${o.writeType === 'sao' ? 'session-at-once (SAO)' : 'track-at-once (TAO)'}</dd>`
-            : nothing
-        }
-        <dt>Afterwards</dt>
-        <dd>
-          ${
-            t.family === 'random'
-              ? 'rewritable as before'
-              : o.close
-                ? 'closed (nothing more can be added)'
-                : 'appendable'
-          }
-        </dd>
-        <dt>Test write</dt>
-        <dd>${o.simulate ? 'yes: nothing is written' : 'no'}</dd>
-        <dt>Client name</dt>
-        <dd>${o.clientName}</dd>
+        ${burnFacts(this, o, t, range, speed)}
       </dl>
       <p class="warning" data-testid="files-warning">
         ${warning}${t.family === 'random' ? '' : kept}
