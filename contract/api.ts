@@ -624,6 +624,11 @@ export interface WebdiscWorkerApi {
 
   // The virtual recorder's own controls (media picker, eject button).
   virtualInsertMedia(name: string): Promise<Result<VirtualDriveState>>;
+  /**
+   * A finished disc holding `image` from sector 0 ("Insert an image as a
+   * disc"): pressed as a CD-ROM, DVD-ROM or BD to fit, or the medium `as`.
+   */
+  virtualInsertImage(image: BlobLike, as?: string): Promise<Result<VirtualDriveState>>;
   virtualPressEjectButton(): Promise<Result<VirtualDriveState>>;
   virtualState(): Promise<Result<VirtualDriveState>>;
 

@@ -13,6 +13,7 @@ import { hresultName } from '../contract/hresult.ts';
 import { fromHex } from '../usb-mass-storage/src/struct.ts';
 import type { UsbDeviceLike } from '../usb-mass-storage/src/usb.ts';
 import type {
+  BlobLike,
   BurnOptions,
   BurnReport,
   BurnSource,
@@ -88,6 +89,7 @@ export interface RecorderSource {
 /** The virtual recorder's own controls (its media picker and eject button). */
 export interface VirtualControl {
   insertMedia(name: string): Promise<VirtualDriveState>;
+  insertImage(image: BlobLike, as?: string): Promise<VirtualDriveState>;
   pressEjectButton(): Promise<VirtualDriveState>;
   state(): Promise<VirtualDriveState>;
 }
@@ -576,6 +578,10 @@ export class WebdiscService implements WebdiscWorkerApi {
 
   virtualInsertMedia(name: string): Promise<Result<VirtualDriveState>> {
     return result(() => this.#virtual().insertMedia(name));
+  }
+
+  virtualInsertImage(image: BlobLike, as?: string): Promise<Result<VirtualDriveState>> {
+    return result(() => this.#virtual().insertImage(image, as));
   }
 
   virtualPressEjectButton(): Promise<Result<VirtualDriveState>> {

@@ -15,6 +15,7 @@ import type { VirtualDriveState } from '../contract/api.ts';
 import type { OsDriverControl } from './recorder/recorder.ts';
 import type { RecorderSource, VirtualControl } from './service.ts';
 import { SharedDeviceHandle } from './shared-device.ts';
+import { blobSource } from './recording/source.ts';
 import type { UsbDeviceLike } from '../usb-mass-storage/src/usb.ts';
 
 export const VIRTUAL_ID = 'virtual';
@@ -32,19 +33,25 @@ export function virtualDriveState(recorder: VirtualRecorder): VirtualDriveState 
   };
 }
 
+function unknownMedium(name: string): WebdiscError {
+  return new WebdiscError(
+    'E_INVALIDARG',
+    `Unknown medium "${name}". Choose one of: ${MEDIA_NAMES.join(', ')}.`,
+  );
+}
+
 export function virtualControl(recorder: VirtualRecorder): VirtualControl {
   return {
     insertMedia(name) {
-      if (!isMediaName(name)) {
-        return Promise.reject(
-          new WebdiscError(
-            'E_INVALIDARG',
-            `Unknown medium "${name}". Choose one of: ${MEDIA_NAMES.join(', ')}.`,
-          ),
-        );
-      }
+      if (!isMediaName(name)) return Promise.reject(unknownMedium(name));
       recorder.changeMedia(name);
       return Promise.resolve(virtualDriveState(recorder));
+    },
+    async insertImage(image, as) {
+      if (as !== undefined && !isMediaName(as)) throw unknownMedium(as);
+      // Read in slices as it is stored: a 4 GiB image never sits in memory whole.
+      await recorder.insertImage(blobSource(image).stream(), as === undefined ? {} : { as });
+      return virtualDriveState(recorder);
     },
     pressEjectButton() {
       recorder.pressEjectButton();

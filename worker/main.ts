@@ -42,6 +42,7 @@ const virtual: { source: RecorderSource; control: VirtualControl } = {
   source: { list: async () => (await attached).source.list() },
   control: {
     insertMedia: async (name) => (await attached).control.insertMedia(name),
+    insertImage: async (image, as) => (await attached).control.insertImage(image, as),
     pressEjectButton: async () => (await attached).control.pressEjectButton(),
     state: async () => (await attached).control.state(),
   },

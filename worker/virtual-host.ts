@@ -46,6 +46,13 @@ async function answer(request: HostRequest): Promise<{ value: unknown; transfer:
     }
     case 'insertMedia':
       return { value: await control.insertMedia(String(request.args[0])), transfer: [] };
+    case 'insertImage': {
+      // Checked here, not trusted: any page of this origin can post to this port.
+      const [image, as] = request.args;
+      if (!(image instanceof Blob)) throw new TypeError('insertImage needs a Blob');
+      if (as !== undefined && typeof as !== 'string') throw new TypeError('"as" must be a string');
+      return { value: await control.insertImage(image, as), transfer: [] };
+    }
     case 'pressEjectButton':
       return { value: await control.pressEjectButton(), transfer: [] };
     case 'state':

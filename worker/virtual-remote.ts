@@ -13,6 +13,11 @@ import { VIRTUAL_ID } from '../engine/virtual-source.ts';
 export type HostRequest =
   | { readonly id: number; readonly method: 'openDevicePort'; readonly args: [] }
   | { readonly id: number; readonly method: 'insertMedia'; readonly args: [string] }
+  | {
+      readonly id: number;
+      readonly method: 'insertImage';
+      readonly args: [Blob, string | undefined];
+    }
   | { readonly id: number; readonly method: 'pressEjectButton'; readonly args: [] }
   | { readonly id: number; readonly method: 'state'; readonly args: [] };
 
@@ -70,6 +75,8 @@ export function remoteVirtual(port: PortLike): { source: RecorderSource; control
   };
   const control: VirtualControl = {
     insertMedia: (name) => call<VirtualDriveState>('insertMedia', name),
+    // A Blob crosses the port as a handle to the same bytes: nothing is copied here.
+    insertImage: (image, as) => call<VirtualDriveState>('insertImage', image, as),
     pressEjectButton: () => call<VirtualDriveState>('pressEjectButton'),
     state: () => call<VirtualDriveState>('state'),
   };

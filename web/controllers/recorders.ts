@@ -354,6 +354,18 @@ export class RecordersController implements ReactiveController {
     }
   }
 
+  /** "Insert an image as a disc": the image becomes a finished disc in the virtual drive. */
+  async insertVirtualImage(file: File): Promise<void> {
+    const result = await this.#act('insert-media', ActionArea.Drives, VIRTUAL_ID, (api) =>
+      api.virtualInsertImage(file),
+    );
+    if (result.ok) {
+      this.virtual = { value: result.value, error: null, loading: false };
+      this.status = `Inserted ${file.name} into the virtual recorder as a finished ${result.value.media} disc.`;
+      await this.#mediaChanged(VIRTUAL_ID);
+    }
+  }
+
   async pressVirtualEjectButton(): Promise<void> {
     const result = await this.#act('virtual-eject', ActionArea.Drives, VIRTUAL_ID, (api) =>
       api.virtualPressEjectButton(),

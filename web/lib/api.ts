@@ -17,6 +17,7 @@ export type UiApiMethod =
   | 'closeTray'
   | 'unlockTray'
   | 'virtualInsertMedia'
+  | 'virtualInsertImage'
   | 'virtualPressEjectButton'
   | 'virtualState'
   | 'eraseMedia'

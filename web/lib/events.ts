@@ -34,6 +34,14 @@ export class WdInsertMediaEvent extends Event {
   }
 }
 
+/** A disc image to put in the virtual drive as a finished disc. */
+export class WdInsertImageEvent extends Event {
+  static readonly type = 'wd-insert-image';
+  constructor(readonly image: File) {
+    super(WdInsertImageEvent.type, init);
+  }
+}
+
 /** The virtual drive's front-panel eject button. */
 export class WdVirtualEjectButtonEvent extends Event {
   static readonly type = 'wd-virtual-eject-button';
@@ -94,6 +102,7 @@ declare global {
     'wd-select-drive': WdSelectDriveEvent;
     'wd-connect-usb': WdConnectUsbEvent;
     'wd-insert-media': WdInsertMediaEvent;
+    'wd-insert-image': WdInsertImageEvent;
     'wd-virtual-eject-button': WdVirtualEjectButtonEvent;
     'wd-acquire': WdAcquireEvent;
     'wd-recorder-action': WdRecorderActionEvent;

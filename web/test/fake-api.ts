@@ -260,6 +260,14 @@ export class FakeApi implements UiApi {
     return ok(this.virtual());
   }
 
+  virtualInsertImage(image: Blob, as?: string) {
+    const failed = this.#record('virtualInsertImage', image, as);
+    if (failed) return failed;
+    this.mediaName = as ?? 'cd-rom';
+    this.media = MEDIA[this.mediaName] ?? noDisc;
+    return ok(this.virtual());
+  }
+
   virtualPressEjectButton() {
     const failed = this.#record('virtualPressEjectButton');
     if (failed) return failed;

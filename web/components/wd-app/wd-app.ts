@@ -22,6 +22,7 @@ import {
   WdConnectUsbEvent,
   WdDismissEvent,
   WdEraseEvent,
+  WdInsertImageEvent,
   WdInsertMediaEvent,
   WdOpenDialogEvent,
   WdRecorderActionEvent,
@@ -229,6 +230,7 @@ export class WdApp extends LitElement {
     });
     this.addEventListener(WdConnectUsbEvent.type, () => void this.connectUsb());
     this.addEventListener(WdInsertMediaEvent.type, (e) => void r.insertVirtualMedia(e.mediaName));
+    this.addEventListener(WdInsertImageEvent.type, (e) => void r.insertVirtualImage(e.image));
     this.addEventListener(WdVirtualEjectButtonEvent.type, () => void r.pressVirtualEjectButton());
     this.addEventListener(
       WdAcquireEvent.type,

@@ -43,6 +43,9 @@ export const styles = [
     select {
       flex: 1 1 10rem;
     }
+    .hidden-input {
+      display: none;
+    }
     .virtual .row + .row {
       margin-top: 0.5rem;
     }

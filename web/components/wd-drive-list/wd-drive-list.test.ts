@@ -3,6 +3,7 @@ import { sendKeys } from '@web/test-runner-commands';
 import type { VirtualDriveState } from '../../../contract/api.ts';
 import {
   WdConnectUsbEvent,
+  WdInsertImageEvent,
   WdInsertMediaEvent,
   WdSelectDriveEvent,
   WdVirtualEjectButtonEvent,
@@ -73,6 +74,28 @@ describe('wd-drive-list', () => {
     const eject = nextEvent(el, WdVirtualEjectButtonEvent.type);
     button(el, "Press the drive's eject button").click();
     expect(await eject).to.be.instanceOf(WdVirtualEjectButtonEvent);
+  });
+
+  it('inserts an image picked from a file as a disc', async () => {
+    const el = await render();
+    const input = $<HTMLInputElement>(el, 'input#image-input');
+    // The button opens the picker: the hidden input is what it clicks.
+    let opened = false;
+    input.addEventListener('click', (e) => {
+      opened = true;
+      e.preventDefault();
+    });
+    $<HTMLButtonElement>(el, '[data-testid=insert-image]').click();
+    expect(opened).to.equal(true);
+    const file = new File([new Uint8Array(4096)], 'old-backup.iso');
+    const transfer = new DataTransfer();
+    transfer.items.add(file);
+    input.files = transfer.files;
+    const event = nextEvent<WdInsertImageEvent>(el, WdInsertImageEvent.type);
+    input.dispatchEvent(new Event('change'));
+    expect((await event).image.name).to.equal('old-backup.iso');
+    // Cleared, so the same file picked again is a change again.
+    expect(input.value).to.equal('');
   });
 
   it('hides the media picker for a USB drive and explains a missing WebUSB', async () => {

@@ -3,6 +3,7 @@ import { LitElement, html, nothing } from 'lit';
 import type { ErrorValue, RecorderSummary, VirtualDriveState } from '../../../contract/api.ts';
 import {
   WdConnectUsbEvent,
+  WdInsertImageEvent,
   WdInsertMediaEvent,
   WdSelectDriveEvent,
   WdVirtualEjectButtonEvent,
@@ -72,6 +73,14 @@ export class WdDriveList extends LitElement {
     if (name) this.dispatchEvent(new WdInsertMediaEvent(name));
   }
 
+  #insertImage(e: Event) {
+    const input = e.target as HTMLInputElement;
+    const file = input.files?.[0];
+    // Cleared so that picking the same file again is a change too.
+    input.value = '';
+    if (file) this.dispatchEvent(new WdInsertImageEvent(file));
+  }
+
   #virtualControls() {
     const v = this.virtualState;
     const names = v?.mediaNames ?? [];
@@ -107,6 +116,25 @@ export class WdDriveList extends LitElement {
           >
             Insert
           </button>
+        </div>
+        <div class="row">
+          <!-- A finished disc from an image someone has, to browse, save or copy it. -->
+          <button
+            data-testid="insert-image"
+            ?disabled=${this.virtualBusy}
+            @click=${() => this.renderRoot.querySelector<HTMLInputElement>('#image-input')?.click()}
+          >
+            Insert an image as a disc…
+          </button>
+          <input
+            id="image-input"
+            class="hidden-input"
+            type="file"
+            tabindex="-1"
+            aria-hidden="true"
+            accept=".iso,.img,.udf,application/x-iso9660-image"
+            @change=${this.#insertImage}
+          />
         </div>
         <div class="row">
           <button
