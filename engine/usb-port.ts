@@ -13,6 +13,7 @@ import type {
   UsbInTransferResultLike,
   UsbOutTransferResultLike,
 } from '../usb-mass-storage/src/usb.ts';
+import { MAX_TRANSFER_LIMIT } from '../usb-mass-storage/src/bot/transport.ts';
 
 /** The structural part of MessagePort used here (DOM, worker and Node's worker_threads fit). */
 export interface PortLike {
@@ -22,18 +23,20 @@ export interface PortLike {
   close?(): void;
 }
 
-type Method =
-  | 'open'
-  | 'close'
-  | 'selectConfiguration'
-  | 'claimInterface'
-  | 'releaseInterface'
-  | 'controlTransferIn'
-  | 'controlTransferOut'
-  | 'transferIn'
-  | 'transferOut'
-  | 'clearHalt'
-  | 'reset';
+const METHODS = [
+  'open',
+  'close',
+  'selectConfiguration',
+  'claimInterface',
+  'releaseInterface',
+  'controlTransferIn',
+  'controlTransferOut',
+  'transferIn',
+  'transferOut',
+  'clearHalt',
+  'reset',
+] as const;
+type Method = (typeof METHODS)[number];
 
 interface Call {
   readonly id: number;
@@ -103,11 +106,85 @@ function toBytes(data: BufferSourceLike): Uint8Array {
     : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
 }
 
+const isInt = (v: unknown, min: number, max: number): v is number =>
+  typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
+
+const isSetup = (v: unknown): boolean => {
+  const s = v as Partial<UsbControlTransferParametersLike> | null;
+  return (
+    typeof s === 'object' &&
+    s !== null &&
+    ['standard', 'class', 'vendor'].includes(s.requestType as string) &&
+    ['device', 'interface', 'endpoint', 'other'].includes(s.recipient as string) &&
+    isInt(s.request, 0, 0xff) &&
+    isInt(s.value, 0, 0xffff) &&
+    isInt(s.index, 0, 0xffff)
+  );
+};
+
+/**
+ * Why `args` cannot go to the device, or undefined when they can. Any page
+ * of this origin can reach the SharedWorker's ports (issue 20, item 8), so a
+ * call is checked before the drive sees it: a length of 2^40 would otherwise
+ * be allocated in the one worker every session shares. The limits are
+ * WebUSB's own: endpoints 1..15 (USB 2.0 §9.6.6), control data ≤ 64 KiB
+ * (wLength), a transfer ≤ 32 MiB (protocol-notes.md).
+ */
+function badArgs(method: Method, a: readonly unknown[]): string | undefined {
+  const bytes = (v: unknown, max: number) => v instanceof Uint8Array && v.length <= max;
+  const ok = ((): boolean => {
+    switch (method) {
+      case 'open':
+      case 'close':
+      case 'reset':
+        return a.length === 0;
+      case 'selectConfiguration':
+      case 'claimInterface':
+      case 'releaseInterface':
+        return isInt(a[0], 0, 0xff);
+      case 'controlTransferIn':
+        return isSetup(a[0]) && isInt(a[1], 0, 0xffff);
+      case 'controlTransferOut':
+        return isSetup(a[0]) && (a[1] === undefined || bytes(a[1], 0xffff));
+      case 'transferIn':
+        return isInt(a[0], 1, 15) && isInt(a[1], 0, MAX_TRANSFER_LIMIT);
+      case 'transferOut':
+        return isInt(a[0], 1, 15) && bytes(a[1], MAX_TRANSFER_LIMIT);
+      case 'clearHalt':
+        return (a[0] === 'in' || a[0] === 'out') && isInt(a[1], 1, 15);
+    }
+  })();
+  return ok ? undefined : `${method}: arguments out of range or of the wrong type`;
+}
+
+/** The call in a message, or why it is refused (undefined: not a call at all, no reply possible). */
+export function parseCall(data: unknown): Call | { id: number; refused: string } | undefined {
+  const c = data as { id?: unknown; method?: unknown; args?: unknown } | null;
+  if (typeof c !== 'object' || c === null || !isInt(c.id, 0, Number.MAX_SAFE_INTEGER)) {
+    return undefined;
+  }
+  const id = c.id;
+  if (!METHODS.includes(c.method as Method)) return { id, refused: 'unknown method' };
+  if (!Array.isArray(c.args)) return { id, refused: 'args must be an array' };
+  const method = c.method as Method;
+  const why = badArgs(method, c.args as unknown[]);
+  return why ? { id, refused: why } : { id, method, args: c.args as unknown[] };
+}
+
 /** Serves `device` on `port` until the port closes. One port per client session. */
 export function serveUsbDevice(device: UsbDeviceLike, port: PortLike): void {
   port.addEventListener('message', (event) => {
-    const call = event.data as Call;
-    if (typeof call?.id !== 'number') return;
+    const call = parseCall(event.data);
+    if (!call) return;
+    if ('refused' in call) {
+      port.postMessage({
+        id: call.id,
+        ok: false,
+        error: { name: 'TypeError', message: call.refused },
+        state: stateOf(device),
+      } satisfies Reply);
+      return;
+    }
     void (async () => {
       let reply: Reply;
       try {
