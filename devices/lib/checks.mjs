@@ -402,6 +402,10 @@ export function throughput(device, boot, host) {
       cliSaveMiBpsLessFixedCost: saveNet,
       ratioCliSaveToDdBuffered: ratio(save, dd),
       ratioCliSaveLessFixedCostToDdBuffered: ratio(saveNet, dd),
+      ddBufferedSeconds: s['dd-buffered']?.ms ? s['dd-buffered'].ms / 1000 : null,
+      // `node -e 0` in the guest: no Node program can read the disc faster
+      // than the kernel when this alone takes longer than dd's whole read.
+      nodeStartupSeconds: s['node-startup']?.ms ? s['node-startup'].ms / 1000 : null,
       accel: process.env.WEBDISC_QEMU_ACCEL ?? 'tcg',
       hostLoadAverage: boot.loadAverage,
     },
