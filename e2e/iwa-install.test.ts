@@ -152,6 +152,19 @@ describe('Isolated Web App (dev-mode proxy install in Chromium)', { timeout: 180
     assert.deepEqual(facts, { usb: true, isolated: true, devices: 0 });
   });
 
+  it('the recorder worker may run WebAssembly (hash-wasm: SHA-256 and MD5 of every image)', async () => {
+    await waitForApp(page);
+    const worker = page.workers().find((w) => /\/assets\/main-[^/]+\.js$/.test(w.url()));
+    assert.ok(worker);
+    // The IWA's headers give the worker the page's CSP; without 'wasm-unsafe-eval'
+    // in script-src, Chrome refuses to compile any module and a verified burn fails.
+    const compiled = await worker.evaluate(
+      `WebAssembly.compile(new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0])).then(
+        () => 'compiled', (e) => String(e))`,
+    );
+    assert.equal(compiled, 'compiled');
+  });
+
   it('no service worker, and it says it works offline (the bundle is local)', async () => {
     await waitForApp(page);
     assert.equal(
