@@ -112,6 +112,13 @@ export interface MediaState {
   readonly capacityBlocks: number;
   readonly freeBlocks: number;
   readonly nextWritableAddress: number | null;
+  /**
+   * The write speeds (kB/s, fastest first) the drive reports for this disc:
+   * GET PERFORMANCE TYPE 03h for DVD and BD, else page 2Ah's write speed
+   * descriptors; read with the medium, so a new disc brings its own (issue
+   * 19, defect 2). Empty when it reports none; absent where not read.
+   */
+  readonly writeSpeedsKBps?: readonly number[];
 }
 
 export interface LockState {

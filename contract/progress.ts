@@ -24,8 +24,18 @@ export interface Progress {
   readonly startLba?: number;
   readonly sectorCount?: number;
   readonly lastWrittenLba?: number | null;
-  /** Drive buffer fill 0..1 (READ BUFFER CAPACITY), when known. */
+  /**
+   * Drive buffer fill 0..1 (READ BUFFER CAPACITY); null when the drive
+   * reports none (no such command, or a buffer of 0 bytes): show nothing then.
+   */
   readonly bufferFill?: number | null;
+  /**
+   * Burns: the write speed the drive says it uses (kB/s, GET PERFORMANCE or
+   * page 2Ah after the speed was set), once known; null when it does not say.
+   * With the medium's IMAPI physical type, to say it in × of its 1×.
+   */
+  readonly writeSpeedKBps?: number | null;
+  readonly physicalType?: string;
   /** Reading: the LBA reached, the unreadable sectors so far, and the speed. */
   readonly position?: number;
   readonly badSectors?: number;

@@ -7,7 +7,7 @@
  */
 import * as Comlink from 'comlink';
 import type { WorkerApi } from './api.ts';
-import { createVirtualRecorder } from '../virtual-recorder/src/index.ts';
+import { APP_CLOCK, createVirtualRecorder } from '../virtual-recorder/src/index.ts';
 import {
   MemoryCoordinator,
   WebLocksCoordinator,
@@ -34,7 +34,7 @@ const attached = new Promise<{ source: RecorderSource; control: VirtualControl }
 );
 // If the page never attaches a shared drive, run one here after a moment.
 const fallback = setTimeout(() => {
-  const recorder = createVirtualRecorder({ media: 'cd-r' });
+  const recorder = createVirtualRecorder({ media: 'cd-r', clock: APP_CLOCK });
   attach({ source: virtualSource(recorder), control: virtualControl(recorder) });
 }, 2000);
 
@@ -59,7 +59,7 @@ class WorkerService extends WebdiscService implements WorkerApi {
     if (port) {
       attach(remoteVirtual(port));
     } else {
-      const recorder = createVirtualRecorder({ media: 'cd-r' });
+      const recorder = createVirtualRecorder({ media: 'cd-r', clock: APP_CLOCK });
       attach({ source: virtualSource(recorder), control: virtualControl(recorder) });
     }
   }

@@ -11,7 +11,7 @@
  * (virtual-persist.ts), so the disc is still in the drive after a reload.
  * Without OPFS the drive starts with a blank CD-R each time.
  */
-import { createVirtualRecorder } from '../virtual-recorder/src/index.ts';
+import { APP_CLOCK, createVirtualRecorder } from '../virtual-recorder/src/index.ts';
 import { toErrorValue } from '../usb-mass-storage/src/errors.ts';
 import { describeDevice, serveUsbDevice } from '../engine/usb-port.ts';
 import { SharedDeviceHandle } from '../engine/shared-device.ts';
@@ -26,8 +26,8 @@ async function startDrive() {
   const recorder = opfs
     ? await openPersistentDrive()
         .then((d) => d.recorder)
-        .catch(() => createVirtualRecorder({ media: 'cd-r' }))
-    : createVirtualRecorder({ media: 'cd-r' });
+        .catch(() => createVirtualRecorder({ media: 'cd-r', clock: APP_CLOCK }))
+    : createVirtualRecorder({ media: 'cd-r', clock: APP_CLOCK });
   return { recorder, control: virtualControl(recorder) };
 }
 const drive = startDrive();

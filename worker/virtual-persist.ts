@@ -10,8 +10,10 @@
  * the new one, never half of one.
  */
 import {
+  APP_CLOCK,
   createVirtualRecorder,
   parseDriveState,
+  type ClockOption,
   type DriveState,
   type VirtualRecorder,
 } from '../virtual-recorder/src/index.ts';
@@ -54,10 +56,11 @@ async function readSaved(storage: StorageLike): Promise<Saved | undefined> {
   }
 }
 
-/** Opens the virtual drive with the disc it kept, or a blank CD-R. */
+/** Opens the virtual drive with the disc it kept, or a blank CD-R; on the app's clock unless told. */
 export async function openPersistentDrive(
-  options: { storage?: StorageLike; media?: 'cd-r' } = {},
+  options: { storage?: StorageLike; media?: 'cd-r'; clock?: ClockOption } = {},
 ): Promise<PersistentDrive> {
+  const clock = options.clock ?? APP_CLOCK;
   const storage = options.storage ?? (navigator.storage as unknown as StorageLike);
   const kept = await readSaved(storage);
   // Stores a crashed session left behind (no state names them) go; a kept disc stays.
@@ -65,13 +68,13 @@ export async function openPersistentDrive(
   const storeFactory = () => new OpfsSectorStore({ storage });
   let recorder: VirtualRecorder;
   if (kept) {
-    recorder = createVirtualRecorder({ storeFactory });
+    recorder = createVirtualRecorder({ storeFactory, clock });
     recorder.restoreState(
       kept.drive,
       kept.store ? new OpfsSectorStore({ storage, name: kept.store }) : undefined,
     );
   } else {
-    recorder = createVirtualRecorder({ media: options.media ?? 'cd-r', storeFactory });
+    recorder = createVirtualRecorder({ media: options.media ?? 'cd-r', storeFactory, clock });
   }
 
   let saved = '';

@@ -87,7 +87,16 @@ export class MediaTracker {
 
   async #read(): Promise<MediaState> {
     const { drive } = await this.#conn.connect();
-    return readMedia(drive);
+    const media = await readMedia(drive);
+    // The info was read with another medium in (its current profile, the
+    // features' current flags, page 2Ah's write speeds): a change this
+    // session was not told of (another tab's insert, a unit attention
+    // consumed elsewhere) still shows here, so read it again on next ask.
+    const profile = this.#info?.currentProfile?.code ?? null;
+    if (this.#info && media.present && (media.profile?.code ?? null) !== profile) {
+      this.#infoStale = true;
+    }
+    return media;
   }
 
   /** Another session saw the medium change: read it again, unless that session owns the drive. */

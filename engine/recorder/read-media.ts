@@ -1,7 +1,8 @@
 /**
  * Reads what is in the drive: disc present, type and status, capacity and
  * free space, sessions and tracks, from TEST UNIT READY, GET CONFIGURATION,
- * READ DISC INFORMATION, READ TRACK INFORMATION and READ CAPACITY.
+ * READ DISC INFORMATION, READ TRACK INFORMATION and READ CAPACITY, and the
+ * write speeds the drive offers for this disc (engine/recording/speed.ts).
  */
 import type { ScsiDrive } from '../../usb-mass-storage/src/scsi/scsi-drive.ts';
 import { ScsiCommandError } from '../../usb-mass-storage/src/errors.ts';
@@ -22,6 +23,7 @@ import { parseCapacity, readCapacity10 } from '../../usb-mass-storage/src/scsi/s
 import type { DiscStatus, MediaState, TrackInfo } from '../../contract/api.ts';
 import { physicalTypeOf } from '../../contract/profiles.ts';
 import { profileInfo } from '../identity.ts';
+import { mediumWriteSpeeds } from '../recording/speed.ts';
 
 function none(trayOpen: boolean | null): MediaState {
   return {
@@ -175,5 +177,7 @@ export async function readMedia(drive: ScsiDrive): Promise<MediaState> {
     capacityBlocks: capacity,
     freeBlocks: free,
     nextWritableAddress: nwa,
+    // Read with each medium: the speeds belong to the disc, not the drive (issue 19, defect 2).
+    writeSpeedsKBps: await mediumWriteSpeeds(drive, profileCode),
   };
 }

@@ -149,6 +149,10 @@ export class BurnRun {
       sectorCount: this.sectorCount,
       lastWrittenLba: this.lastWritten,
       bufferFill: this.bufferFill,
+      // Known once prepare has set the speed (speed.ts): the speed used, not the one asked for.
+      ...(this.speedKBps !== null
+        ? { writeSpeedKBps: this.speedKBps, physicalType: this.media.physicalType }
+        : {}),
     });
   }
 

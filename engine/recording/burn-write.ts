@@ -1,12 +1,13 @@
 /**
  * The burn's third step, write: stream WRITE(10) at the start LBA with the
- * next chunk read ahead, watching READ BUFFER CAPACITY; in CD SAO send track
+ * next chunk read ahead, watching READ BUFFER CAPACITY (BufferWatch); in CD SAO send track
  * 1's pre-gap from LBA -150 first and pad the track to the cue sheet's length.
  */
 import {
   CD_PREGAP_SECTORS,
   parseBufferCapacity,
   readBufferCapacity,
+  type BufferCapacity,
 } from '../../usb-mass-storage/src/scsi/mmc.ts';
 import { write10 } from '../../usb-mass-storage/src/scsi/sbc.ts';
 import { fail, fnv1a, type BurnRun } from './burn-run.ts';
@@ -19,7 +20,7 @@ export async function write(run: BurnRun): Promise<void> {
   run.imageHash = run.verifyMode === 'full' ? await imageHasher() : undefined;
   run.imageBytes = 0;
   let lba = startLba;
-  let writes = 0;
+  const buffer = new BufferWatch();
   run.report('calibrating', 0, true);
   if (run.writeType === 'sao') await writeSaoPregap(run);
   // Whole ECC blocks where the medium needs them (alignment.ts): chunks, and the tail padded.
@@ -55,14 +56,7 @@ export async function write(run: BurnRun): Promise<void> {
     await drive.run(write10({ lba, data: chunk }), { signal });
     lba += sectors;
     run.lastWritten = lba - 1;
-    writes++;
-    if (writes % 32 === 0) {
-      const cap = await drive.run(readBufferCapacity(), { signal, allowCheckCondition: true });
-      if (cap.status === 'good') {
-        const b = parseBufferCapacity(cap.data);
-        run.bufferFill = b.bufferLength > 0 ? 1 - b.availableLength / b.bufferLength : null;
-      }
-    }
+    await buffer.poll(run);
     if (source.size === undefined) run.sectorCount = imageSectors;
     run.report('writing', run.sectorCount ? Math.min(1, imageSectors / run.sectorCount) : null);
   }
@@ -73,6 +67,55 @@ export async function write(run: BurnRun): Promise<void> {
     await drive.run(write10({ lba, data: zeros }), { signal });
     lba += zeros.length / SECTOR;
     run.lastWritten = lba - 1;
+  }
+}
+
+/**
+ * How often the write loop asks READ BUFFER CAPACITY: a few times a second,
+ * as often as the progress is worth showing (BurnRun emits at most every
+ * 100 ms). Asking after every WRITE would add a command per 256 KiB; asking
+ * every 32 WRITEs (8 MiB, twice a 4 MiB buffer) left a small burn with no
+ * reading at all (issue 19, defect 5).
+ */
+const BUFFER_POLL_MS = 250;
+
+/**
+ * The drive buffer's fill for the progress: READ BUFFER CAPACITY (MMC-6
+ * §6.21, BLOCK 0: LENGTH OF THE BUFFER and BLANK LENGTH OF BUFFER in bytes)
+ * after the first WRITE and then every BUFFER_POLL_MS. A drive that refuses
+ * it, or reports a buffer of 0 bytes, has no fill to show: null (the UI
+ * hides the row), and it is not asked again: one refusal in the command
+ * trace, not one per poll.
+ */
+class BufferWatch {
+  #reports = true;
+  #askedAt = -Infinity;
+
+  async poll(run: BurnRun): Promise<void> {
+    const now = Date.now();
+    if (!this.#reports || now - this.#askedAt < BUFFER_POLL_MS) return;
+    this.#askedAt = now;
+    const cap = await run.drive.run(readBufferCapacity(), {
+      signal: run.signal,
+      allowCheckCondition: true,
+    });
+    const b = cap.status === 'good' ? decoded(cap.data) : undefined;
+    if (!b || !(b.bufferLength > 0)) {
+      this.#reports = false;
+      run.bufferFill = null;
+      return;
+    }
+    const free = Math.min(b.availableLength, b.bufferLength);
+    run.bufferFill = 1 - free / b.bufferLength;
+  }
+}
+
+/** The response, or undefined when it is too short to hold the two lengths (a burn does not fail over it). */
+function decoded(data: Uint8Array): BufferCapacity | undefined {
+  try {
+    return parseBufferCapacity(data);
+  } catch {
+    return undefined;
   }
 }
 

@@ -33,6 +33,9 @@ import {
   type Capabilities,
 } from '../../usb-mass-storage/src/scsi/mode-pages.ts';
 import { modeSense10 } from '../../usb-mass-storage/src/scsi/spc.ts';
+import type { ScsiDrive } from '../../usb-mass-storage/src/scsi/scsi-drive.ts';
+import type { AbortSignalLike } from '../../usb-mass-storage/src/timers.ts';
+import { writeFamilyOf } from '../../contract/profiles.ts';
 import { fail, type BurnRun } from './burn-run.ts';
 
 interface SpeedChoice {
@@ -40,13 +43,66 @@ interface SpeedChoice {
   readonly readKBps: number;
 }
 
+interface SpeedList {
+  readonly choices: readonly SpeedChoice[];
+  /** From GET PERFORMANCE: asked for with SET STREAMING; else page 2Ah's, with SET CD SPEED. */
+  readonly streaming: boolean;
+  /** Page 2Ah was read (its list may still be empty). */
+  readonly page: boolean;
+}
+
+/**
+ * The speeds the drive offers for the disc in it, the one rule for the burn
+ * and for what a dialog offers (MediaState.writeSpeedsKBps): GET PERFORMANCE
+ * TYPE 03h for DVD and BD, else page 2Ah's write speed descriptors; drives
+ * give both for the medium loaded, so both are read again for each disc,
+ * never kept from another (docs/real-drives.md §4: the cached page may be
+ * another medium's; issue 19, defect 2: a DVD+R offered CD speeds).
+ */
+async function speedList(
+  drive: ScsiDrive,
+  cd: boolean,
+  signal?: AbortSignalLike,
+): Promise<SpeedList> {
+  const listed = cd ? undefined : await performanceSpeeds(drive, signal);
+  if (listed) return { choices: listed, streaming: true, page: false };
+  const page = await page2A(drive, signal);
+  const speeds = page?.writeSpeeds.map((w) => w.speed).filter((s) => s > 0) ?? [];
+  return {
+    choices: speeds.map((writeKBps) => ({ writeKBps, readKBps: MAX_SPEED })),
+    streaming: false,
+    page: page !== undefined,
+  };
+}
+
+/**
+ * The write speeds (kB/s, fastest first, each once) the drive reports for
+ * the medium of `profile`; none for a medium no burn writes (pressed discs).
+ */
+export async function mediumWriteSpeeds(
+  drive: ScsiDrive,
+  profile: number,
+  signal?: AbortSignalLike,
+): Promise<number[]> {
+  const family = writeFamilyOf(profile);
+  if (!family) return [];
+  const { choices } = await speedList(drive, family === 'cd', signal);
+  return [...new Set(choices.map((c) => c.writeKBps))].sort((a, b) => b - a);
+}
+
 /** Sets the asked-for speed (if any) and reports the one the drive then writes at. */
 export async function setWriteSpeed(run: BurnRun): Promise<void> {
   const wanted = run.options.speedKBps;
   const cd = run.family === 'cd';
-  const listed = cd ? undefined : await performanceSpeeds(run);
   if (wanted !== undefined) {
-    const choices = listed ?? (await capabilitiesSpeeds(run));
+    const list = await speedList(run.drive, cd, run.signal);
+    // No page 2Ah now: the list the drive gave when its info was read.
+    const choices =
+      list.choices.length > 0 || list.page
+        ? list.choices
+        : run.info.capabilities.writeSpeedsKBps
+            .filter((s) => s > 0)
+            .map((writeKBps) => ({ writeKBps, readKBps: MAX_SPEED }));
     if (choices.length === 0) {
       throw fail(
         'E_IMAPI_DF2DATA_RECORDER_NOT_SUPPORTED',
@@ -56,7 +112,7 @@ export async function setWriteSpeed(run: BurnRun): Promise<void> {
     // IMAPI adjusts an unsupported speed to one the drive has (S_IMAPI_SPEEDADJUSTED): the fastest not above it.
     const sorted = [...choices].sort((a, b) => b.writeKBps - a.writeKBps);
     const choice = sorted.find((c) => c.writeKBps <= wanted) ?? sorted.at(-1)!;
-    if (listed) {
+    if (list.streaming) {
       const endLba = Math.max(0, run.media.capacityBlocks - 1);
       await run.drive.run(setStreaming({ ...choice, endLba }), { signal: run.signal });
     } else {
@@ -70,10 +126,13 @@ export async function setWriteSpeed(run: BurnRun): Promise<void> {
 }
 
 /** GET PERFORMANCE TYPE 03h: the medium's write speeds; undefined when the drive has no such list. */
-async function performanceSpeeds(run: BurnRun): Promise<SpeedChoice[] | undefined> {
-  const r = await run.drive.run(
+async function performanceSpeeds(
+  drive: ScsiDrive,
+  signal?: AbortSignalLike,
+): Promise<SpeedChoice[] | undefined> {
+  const r = await drive.run(
     getPerformance({ type: PerformanceType.WriteSpeed, maxDescriptors: 32 }),
-    { signal: run.signal, allowCheckCondition: true },
+    { signal, allowCheckCondition: true },
   );
   if (r.status !== 'good') return undefined;
   const speeds = parseWriteSpeeds(r.data).filter((d) => d.writeKBps > 0);
@@ -82,21 +141,17 @@ async function performanceSpeeds(run: BurnRun): Promise<SpeedChoice[] | undefine
     : undefined;
 }
 
-async function page2A(run: BurnRun): Promise<Capabilities | undefined> {
-  const r = await run.drive.run(
+async function page2A(
+  drive: ScsiDrive,
+  signal?: AbortSignalLike,
+): Promise<Capabilities | undefined> {
+  const r = await drive.run(
     modeSense10({ pageCode: ModePageCode.Capabilities, allocationLength: 256 }),
-    { signal: run.signal, allowCheckCondition: true },
+    { signal, allowCheckCondition: true },
   );
   if (r.status !== 'good') return undefined;
   const raw = findModePage(parseModeParameterList(r.data), ModePageCode.Capabilities);
   return raw ? parseCapabilities(raw) : undefined;
-}
-
-/** Page 2Ah's write speed descriptors, read now (they depend on the medium loaded). */
-async function capabilitiesSpeeds(run: BurnRun): Promise<SpeedChoice[]> {
-  const page = await page2A(run);
-  const speeds = page?.writeSpeeds.map((w) => w.speed) ?? run.info.capabilities.writeSpeedsKBps;
-  return speeds.filter((s) => s > 0).map((writeKBps) => ({ writeKBps, readKBps: MAX_SPEED }));
 }
 
 /** GET PERFORMANCE TYPE 00h, WRITE: the write speed in effect; null when the drive does not say. */
@@ -113,7 +168,7 @@ async function performanceInEffect(run: BurnRun): Promise<number | null> {
 
 /** Page 2Ah bytes 28-29, else 20-21 (libburn `spc_sense_caps_al`); null when the drive has no page. */
 async function pageSpeedInEffect(run: BurnRun): Promise<number | null> {
-  const page = await page2A(run);
+  const page = await page2A(run.drive, run.signal);
   const speed = page?.currentWriteSpeedSelected ?? page?.currentWriteSpeed;
   return speed ? speed : null;
 }

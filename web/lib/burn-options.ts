@@ -9,10 +9,17 @@ import { html, nothing } from 'lit';
 import type { BurnOptions, MediaState, RecorderInfo, VerifyMode } from '../../contract/api.ts';
 import { mediaTypeName } from '../../contract/profiles.ts';
 import { clientNameField } from './dialog-parts.ts';
-import { speedLabel, type BurnTarget } from './media.ts';
+import { offeredSpeeds, oneXWords, speedLabel, type BurnTarget } from './media.ts';
 
-/** "maximum" (no SET CD SPEED: the drive's fastest) or one of the drive's speeds in kB/s. */
+/** "maximum" (no SET CD SPEED: the drive's fastest) or one of the disc's speeds in kB/s. */
 export type SpeedChoice = 'max' | number;
+
+/** A chosen speed the disc in the drive does not offer (another disc's) falls back to maximum. */
+export function offeredChoice(host: BurnOptionsHost): SpeedChoice {
+  return host.speed !== 'max' && offeredSpeeds(host.media, host.info).includes(host.speed)
+    ? host.speed
+    : 'max';
+}
 
 export const VERIFY_WORDS: Readonly<Record<VerifyMode, { label: string; help: string }>> = {
   none: { label: 'None', help: 'Trust the drive.' },
@@ -39,13 +46,13 @@ export interface BurnOptionsHost {
 
 /** The options as burnImage takes them; choices the medium does not offer are left out. */
 export function burnOptionsOf(host: BurnOptionsHost, t: BurnTarget): BurnOptions {
-  const speeds = host.info?.capabilities.writeSpeedsKBps ?? [];
+  const speed = offeredChoice(host);
   const simulate = t.testWrite && host.simulate;
   return {
     clientName: host.clientName,
     verify: host.verify,
     ...(t.canClose ? { close: host.close } : {}),
-    ...(host.speed !== 'max' && speeds.includes(host.speed) ? { speedKBps: host.speed } : {}),
+    ...(speed !== 'max' ? { speedKBps: speed } : {}),
     ...(simulate ? { simulate: true } : {}),
     ...(t.cdWriteMode ? { writeType: host.writeType } : {}),
   };
@@ -53,7 +60,8 @@ export function burnOptionsOf(host: BurnOptionsHost, t: BurnTarget): BurnOptions
 
 /** The option fields, for a `<div class="options">` (styles/dialog.ts and the burn dialog's). */
 export function burnOptionFields(host: BurnOptionsHost, t: BurnTarget) {
-  const speeds = host.info?.capabilities.writeSpeedsKBps ?? [];
+  const speeds = offeredSpeeds(host.media, host.info);
+  const oneX = oneXWords(host.media);
   const name = host.media?.present ? mediaTypeName(host.media.physicalType) : 'disc';
   return html`
     <fieldset>
@@ -97,7 +105,7 @@ export function burnOptionFields(host: BurnOptionsHost, t: BurnTarget) {
       <p id="speed-help" class="help">
         ${
           speeds.length
-            ? 'The speeds the drive reports for this medium.'
+            ? `The speeds the drive reports for this ${name}${oneX ? `; ${oneX}` : ''}.`
             : 'The drive reports no speeds to choose from; it writes at its own.'
         }
       </p>

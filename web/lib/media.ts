@@ -12,6 +12,7 @@ import {
   ERASABLE_MEDIA_WORDS,
   eraseMethodOf,
   mediaTypeName,
+  oneXKBps,
   speedWords,
   writeFamilyOf,
   type WriteFamily,
@@ -125,6 +126,35 @@ export function burnTarget(m: MediaState | null, info: RecorderInfo | null): Bur
 /** "8× (11,080 kB/s)" for the medium in the drive (contract/profiles.ts speedWords). */
 export function speedLabel(kBps: number, m: MediaState | null): string {
   return speedWords(kBps, m?.present ? m.physicalType : '');
+}
+
+/**
+ * The write speeds to offer (kB/s, fastest first): the ones the drive
+ * reported with the disc in it now (MediaState.writeSpeedsKBps), never
+ * another disc's (issue 19, defect 2); the info's list only from a worker
+ * that does not read them with the medium.
+ */
+export function offeredSpeeds(m: MediaState | null, info: RecorderInfo | null): readonly number[] {
+  if (!m?.present) return [];
+  return m.writeSpeedsKBps ?? info?.capabilities.writeSpeedsKBps ?? [];
+}
+
+/**
+ * What 1× is for the medium in the drive: a CD's is 150 KiB/s of data
+ * (75 sectors of 2048 bytes; the drive counts 176.4 kB/s, the 2352-byte
+ * sectors, which the labels show), a DVD's 1,385 kB/s, a BD's 4,495 kB/s
+ * (kB = 1000 bytes, as MMC counts). Null when the medium's 1× is unknown.
+ */
+export function oneXWords(m: MediaState | null): string | null {
+  if (!m?.present) return null;
+  const x = oneXKBps(m.physicalType);
+  if (x === null) return null;
+  const name = mediaTypeName(m.physicalType);
+  if (name.startsWith('CD')) {
+    const kib = Math.round((x * 1000 * (2048 / 2352)) / 1024);
+    return `1× for a ${name} is ${kib} KiB/s of data (${x} kB/s as the drive counts)`;
+  }
+  return `1× for a ${name} is ${x.toLocaleString('en-US')} kB/s`;
 }
 
 /**

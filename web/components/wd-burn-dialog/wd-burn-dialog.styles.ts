@@ -71,5 +71,13 @@ export const styles = [
     .field select {
       width: 100%;
     }
+    /* A grid row is as high as its tallest cell (the CD write mode beside the
+       speed); a cell's own rows then stretched to fill it: a tall select
+       pushed away from its label, choices spread apart (issue 19). The cells
+       keep the row's height; their content stays at the top. */
+    .options > .field,
+    .options > fieldset {
+      align-content: start;
+    }
   `,
 ];

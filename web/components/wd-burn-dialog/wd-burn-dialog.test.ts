@@ -1,5 +1,5 @@
 import { expect, fixture, html } from '@open-wc/testing';
-import { emulateMedia } from '@web/test-runner-commands';
+import { emulateMedia, setViewport } from '@web/test-runner-commands';
 import type { MediaState, RecorderInfo } from '../../../contract/api.ts';
 import { WdBurnEvent, WdCloseDialogEvent } from '../../lib/events.ts';
 import { $, $$, button, chooseFile, nextEvent, textAt, textOf } from '../../test/helpers.ts';
@@ -105,6 +105,55 @@ describe('wd-burn-dialog', () => {
     );
     // Session-at-once needs a blank CD: an appendable one offers no write mode.
     expect(el.shadowRoot!.querySelector('input[name=write-type]')).to.equal(null);
+  });
+
+  it("offers the disc's own speeds in × of its 1×, not the ones of the disc read before (issue 19)", async () => {
+    // The info was read with a CD-R in; the DVD+R in the drive now brought its speeds.
+    const dvd: MediaState = { ...blankDvd, writeSpeedsKBps: [22_160, 11_080, 5_540] };
+    const el = await openDialog(dvd, cdInfo, image(5 * 2048));
+    const speeds = $$<HTMLOptionElement>(el, '#speed option').map((o) => o.textContent!.trim());
+    expect(speeds).to.deep.equal([
+      'Maximum',
+      '16× (22,160 kB/s)',
+      '8× (11,080 kB/s)',
+      '4× (5,540 kB/s)',
+    ]);
+    expect(textAt(el, '#speed-help')).to.equal(
+      'The speeds the drive reports for this DVD+R; 1× for a DVD+R is 1,385 kB/s.',
+    );
+    const select = $<HTMLSelectElement>(el, '#speed');
+    select.value = '5540';
+    select.dispatchEvent(new Event('change'));
+    await el.updateComplete;
+    expect(el.options.speedKBps).to.equal(5540);
+    // Another disc: a speed it does not offer is not sent; the choice is the maximum again.
+    el.media = { ...blankCdR, writeSpeedsKBps: [8467, 1411] };
+    await el.updateComplete;
+    expect(el.speed).to.equal('max');
+    expect(el.options.speedKBps).to.equal(undefined);
+    expect(textAt(el, '#speed-help')).to.equal(
+      'The speeds the drive reports for this CD-R; 1× for a CD-R is 150 KiB/s of data (176.4 kB/s as the drive counts).',
+    );
+  });
+
+  it("keeps the CD layout's speed select one line high beside the write mode (issue 19)", async () => {
+    await setViewport({ width: 1000, height: 900 });
+    try {
+      const el = await openDialog(blankCdR, cdInfo, image(5 * 2048));
+      expect($$(el, 'input[name=write-type]')).to.have.length(2);
+      const select = $<HTMLSelectElement>(el, '#speed').getBoundingClientRect();
+      const label = $<HTMLElement>(el, 'label[for=speed]').getBoundingClientRect();
+      const modes = $<HTMLElement>(el, 'input[name=write-type]')
+        .closest('fieldset')!
+        .getBoundingClientRect();
+      expect(modes.top, 'the speed sits beside the write modes').to.be.closeTo(label.top, 24);
+      expect(modes.height, 'the write modes are taller').to.be.greaterThan(select.height * 2);
+      // One line of text high (the theme's 2.5rem minimum), right under its label.
+      expect(select.height).to.be.lessThan(48);
+      expect(select.top - label.bottom).to.be.lessThan(8);
+    } finally {
+      await setViewport({ width: 800, height: 600 });
+    }
   });
 
   it('offers the options the drive and the medium allow, and sends exactly those', async () => {

@@ -10,6 +10,7 @@ import { clientNameProblem } from '../../../contract/client-name.ts';
 import {
   burnOptionFields,
   burnOptionsOf,
+  offeredChoice,
   type SpeedChoice,
   burnFacts,
 } from '../../lib/burn-options.ts';
@@ -135,8 +136,8 @@ export class WdBurnDialog extends LitElement {
       this.touched = false;
     }
     // A speed from another drive or medium is not on offer any more.
-    if (changed.has('info') && this.speed !== 'max') {
-      if (!this.info?.capabilities.writeSpeedsKBps.includes(this.speed)) this.speed = 'max';
+    if ((changed.has('info') || changed.has('media')) && this.speed !== 'max') {
+      this.speed = offeredChoice(this);
     }
     // A new image or another medium: show the choices again before anything is written.
     const before = changed.get('media') as MediaState | null | undefined;

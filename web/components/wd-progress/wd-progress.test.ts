@@ -96,6 +96,29 @@ describe('wd-progress', () => {
     await expect(el).to.be.accessible();
   });
 
+  it("shows the speed the drive uses, in × of the disc's 1×, and no buffer row when the drive reports none (issue 19)", async () => {
+    const el = await fixture<WdProgress>(
+      html`<wd-progress
+        .progress=${{
+          action: 'writing',
+          fraction: 0.25,
+          elapsedMs: 4_000,
+          remainingMs: 12_000,
+          startLba: 0,
+          sectorCount: 2000,
+          lastWrittenLba: 499,
+          bufferFill: null,
+          writeSpeedKBps: 5540,
+          physicalType: 'IMAPI_MEDIA_TYPE_DVDPLUSR',
+        }}
+      ></wd-progress>`,
+    );
+    expect(textAt(el, '[data-testid=progress-write-speed]')).to.equal('4× (5,540 kB/s)');
+    expect(el.shadowRoot!.querySelector('[data-testid=progress-buffer]')).to.equal(null);
+    expect(el.shadowRoot!.textContent).to.not.contain('Drive buffer');
+    await expect(el).to.be.accessible();
+  });
+
   it('is indeterminate when the fraction is unknown and drops Cancel when done', async () => {
     const el = await fixture<WdProgress>(
       html`<wd-progress

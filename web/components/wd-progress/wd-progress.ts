@@ -7,7 +7,7 @@ import type {
   OperationFailure,
   Progress,
 } from '../../../contract/api.ts';
-import { SECTOR_BYTES } from '../../../contract/profiles.ts';
+import { SECTOR_BYTES, speedWords as writeSpeedWords } from '../../../contract/profiles.ts';
 import { ClockController } from '../../controllers/clock.ts';
 import { WdCancelEvent, WdClearResultEvent } from '../../lib/events.ts';
 import { formatBytes, formatDuration, formatMs } from '../../lib/format.ts';
@@ -262,7 +262,7 @@ export class WdProgress extends LitElement {
       </dl>`;
   }
 
-  /** What a burn adds (IDiscFormat2DataEventArgs): sectors written, LBAs and the drive's buffer. */
+  /** What a burn adds (IDiscFormat2DataEventArgs): sectors written, LBAs, the speed used and the drive's buffer. */
   #burnFacts(p: Progress) {
     const written =
       p.sectorCount !== undefined && p.lastWrittenLba !== undefined && p.lastWrittenLba !== null
@@ -288,6 +288,15 @@ export class WdProgress extends LitElement {
           : nothing
       }
       ${
+        p.writeSpeedKBps !== undefined && p.writeSpeedKBps !== null
+          ? html`<dt>Speed</dt>
+              <dd data-testid="progress-write-speed">
+                ${writeSpeedWords(p.writeSpeedKBps, p.physicalType ?? '')}
+              </dd>`
+          : nothing
+      }
+      ${
+        // Null: the drive reports no buffer; no row rather than a "0%" that never moves.
         p.bufferFill !== undefined && p.bufferFill !== null
           ? html`<dt>Drive buffer</dt>
               <dd data-testid="progress-buffer">${Math.round(p.bufferFill * 100)}%</dd>`
