@@ -160,8 +160,8 @@ describe('the Signed Web Bundle of the app', { timeout: 60_000 }, () => {
     const csp = bundle.getResponse(`isolated-app://${id}/`).headers['content-security-policy'];
     assert.match(csp ?? '', /require-trusted-types-for 'script'/);
     assert.match(csp ?? '', /trusted-types webdisc lit-html/);
-    assert.match(csp ?? '', /script-src 'self';/);
-    assert.doesNotMatch(csp ?? '', /unsafe-eval|unsafe-inline/);
+    assert.match(csp ?? '', /script-src 'self' 'wasm-unsafe-eval';/);
+    assert.doesNotMatch(csp ?? '', /'unsafe-eval'|'unsafe-inline'/);
     for (const url of bundle.urls) {
       const { headers } = bundle.getResponse(url);
       assert.equal(headers['cross-origin-opener-policy'], 'same-origin', url);

@@ -152,8 +152,8 @@ describe('IWA response headers', () => {
   it("take index.html's CSP, which enforces Trusted Types with the app's two policies", () => {
     assert.match(csp, /require-trusted-types-for 'script'/);
     assert.match(csp, /trusted-types webdisc lit-html/);
-    assert.match(csp, /script-src 'self';/);
-    assert.doesNotMatch(csp, /unsafe-eval|unsafe-inline/);
+    assert.match(csp, /script-src 'self' 'wasm-unsafe-eval';/);
+    assert.doesNotMatch(csp, /'unsafe-eval'|'unsafe-inline'/);
     assert.throws(() => cspOfIndexHtml('<html></html>'), /no Content-Security-Policy/);
     assert.throws(
       () =>
