@@ -20,7 +20,14 @@ const without = (...keep) => realmDirs.filter((d) => !keep.includes(d));
 
 export default tseslint.config(
   {
-    ignores: ['dist/**', 'dist-iwa/**', 'node_modules/**', 'test-results/**', 'dev-dist/**'],
+    ignores: [
+      'dist/**',
+      'dist-cli/**',
+      'dist-iwa/**',
+      'node_modules/**',
+      'test-results/**',
+      'dev-dist/**',
+    ],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,

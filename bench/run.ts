@@ -8,6 +8,7 @@ import { burnBench } from './burn.bench.ts';
 import { devicesBench } from './devices.bench.ts';
 import { isoBench } from './iso.bench.ts';
 import { readBench } from './read.bench.ts';
+import { startupBench } from './startup.bench.ts';
 import type { Figure } from './report.ts';
 
 const sections: Record<string, () => Promise<Figure[]>> = {
@@ -16,6 +17,7 @@ const sections: Record<string, () => Promise<Figure[]>> = {
   devices: devicesBench,
   iso: isoBench,
   read: readBench,
+  startup: startupBench,
 };
 /**
  * Only when named: `devices` boots QEMU guests for minutes; `iso` writes 2 GiB

@@ -17,6 +17,20 @@ export class CallFailed extends Error {
 export type OptionsConfig = NonNullable<ParseArgsConfig['options']>;
 
 /**
+ * The global options, anywhere on the line (cli.ts parses them; help.ts
+ * describes each). `--virtual` is a boolean so that it never takes the next
+ * word: non-strict parsing hands `--virtual=MEDIA` over as a string, and
+ * leaves every other option to the command.
+ */
+export const GLOBAL_OPTIONS = {
+  json: { type: 'boolean' },
+  virtual: { type: 'boolean' },
+  'virtual-dir': { type: 'string' },
+  device: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies OptionsConfig;
+
+/**
  * A command's words through node:util parseArgs: its `options`, and between
  * `min` and `max` positional words. Anything else is a usage error.
  */
@@ -40,7 +54,18 @@ export function commandArgs<const O extends OptionsConfig>(
     throw new UsageError(`${usage.split(' ')[0]}: ${message}`);
   }
   const n = parsed.positionals.length;
-  if (n < min || n > max) throw new UsageError(`usage: ${usage}`);
+  // The synopsis first (scripts match it), then what was wrong, on the same line.
+  if (n > max) {
+    const extra = parsed.positionals.slice(max).map((w) => `"${w}"`);
+    throw new UsageError(
+      `usage: ${usage} (unexpected ${extra.length === 1 ? 'argument' : 'arguments'} ${extra.join(' ')})`,
+    );
+  }
+  if (n < min) {
+    const need = max === min ? `${min}` : max === Infinity ? `at least ${min}` : `${min} to ${max}`;
+    const noun = min === 1 && (max === 1 || max === Infinity) ? 'argument' : 'arguments';
+    throw new UsageError(`usage: ${usage} (${need} ${noun} needed, ${n} given)`);
+  }
   return parsed;
 }
 

@@ -3,6 +3,7 @@
  * `mkiso` (files and folders to an image file). Options shared by both file
  * commands: `--label`, `--udf`/`--no-udf`, `--boot`, `--efi`, `--date`.
  */
+import { synopsis } from './help.ts';
 import { stat } from 'node:fs/promises';
 import type { BurnOptions, BurnReport, FileImageOptions } from '../contract/api.ts';
 import { parseSpeed, speedWords } from '../contract/profiles.ts';
@@ -83,8 +84,8 @@ function inTree(path: string): string {
   return path.startsWith('/') ? path : `/${path}`;
 }
 
-const MKISO_USAGE =
-  'mkiso DIR... -o FILE [--label L] [--no-udf | --udf-revision 1.02|2.50] [--level 1|2|3] [--boot IMG] [--efi IMG] [--date D]';
+// One synopsis per command, from the help table (cli/help.ts).
+const MKISO_USAGE = synopsis('mkiso');
 
 export async function mkisoCommand(ctx: CommandContext, args: readonly string[]): Promise<Outcome> {
   const { values, positionals } = commandArgs(
@@ -93,7 +94,7 @@ export async function mkisoCommand(ctx: CommandContext, args: readonly string[])
     { ...IMAGE_OPTIONS, output: { type: 'string', short: 'o' } },
     [1, Infinity],
   );
-  if (!values.output) throw new UsageError(`mkiso: -o FILE is required\nusage: ${MKISO_USAGE}`);
+  if (!values.output) throw new UsageError('mkiso: -o FILE is required');
   const image = imageOptions(values, ctx.env);
   const tree = await treeFromPaths(positionals);
   const { plan: p, summary } = plan(tree, image);
@@ -114,8 +115,7 @@ export async function mkisoCommand(ctx: CommandContext, args: readonly string[])
   };
 }
 
-const BURN_USAGE =
-  'burn IMAGE|DIR... [--verify=none|quick|full] [--close] [--speed 16x|max|KBPS] [--simulate] [--name NAME] [--start LBA] [--sao] [--mastered-for LBA|any] [--append [--remove PATH]...] [--label L] [--no-udf] [--boot IMG] [--efi IMG] [--date D]';
+const BURN_USAGE = synopsis('burn');
 
 function burnText(b: BurnReport): string {
   return (

@@ -9,11 +9,13 @@ import { parseArgs } from 'node:util';
 import {
   CallFailed,
   commandArgs,
+  GLOBAL_OPTIONS,
   unwrap,
   UsageError,
-  type OptionsConfig,
   type Outcome,
 } from './args.ts';
+import { completionScript } from './completion.ts';
+import { BARE_COMMANDS, commandHelp, isCommandName, synopsis, USAGE, usageHint } from './help.ts';
 import { toErrorValue } from '../usb-mass-storage/src/errors.ts';
 import type { RawData, RecorderEvent } from '../contract/api.ts';
 import type { ErrorValue } from '../contract/errors.ts';
@@ -32,85 +34,6 @@ import { errorText, infoText, listText, lockText, mediaText, rawText } from './f
 import { createService } from './service.ts';
 import { insertCommand } from './virtual-commands.ts';
 
-export const USAGE = `webdisc: control USB optical disc recorders (IMAPI-style exclusive access)
-
-usage: webdisc [--json] [--virtual[=MEDIA]] [--virtual-dir DIR] [--device ID]
-               COMMAND [ARGS]
-
-commands:
-  list                          list recorders (the virtual one and USB drives)
-  info                          identity, profiles, features, capabilities
-  media                         disc type, status, sessions and tracks, free space
-  eject | load                  open / close the tray
-  raw HEX [--in N | --out FILE] send a CDB: no data, N bytes in, or FILE's bytes out
-  erase [--full] [--name NAME]  blank a CD-RW/DVD-RW, format a DVD+RW/BD-RE
-  burn IMAGE [--verify=none|quick|full] [--close] [--speed 16x|max] [--simulate]
-       [--name NAME] [--start LBA] [--sao] [--mastered-for LBA|any]
-                                write an image; leaves the disc appendable
-                                unless --close; on a disc that has data, say
-                                which start sector the image was made for
-  burn DIR... [burn options] [image options] [--append [--remove PATH]...]
-                                build an image of files and folders while
-                                writing it (no temporary image); --append adds
-                                them to the disc's files in a new session
-                                (grown in place on DVD+RW, DVD-RW, BD-RE)
-  mkiso DIR... -o FILE [image options]
-                                write an image of files and folders to FILE
-    image options: --label L, --publisher P, --no-udf (UDF 1.02 is on by
-       default), --udf-revision 2.50 (UDF 2.50, for BD),
-       --level 1|2|3 (ISO 9660; default 3), --boot IMG and --efi IMG (El
-       Torito, paths inside the image), --date D (ISO 8601 or seconds; else
-       SOURCE_DATE_EPOCH) for reproducible images, --checksums (each file's
-       SHA-256 in /.webdisc/SHA256SUMS); --json adds the name report
-  read LBA COUNT FILE           read COUNT sectors from LBA into FILE
-  save IMAGE [--session N | --track N] [--continue] [--retries N]
-                                save the disc (default: every data track) as
-                                an image; unreadable sectors stop it, or with
-                                --continue are zero-filled and listed in
-                                IMAGE.map (GNU ddrescue's format); after a
-                                failure or Ctrl+C the same command resumes
-  ls [PATH] [--long] [--session N | --image FILE]
-                                list the disc's (newest session, or N) or an
-                                image's files
-  extract PATH... DEST [--session N | --image FILE]
-                                copy files and folders from the disc into DEST
-  verify IMAGE|DIR              compare the disc with an image (sector by
-                                sector) or a folder (file by file, SHA-256)
-  verify --checksums            check every file of every session against
-                                the SHA-256 list burned with it
-  copy --to ID [--continue] [--verify=MODE]
-                                copy the disc onto the blank disc in drive ID
-                                at once (one drive: save, insert, burn)
-  lock --name NAME [--force]    hold exclusive access until Ctrl+C / SIGTERM
-  unlock-tray                   clear a PREVENT left by a session that died
-  insert MEDIA                  put a new blank disc in the virtual drive
-  insert --image FILE [--as MEDIA]
-                                put a finished disc holding FILE in it
-                                (default: cd-rom or dvd-rom, as it fits)
-  shell                         read commands from stdin, one per line; adds
-                                acquire NAME [force], release, owner, state,
-                                open, close (IMAPI v1), quit
-
-options:
-  --json          one JSON object per result: {"ok": true, ...} or
-                  {"ok": false, "hresult", "name", "message", "sense"};
-                  erase and burn also print {"progress": {...}} lines
-  --virtual       the virtual recorder (the default drive when --device is
-                  absent), with the disc it kept from the last command: its
-                  disc, tray and sectors stay in the virtual folder, so
-                  "webdisc --virtual=dvd+r burn X" then "webdisc media" sees X
-  --virtual=MEDIA the virtual recorder with a NEW blank MEDIA disc in it
-                  (cd-rom, cd-r, cd-rw, dvd-rom, dvd-r, dvd-rw, dvd-rw-ro,
-                  dvd+r, dvd+rw, dvd+r-dl, bd-r, bd-re, none), replacing the
-                  kept one; "webdisc insert MEDIA" does the same
-  --virtual-dir DIR
-                  the virtual folder (else $WEBDISC_VIRTUAL_DIR, else
-                  $XDG_DATA_HOME/webdisc/virtual or
-                  ~/.local/share/webdisc/virtual); one process uses it at a
-                  time, another waits 3 s, then fails naming the holder's pid
-  --device ID     a real drive from "webdisc list" (needs the npm usb package)
-`;
-
 export interface CliIo {
   readonly out: (line: string) => void;
   readonly err: (line: string) => void;
@@ -119,19 +42,6 @@ export interface CliIo {
   readonly tty?: boolean;
   readonly progress?: (line: string) => void;
 }
-
-/**
- * The global options, anywhere on the line. `--virtual` is a boolean so that
- * it never takes the next word: non-strict parsing hands `--virtual=MEDIA`
- * over as a string, and leaves every other option to the command.
- */
-const GLOBAL_OPTIONS = {
-  json: { type: 'boolean' },
-  virtual: { type: 'boolean' },
-  'virtual-dir': { type: 'string' },
-  device: { type: 'string' },
-  help: { type: 'boolean', short: 'h' },
-} as const satisfies OptionsConfig;
 
 export interface Options {
   readonly json: boolean;
@@ -189,21 +99,6 @@ function globalArgs(argv: readonly string[]): Options {
     args,
   };
 }
-
-/** Commands with no arguments. */
-const BARE_COMMANDS = new Set([
-  'list',
-  'info',
-  'media',
-  'eject',
-  'load',
-  'unlock-tray',
-  'release',
-  'owner',
-  'state',
-  'open',
-  'close',
-]);
 
 /** Splits a shell line into words, honouring "double" and 'single' quotes. */
 export function splitLine(line: string): string[] {
@@ -371,12 +266,7 @@ export class Cli {
     });
     switch (command) {
       case 'acquire': {
-        const [name = '', force] = commandArgs(
-          args,
-          'acquire NAME [force]',
-          {},
-          [1, 2],
-        ).positionals;
+        const [name = '', force] = commandArgs(args, synopsis('acquire'), {}, [1, 2]).positionals;
         if (force !== undefined && force !== 'force')
           throw new UsageError(`acquire: "${force}" is not "force"`);
         const acquired = unwrap(await s.acquireExclusiveAccess(id, force === 'force', name));
@@ -407,7 +297,7 @@ export class Cli {
   }
 
   async #raw(args: readonly string[]): Promise<Outcome> {
-    const usage = 'raw HEX [--in N | --out FILE]';
+    const usage = synopsis('raw');
     const { values, positionals } = commandArgs(
       args,
       usage,
@@ -417,7 +307,7 @@ export class Cli {
     const [hex = ''] = positionals;
     let data: RawData = { direction: 'none' };
     if (values.in !== undefined && values.out !== undefined)
-      throw new UsageError(`usage: ${usage}`);
+      throw new UsageError(`usage: ${usage} (--in and --out exclude each other)`);
     if (values.in !== undefined) {
       const n = Number(values.in);
       if (!Number.isInteger(n) || n < 1) throw new UsageError('--in needs a positive byte count');
@@ -477,7 +367,7 @@ export class Cli {
   }
 
   async #erase(args: readonly string[]): Promise<Outcome> {
-    const { values } = commandArgs(args, 'erase [--full] [--name NAME]', {
+    const { values } = commandArgs(args, synopsis('erase'), {
       full: { type: 'boolean' },
       name: { type: 'string' },
     });
@@ -512,13 +402,17 @@ export class Cli {
   }
 
   async #read(args: readonly string[]): Promise<Outcome> {
-    const usage = 'read LBA COUNT FILE';
+    const usage = synopsis('read');
     const [lbaText, countText, file = ''] = commandArgs(args, usage, {}, [3, 3]).positionals;
     const lba = Number(lbaText);
     const count = Number(countText);
-    if (!file || !Number.isInteger(lba) || lba < 0 || !Number.isInteger(count) || count < 1) {
-      throw new UsageError(`usage: ${usage}`);
+    if (!Number.isInteger(lba) || lba < 0) {
+      throw new UsageError(`usage: ${usage} (LBA must be a sector number, 0 or more)`);
     }
+    if (!Number.isInteger(count) || count < 1) {
+      throw new UsageError(`usage: ${usage} (COUNT must be a whole number of 1 or more)`);
+    }
+    if (!file) throw new UsageError(`usage: ${usage} (FILE is empty)`);
     const out = await open(file, 'w');
     try {
       for (let at = 0; at < count; at += 512) {
@@ -538,12 +432,12 @@ export class Cli {
 
   /** `lock --name NAME [--force]`: hold until SIGINT/SIGTERM, then release cleanly. */
   async lock(args: readonly string[], signals: NodeJS.EventEmitter = process): Promise<number> {
-    const usage = 'lock --name NAME [--force]';
+    const usage = synopsis('lock');
     const { values } = commandArgs(args, usage, {
       name: { type: 'string' },
       force: { type: 'boolean' },
     });
-    if (values.name === undefined) throw new UsageError(`usage: ${usage}`);
+    if (values.name === undefined) throw new UsageError(`usage: ${usage} (--name is missing)`);
     const acquired = await this.service.acquireExclusiveAccess(
       this.recorderId,
       values.force === true,
@@ -615,6 +509,48 @@ export class Cli {
 
 const CLI_CLIENT = 'webdisc CLI';
 
+/**
+ * A usage error: one line saying what is wrong and where the usage is
+ * (exit code 2), or with --json one JSON object on stdout, as every other
+ * failure. The message's first line only: a command's usage is
+ * `webdisc help COMMAND`'s to print, not every error's.
+ */
+function usageFailure(io: CliIo, json: boolean, command: string | undefined, error: UsageError) {
+  const message = error.message.split('\n')[0]!;
+  const hint = usageHint(command);
+  if (json) {
+    const value = errorValueOf(new UsageError(message));
+    io.out(JSON.stringify({ ok: false, command: command ?? null, ...value, help: hint }));
+  } else {
+    io.err(`${message}\nsee "${hint}"`);
+  }
+  return 2;
+}
+
+/** `help [COMMAND]` and `completion SHELL`: words about the CLI, no drive. */
+function aboutCli(options: Options, io: CliIo): number {
+  const { command, args, help } = options;
+  if (command === 'completion' && !help) {
+    const [shell] = commandArgs(args, synopsis('completion'), {}, [1, 1]).positionals;
+    const script = completionScript(shell!);
+    if (script === undefined) {
+      throw new UsageError(`completion: "${shell}" is not a shell this knows (bash, zsh)`);
+    }
+    io.out(script);
+    return 0;
+  }
+  // `help COMMAND`, `COMMAND --help` and `--help COMMAND` are the same page.
+  const [topic] =
+    command === 'help' ? commandArgs(args, synopsis('help'), {}, [0, 1]).positionals : [command];
+  if (topic === undefined) {
+    io.out(help && command === 'help' ? commandHelp('help') : USAGE);
+    return 0;
+  }
+  if (!isCommandName(topic)) throw new UsageError(`help: unknown command "${topic}"`);
+  io.out(commandHelp(topic));
+  return 0;
+}
+
 /** Entry point: returns the process exit code. */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
   let options: Options;
@@ -622,35 +558,44 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     options = globalArgs(argv);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
-    io.err(`${error.message}\n\n${USAGE}`);
-    return 2;
+    return usageFailure(io, argv.includes('--json'), undefined, error);
   }
   const { command, args } = options;
-  if (options.help || command === 'help' || !command) {
-    (command || options.help ? io.out : io.err)(USAGE);
-    return command || options.help ? 0 : 2;
+  if (!command) {
+    if (options.help) {
+      io.out(USAGE);
+      return 0;
+    }
+    return usageFailure(io, options.json, undefined, new UsageError('no command given'));
   }
+  if (options.help || command === 'help' || command === 'completion') {
+    try {
+      return aboutCli(options, io);
+    } catch (error) {
+      if (!(error instanceof UsageError)) throw error;
+      return usageFailure(io, options.json, command, error);
+    }
+  }
+  const failed = (error: unknown) => {
+    io.err(errorText(errorValueOf(error)));
+    return 1;
+  };
   let cli: Cli;
   try {
     cli = await Cli.create(options, io);
   } catch (error) {
-    io.err(errorText(errorValueOf(error)));
-    return 1;
+    return failed(error);
   }
   try {
     if (command === 'lock') return await cli.lock(args);
     if (command === 'shell') {
-      commandArgs(args, 'shell', {});
+      commandArgs(args, synopsis('shell'), {});
       return await cli.shell(io.stdin ?? process.stdin);
     }
     return (await cli.exec([command, ...args])) ? 0 : 1;
   } catch (error) {
-    if (error instanceof UsageError) {
-      io.err(`${error.message}\n\n${USAGE}`);
-      return 2;
-    }
-    io.err(errorText(errorValueOf(error)));
-    return 1;
+    if (error instanceof UsageError) return usageFailure(io, options.json, command, error);
+    return failed(error);
   } finally {
     await cli.dispose();
   }

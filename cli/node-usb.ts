@@ -46,6 +46,10 @@ export async function loadNodeUsb(): Promise<NodeUsb | { readonly unavailable: s
     const mod = (await import('usb')) as unknown as { WebUSB: new (o: object) => WebUsbLike };
     webusb = new mod.WebUSB({ allowAllDevices: true, deviceTimeout: 10_000 });
   } catch (error) {
+    // `usb` is optional: an install without it still runs the virtual recorder.
+    if ((error as { code?: unknown }).code === 'ERR_MODULE_NOT_FOUND') {
+      return { unavailable: 'the optional npm package "usb" is not installed (npm install usb)' };
+    }
     return {
       unavailable: `the npm "usb" package is not usable here (${(error as Error).message})`,
     };

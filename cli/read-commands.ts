@@ -4,6 +4,7 @@
  * (files and folders, never outside DEST), and `verify` (the disc against
  * an image or a folder, naming the first difference).
  */
+import { synopsis } from './help.ts';
 import { createHash } from 'node:crypto';
 import { openAsBlob } from 'node:fs';
 import {
@@ -69,7 +70,8 @@ async function fileSink(path: string) {
   };
 }
 
-const SAVE_USAGE = 'save IMAGE [--session N | --track N] [--continue] [--retries N]';
+// One synopsis per command, from the help table (cli/help.ts).
+const SAVE_USAGE = synopsis('save');
 
 /**
  * `save IMAGE`: the image goes to IMAGE.part and its map to IMAGE.map; the
@@ -222,7 +224,7 @@ function entryLine(e: DiscFileEntry, long: boolean): string {
 export async function lsCommand(ctx: CommandContext, args: readonly string[]): Promise<Outcome> {
   const { values, positionals } = commandArgs(
     args,
-    'ls [PATH] [--long] [--session N | --image FILE]',
+    synopsis('ls'),
     {
       long: { type: 'boolean', short: 'l' },
       image: { type: 'string' },
@@ -308,7 +310,7 @@ export async function extractCommand(
 ): Promise<Outcome> {
   const { values, positionals } = commandArgs(
     args,
-    'extract PATH... DEST [--session N | --image FILE]',
+    synopsis('extract'),
     { image: { type: 'string' }, session: { type: 'string' } },
     [2, Infinity],
   );
@@ -344,7 +346,7 @@ export async function verifyCommand(
   ctx: CommandContext,
   args: readonly string[],
 ): Promise<Outcome> {
-  const usage = 'verify IMAGE|DIR | verify --checksums';
+  const usage = synopsis('verify');
   const { values, positionals } = commandArgs(
     args,
     usage,
@@ -386,8 +388,7 @@ async function folderTree(dir: string): Promise<FileTreeEntry & { kind: 'dir' }>
   return visit(dir, '');
 }
 
-const COPY_USAGE =
-  'copy --to ID [--session N | --track N] [--continue] [--verify=none|quick|full] [--close] [--name NAME]';
+const COPY_USAGE = synopsis('copy');
 
 /** `copy --to ID`: the disc in this drive onto the blank disc in drive ID, at once. */
 export async function copyCommand(ctx: CommandContext, args: readonly string[]): Promise<Outcome> {
@@ -402,7 +403,7 @@ export async function copyCommand(ctx: CommandContext, args: readonly string[]):
   });
   if (!values.to) {
     throw new UsageError(
-      `copy: --to ID names the drive with the blank disc ("webdisc list"); with one drive: save IMAGE, insert a blank disc, burn IMAGE\nusage: ${COPY_USAGE}`,
+      `copy: --to ID names the drive with the blank disc ("webdisc list"); with one drive: save IMAGE, insert a blank disc, burn IMAGE`,
     );
   }
   const verify = values.verify ?? 'full';

@@ -77,6 +77,9 @@ export async function createService(options: Options): Promise<WebdiscService> {
             `Cannot reach USB drives: ${usb.unavailable}.`,
           );
         }
+        // `list` says why no USB drive can be listed, as for any source that fails.
+        const why = usb.unavailable;
+        sources.push({ list: () => Promise.reject(new Error(why)) });
       } else {
         sources.push(usb.source);
       }

@@ -5,12 +5,14 @@
  *   insert MEDIA                  a new blank disc of MEDIA (or none: an empty drive)
  *   insert --image FILE [--as M]  a finished disc holding FILE from sector 0
  */
+import { synopsis } from './help.ts';
 import { WebdiscError } from '../usb-mass-storage/src/errors.ts';
 import type { WebdiscService } from '../engine/service.ts';
 import { commandArgs, unwrap, UsageError, type Outcome } from './args.ts';
 import { virtualDriveOf } from './service.ts';
 
-export const INSERT_USAGE = 'insert MEDIA | insert --image FILE [--as MEDIA]';
+// The synopsis from the help table (cli/help.ts).
+export const INSERT_USAGE = synopsis('insert');
 
 export async function insertCommand(
   service: WebdiscService,

@@ -17,3 +17,8 @@ if [ ! -f node_modules/.webdisc-lock ] || [ "$(cat node_modules/.webdisc-lock)" 
   npm ci --no-audit --no-fund --loglevel=error
   echo "$lock_hash" > node_modules/.webdisc-lock
 fi
+
+# The CLI as one JavaScript file (dist-cli/), built when a source changed:
+# bin/webdisc.mjs would build it on first use too, but not inside a test's
+# time limit or a guest's (devices/).
+node scripts/build-cli.mjs --if-stale
