@@ -9,3 +9,4 @@ export * from './progress.ts';
 export * from './client-name.ts';
 export * from './profiles.ts';
 export * from './virtual.ts';
+export * from './error-words.ts';

@@ -70,7 +70,9 @@ describe('add files to a disc end to end (built app, real worker, virtual record
     await page.getByLabel('Medium', { exact: true }).selectOption('dvd+r');
     await button(page, 'Insert').click();
     await until(page, 'media-summary', (t) => t === 'DVD+R, blank.', 'a blank DVD+R');
-    assert.equal(await button(page, 'Add files…').isDisabled(), true);
+    // A blank disc has no files to add to: the home offers Burn files… only.
+    await button(page, 'Burn files…').waitFor();
+    assert.equal(await button(page, 'Add files to this disc…').count(), 0);
 
     // -- session 1: two files -------------------------------------------------
     await button(page, 'Burn files…').click();
@@ -83,8 +85,13 @@ describe('add files to a disc end to end (built app, real worker, virtual record
     await until(page, 'media-summary', (t) => t.startsWith('DVD+R, appendable'), 'appendable');
 
     // -- session 2: Add files… ------------------------------------------------
-    await eventually(async () => !(await button(page, 'Add files…').isDisabled()), 'Add files…');
-    await button(page, 'Add files…').click();
+    await eventually(
+      async () =>
+        (await button(page, 'Add files to this disc…').count()) === 1 &&
+        !(await button(page, 'Add files to this disc…').isDisabled()),
+      'Add files to this disc…',
+    );
+    await button(page, 'Add files to this disc…').click();
     await page.locator('wd-files-dialog dialog').waitFor({ state: 'visible' });
     assert.equal(
       (await page.locator('wd-files-dialog h2').textContent())?.trim(),
@@ -104,8 +111,13 @@ describe('add files to a disc end to end (built app, real worker, virtual record
     await until(page, 'media-summary', (t) => t.startsWith('DVD+R, appendable'), 'appendable');
 
     // -- the newest session: the merged tree ----------------------------------
-    await eventually(async () => !(await button(page, 'Add files…').isDisabled()), 'Add files…');
-    await button(page, 'Add files…').click();
+    await eventually(
+      async () =>
+        (await button(page, 'Add files to this disc…').count()) === 1 &&
+        !(await button(page, 'Add files to this disc…').isDisabled()),
+      'Add files to this disc…',
+    );
+    await button(page, 'Add files to this disc…').click();
     await page.locator('wd-files-dialog dialog').waitFor({ state: 'visible' });
     await eventually(
       async () =>

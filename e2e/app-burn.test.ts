@@ -182,18 +182,12 @@ describe('erase and burn end to end (built app, real worker, virtual recorder)',
       await showProgress(page);
       await shot(page, 'erase-result', size);
 
-      // A CD-R cannot be erased: refused in the dialog, before the worker is asked.
+      // A CD-R cannot be erased: the home does not offer it (the dialog's refusal
+      // is the component tests').
       await insert(page, 'cd-r');
-      await until(page, 'media-summary', (t) => t === 'CD-R, blank.', 'a blank CD-R');
-      await button(page, 'Erase…').click();
-      await erase.waitFor({ state: 'visible' });
-      assert.equal(
-        await text(page, 'erase-refusal'),
-        'A CD-R cannot be erased: only CD-RW, DVD-RW, DVD+RW and BD-RE can.',
-      );
-      await shot(page, 'erase-refused', size);
-      await button(page, 'Close').click();
-      await erase.waitFor({ state: 'hidden' });
+      await until(page, 'disc-words', (t) => t.startsWith('Blank CD-R'), 'a blank CD-R');
+      await button(page, 'Burn files…').waitFor();
+      assert.equal(await button(page, 'Erase…').count(), 0);
 
       assert.deepEqual(w.errors, []);
       assert.deepEqual(await w.cspViolations(), []);
@@ -205,8 +199,8 @@ describe('erase and burn end to end (built app, real worker, virtual recorder)',
     const { context, page, w } = await openPage(browser, served, 'wide');
     await insert(page, 'dvd+r');
     await until(page, 'media-summary', (t) => t === 'DVD+R, blank.', 'a blank DVD+R');
-    // Large enough to be still writing when Cancel lands (the virtual drive's clock is off,
-    // so it writes as fast as the page can send), and past Playwright's 50 MB limit for
+    // Large enough to be still writing when Cancel lands (the app's virtual drive runs on
+    // APP_CLOCK, a scaled real-time clock, so the burn takes seconds), and past Playwright's 50 MB limit for
     // in-memory files: this one goes in from a file.
     const file = join(dir, 'large.iso');
     writeFileSync(file, isoImage(LARGE_BLOCKS, 'WEBDISC_LARGE'));
@@ -222,7 +216,7 @@ describe('erase and burn end to end (built app, real worker, virtual recorder)',
     assert.match(await text(page, 'progress-lbas'), /^0 to 196,607; last written [\d,]+$/);
     assert.equal(await button(page, 'Eject').isDisabled(), true);
     assert.equal(await button(page, 'Burn an image…').isDisabled(), true);
-    assert.equal(await button(page, 'Erase…').isDisabled(), true);
+    assert.equal(await button(page, 'Burn files…').isDisabled(), true);
     await showProgress(page);
     await shot(page, 'burn-progress', 'wide');
     await page.setViewportSize(VIEWPORTS.narrow);

@@ -50,16 +50,35 @@ export async function watch(context: BrowserContext, page: Page, origin: string)
   };
 }
 
-/** The worker chunk loaded and answered: the drive panel shows the drive's INQUIRY vendor. */
+/**
+ * The worker chunk loaded and answered: the drive panel (in the closed
+ * Advanced area, so attached rather than visible) has the drive's INQUIRY vendor.
+ */
 export async function waitForApp(page: Page): Promise<void> {
-  await page.locator('wd-app [data-testid=vendor]').first().waitFor({ timeout: 15000 });
+  await page
+    .locator('wd-app [data-testid=vendor]')
+    .first()
+    .waitFor({ state: 'attached', timeout: 15000 });
 }
 
-/** The drive and media panels finished their first reads (with a value or an error). */
+/** The home and the drive panel finished their first reads (with a value or an error). */
 export async function waitForPanels(page: Page): Promise<void> {
-  const settled = (tag: string) =>
-    page.locator(`wd-app ${tag} section[aria-busy=false]`).first().waitFor({ timeout: 15000 });
-  await Promise.all([settled('wd-drive-panel'), settled('wd-media-panel')]);
+  const settled = (tag: string, state: 'visible' | 'attached') =>
+    page
+      .locator(`wd-app ${tag} section[aria-busy=false]`)
+      .first()
+      .waitFor({ state, timeout: 15000 });
+  await Promise.all([settled('wd-drive-panel', 'attached'), settled('wd-home', 'visible')]);
+}
+
+/**
+ * Opens the Advanced area (exclusive access by hand, the drive's features,
+ * the disc's details, the command trace), as a person does with its summary.
+ */
+export async function openAdvanced(page: Page): Promise<void> {
+  const details = page.locator('wd-app details[data-testid=advanced]');
+  if (!(await details.evaluate((d) => (d as HTMLDetailsElement).open)))
+    await details.locator('[data-testid=advanced-summary]').click();
 }
 
 const axeSource = readFileSync(

@@ -94,7 +94,9 @@ describe('installable, offline PWA (built app)', () => {
     // The shell is all there: the virtual recorder is listed and every panel rendered.
     await page.getByRole('radio', { name: /Virtual recorder/ }).waitFor();
     for (const tag of ['wd-lock-panel', 'wd-media-panel', 'wd-drive-panel', 'wd-trace-log'])
-      await page.locator(`${tag} h2`).first().waitFor();
+      // Attached: these are the Advanced area's, closed until asked for.
+      await page.locator(`${tag} h2`).first().waitFor({ state: 'attached' });
+    await page.locator('wd-home h2').waitFor();
     // The virtual recorder still answers: its identity and the medium are read through the worker.
     await waitForPanels(page);
     assert.equal(

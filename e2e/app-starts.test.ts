@@ -21,9 +21,12 @@ describe('the built app starts in Chromium', () => {
     page.on('pageerror', (e) => errors.push(e.message));
     await page.goto(served.url);
     // INQUIRY's vendor (SPC-4 §6.6) came from the virtual drive through the
-    // worker's BOT transport; no self-test text is left in the page.
+    // worker's BOT transport (in the Advanced area: attached, not shown); no
+    // self-test text is left in the page.
     const vendor = page.locator('wd-app [data-testid=vendor]').first();
-    await vendor.waitFor({ timeout: 15000 });
+    await vendor.waitFor({ state: 'attached', timeout: 15000 });
+    // The front door shows the disc in words.
+    await page.locator('wd-home [data-testid=disc-words]').waitFor({ timeout: 15000 });
     assert.ok(((await vendor.textContent()) ?? '').trim().length > 0);
     assert.equal(await page.getByText(/self-test|CBW from the worker/i).count(), 0);
     assert.equal(await page.locator('wd-app [data-testid=cbw]').count(), 0);

@@ -4,6 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import {
   VIEWPORTS,
   eventually,
+  openAdvanced,
   screenshotPath,
   waitForApp,
   waitForPanels,
@@ -14,7 +15,9 @@ import { launchChromium, serveApp, type Served } from './harness.ts';
 /** Text of a `data-testid` inside any panel of the app (Playwright pierces shadow roots). */
 const testid = (page: Page, id: string) => page.locator(`wd-app [data-testid=${id}]`).first();
 
+/** Exclusive access by hand: the Advanced area's lock panel. */
 async function acquire(page: Page, name: string): Promise<void> {
+  await openAdvanced(page);
   await page.getByLabel('Client name').fill(name);
   await page.getByRole('button', { name: 'Acquire', exact: true }).click();
 }
@@ -61,12 +64,19 @@ describe('virtual recorder end to end (built app, real worker)', () => {
     await page.goto(served.url);
     await waitForApp(page);
     await waitForPanels(page);
+    await openAdvanced(page);
     assert.ok(((await testid(page, 'vendor').textContent()) ?? '').trim().length > 0);
     assert.ok(((await testid(page, 'product').textContent()) ?? '').trim().length > 0);
     assert.ok(await page.locator('wd-drive-panel [data-testid=profiles] li').count());
 
     await page.getByLabel('Medium', { exact: true }).selectOption('dvd+r');
     await page.getByRole('button', { name: 'Insert', exact: true }).click();
+    await textUntil(
+      page,
+      'disc-words',
+      (t) => t.startsWith('Blank DVD+R'),
+      'a blank DVD+R on the home',
+    );
     await textUntil(page, 'media-summary', (t) => t.includes('DVD+R'), 'DVD+R in the media panel');
     assert.match(
       (await testid(page, 'media-type').textContent()) ?? '',
@@ -117,21 +127,31 @@ describe('virtual recorder end to end (built app, real worker)', () => {
     await acquire(first, 'Burner tab');
     await lockCount(first, '1');
 
-    // The second tab learns of the lock live, with the owner's name.
+    // The second tab learns of the lock live, with the owner's name: on its home, in words…
+    await textUntil(
+      second,
+      'held-elsewhere',
+      (t) => t.includes('Burner tab'),
+      'the owner on the home',
+    );
+    // …and in the Advanced area's lock panel.
+    await openAdvanced(second);
     await second.locator('wd-lock-panel [data-testid=busy-notice]').waitFor({ timeout: 10000 });
     assert.match((await testid(second, 'lock-owner').textContent()) ?? '', /Burner tab/);
 
     await second.getByRole('button', { name: 'Eject', exact: true }).click();
-    const refusal = second.locator('wd-tray-controls wd-error-view [role=alert]');
+    const refusal = second.locator('wd-home wd-error-view [role=alert]');
     await refusal.waitFor({ timeout: 10000 });
+    // Words first (who has the drive), then the codes for a bug report.
+    assert.match(
+      await refusal.innerText(),
+      /^The tray did not move: The drive is used by Burner tab\./,
+    );
     assert.match(await refusal.innerText(), /E_IMAPI_RECORDER_LOCKED/);
     assert.match(await refusal.innerText(), /0xC0AA0210/);
-    assert.match(
-      await second.locator('wd-tray-controls [data-testid=refusal-owner]').innerText(),
-      /The drive is locked by Burner tab/,
-    );
     await second.screenshot({ path: screenshotPath('second-tab-refused-wide-light') });
-    assert.equal(await testid(second, 'tray-state').textContent(), 'closed');
+    // The tray stayed shut: the home still offers Eject, not Close tray.
+    assert.equal(await second.getByRole('button', { name: 'Close tray', exact: true }).count(), 0);
 
     // The owner goes away at once: Web Locks frees its lock and the second tab sees the drive free.
     await first.close({ runBeforeUnload: false });

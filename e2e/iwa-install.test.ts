@@ -15,7 +15,7 @@ import { buildIwaApp } from '../iwa/build.ts';
 import { serveIwa, type ServedIwa } from '../iwa/serve.ts';
 // @ts-expect-error -- plain ESM helper shared with web-test-runner.config.mjs
 import { chromiumArgs, findChromium } from '../scripts/chromium.mjs';
-import { deepText, eventually, waitForApp, waitForPanels } from './app-helpers.ts';
+import { deepText, eventually, openAdvanced, waitForApp, waitForPanels } from './app-helpers.ts';
 
 /** IWAs and their developer mode; the pipe connection needs the extension-debugging switch for PWA.install. */
 const IWA_ARGS = [
@@ -189,6 +189,7 @@ describe('Isolated Web App (dev-mode proxy install in Chromium)', { timeout: 180
     assert.match(await textOf(page, 'media-type'), /IMAPI_MEDIA_TYPE_DVDPLUSR/);
     assert.equal(await textOf(page, 'current-profile'), 'DVD+R');
 
+    await openAdvanced(page);
     await page.getByLabel('Client name').fill('IWA test');
     await page.getByRole('button', { name: 'Acquire', exact: true }).click();
     await lockCount(page, '1');

@@ -24,10 +24,12 @@ import {
   toOperationFailure,
   type OperationResult,
 } from '../lib/errors.ts';
-import { VIRTUAL_ID, VIRTUAL_RECORDER_NAME } from '../../contract/virtual.ts';
+import { VIRTUAL_ID, VIRTUAL_RECORDER_NAME, virtualMediaLabel } from '../../contract/virtual.ts';
 import type { FilesBurnSummary } from '../lib/events.ts';
 import { formatBytes } from '../lib/format.ts';
 import { theMedium } from '../lib/media.ts';
+import { OperationLog } from '../lib/operation-log.ts';
+import { discWords } from '../lib/disc-words.ts';
 import {
   E_IMAPI_REQUEST_CANCELLED,
   operationNoun,
@@ -113,6 +115,8 @@ export class RecordersController implements ReactiveController {
   readonly pending = new Set<ActionName>();
   /** A short status line for screen readers and sighted people. */
   status = '';
+  /** What each job did, for people and bug reports (lib/operation-log.ts). */
+  readonly log = new OperationLog();
 
   constructor(host: ReactiveControllerHost, api: () => UiApi | undefined) {
     this.#host = host;
@@ -349,8 +353,10 @@ export class RecordersController implements ReactiveController {
     );
     if (result.ok) {
       this.virtual = { value: result.value, error: null, loading: false };
-      this.status = `Inserted ${result.value.media} into the virtual recorder.`;
       await this.#mediaChanged(VIRTUAL_ID);
+      // The disc as people name it ("Blank DVD+R, …"), not the drive's key ("dvd+r").
+      this.status = `Inserted in the virtual recorder: ${discWords(this.media(VIRTUAL_ID).value)}.`;
+      this.#update();
     }
   }
 
@@ -361,7 +367,7 @@ export class RecordersController implements ReactiveController {
     );
     if (result.ok) {
       this.virtual = { value: result.value, error: null, loading: false };
-      this.status = `Inserted ${file.name} into the virtual recorder as a finished ${result.value.media} disc.`;
+      this.status = `Inserted ${file.name} into the virtual recorder as a finished ${virtualMediaLabel(result.value.media)}.`;
       await this.#mediaChanged(VIRTUAL_ID);
     }
   }
@@ -528,6 +534,11 @@ export class RecordersController implements ReactiveController {
     this.#progress.delete(id);
     this.#setError(id, ActionArea.Progress, null);
     this.#operations.set(id, op);
+    const where = {
+      drive: this.recorders.find((r) => r.id === id)?.name ?? id,
+      disc: this.media(id).value,
+    };
+    const startedAt = this.log.started(op, where);
     this.status = `${op.title}…`;
     this.#update();
     const api = this.#api();
@@ -539,6 +550,7 @@ export class RecordersController implements ReactiveController {
         };
     const done = ended(result);
     this.#operations.set(id, done);
+    this.log.ended(done, startedAt, where);
     this.status = this.#outcomeStatus(done);
     this.#update();
     await this.refresh(id);

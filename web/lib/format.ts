@@ -43,7 +43,7 @@ export function spacedHex(hex: string): string {
   return (hex.replace(/\s+/g, '').match(/../g) ?? []).join(' ').toUpperCase();
 }
 
-const UNITS = ['B', 'KB', 'MB', 'GB', 'TB'] as const;
+const UNITS = ['B', 'kB', 'MB', 'GB', 'TB'] as const;
 
 /** Decimal units as disc makers print them: 4.7 GB for a DVD±R. */
 export function formatBytes(bytes: number): string {

@@ -1,5 +1,5 @@
 /**
- * The shell with issue 17's jobs (from disc to files): the media panel's
+ * The shell with issue 17's jobs (from disc to files): the home's
  * Save, Browse and Verify buttons (only for a disc with data), the save as
  * an operation in the progress panel (reading facts, Cancel, the hashes,
  * the unreadable sectors and the rescue map), and the dialogs' worker calls.
@@ -37,21 +37,21 @@ function memoryFile(): OpfsFileLike & { size: () => number } {
   };
 }
 
-const readButtons = ['Save as image…', 'Browse files…', 'Verify…', 'Copy disc…'];
+const readButtons = ['Save disc as image…', 'Browse files…', 'Verify…', 'Copy disc…'];
 
 describe('wd-app: from disc to files', () => {
   it('offers save, browse and verify only for a disc with data', async () => {
     const api = new FakeApi();
     api.media = blankCdR;
     const el = await renderApp(api);
-    const media = $(el, 'wd-media-panel');
-    await waitForText(media, 'CD-R, blank.');
-    for (const b of readButtons) expect(button(media, b).disabled, b).to.equal(true);
-    expect(textAt(media, '[data-testid=read-help]')).to.contain('A disc with data');
+    const home = $(el, 'wd-home');
+    await waitForText(home, 'Blank CD-R');
+    // A blank disc has nothing to read: the home does not offer those jobs.
+    for (const b of readButtons) expect(() => button(home, b), b).to.throw();
     api.media = usedCdRw;
     api.emit({ type: 'media', recorderId: 'virtual', media: usedCdRw });
-    await waitForText(media, 'CD-RW, complete');
-    for (const b of readButtons) expect(button(media, b).disabled, b).to.equal(false);
+    await waitForText(home, 'Finalized CD-RW');
+    for (const b of readButtons) expect(button(home, b).disabled, b).to.equal(false);
   });
 
   it('saves the disc: reading progress, then the hashes and the unreadable sectors with the map', async () => {
@@ -60,9 +60,9 @@ describe('wd-app: from disc to files', () => {
     api.hold = true;
     api.badSectors = 2;
     const el = await renderApp(api);
-    const media = $(el, 'wd-media-panel');
-    await waitForText(media, 'CD-RW, complete');
-    button(media, 'Save as image…').click();
+    const home = $(el, 'wd-home');
+    await waitForText(home, 'Finalized CD-RW');
+    button(home, 'Save disc as image…').click();
     const dialog = $(el, 'wd-save-dialog') as HTMLElementTagNameMap['wd-save-dialog'];
     await waitUntil(() => $<HTMLDialogElement>(dialog, 'dialog').open);
     await waitUntil(() => $<HTMLInputElement>(dialog, '#file-name').value === 'SOMMER.iso');
@@ -77,7 +77,7 @@ describe('wd-app: from disc to files', () => {
     expect(textAt(progress, '[data-testid=progress-position]')).to.equal('LBA 150 of 299');
     expect(textAt(progress, '[data-testid=progress-speed]')).to.equal('4.5 MB/s');
     expect(textAt(progress, '[data-testid=progress-bad]')).to.equal('2 sectors so far');
-    expect(button(media, 'Save as image…').disabled).to.equal(true);
+    expect(button(home, 'Save disc as image…').disabled).to.equal(true);
     expect(api.called('saveDiscToFile')[0]![2]).to.deep.equal({ continuePastErrors: true });
     await expect(el).to.be.accessible();
     api.finish();
@@ -103,9 +103,9 @@ describe('wd-app: from disc to files', () => {
     api.media = usedCdRw;
     api.hold = true;
     const el = await renderApp(api);
-    const media = $(el, 'wd-media-panel');
-    await waitForText(media, 'CD-RW, complete');
-    button(media, 'Save as image…').click();
+    const home = $(el, 'wd-home');
+    await waitForText(home, 'Finalized CD-RW');
+    button(home, 'Save disc as image…').click();
     const dialog = $(el, 'wd-save-dialog') as HTMLElementTagNameMap['wd-save-dialog'];
     await waitUntil(() => $<HTMLDialogElement>(dialog, 'dialog').open);
     await waitUntil(() => $<HTMLInputElement>(dialog, '#file-name').value === 'SOMMER.iso');
@@ -122,14 +122,14 @@ describe('wd-app: from disc to files', () => {
     const api = new FakeApi();
     api.media = usedCdRw;
     const el = await renderApp(api);
-    const media = $(el, 'wd-media-panel');
-    await waitForText(media, 'CD-RW, complete');
-    button(media, 'Browse files…').click();
+    const home = $(el, 'wd-home');
+    await waitForText(home, 'Finalized CD-RW');
+    button(home, 'Browse files…').click();
     const browse = $(el, 'wd-browse-dialog');
     await waitForText(browse, 'readme.txt');
     button(browse, 'Close').click();
     await waitUntil(() => !$<HTMLDialogElement>(browse, 'dialog').open);
-    button(media, 'Verify…').click();
+    button(home, 'Verify…').click();
     const verify = $(el, 'wd-verify-dialog');
     await waitUntil(() => $<HTMLDialogElement>(verify, 'dialog').open);
     expect(textOf(verify)).to.contain('Compare with an image…');
@@ -151,9 +151,9 @@ describe('wd-app: from disc to files', () => {
         removeEntry: async (name: string) => void files.delete(name),
       }),
     };
-    const media = $(el, 'wd-media-panel');
-    await waitForText(media, 'CD-RW, complete');
-    button(media, 'Copy disc…').click();
+    const home = $(el, 'wd-home');
+    await waitForText(home, 'Finalized CD-RW');
+    button(home, 'Copy disc…').click();
     const progress = $(el, 'wd-progress');
     await waitForText(progress, 'Save completed');
     expect(textAt(progress, '[data-testid=result-file]')).to.equal(
@@ -163,7 +163,7 @@ describe('wd-app: from disc to files', () => {
     expect(name).to.match(/^webdisc-copy-\d+\.iso$/);
     const panel = $(el, 'wd-copy-panel');
     await waitForText(panel, 'Burn the copy…');
-    expect(textAt(panel, '[data-testid=copy-status]')).to.contain('(614 KB)');
+    expect(textAt(panel, '[data-testid=copy-status]')).to.contain('(614 kB)');
     await waitForText(el, 'The disc is copied; insert a blank disc, then burn the copy.');
     await expect(el).to.be.accessible();
 
@@ -184,9 +184,9 @@ describe('wd-app: from disc to files', () => {
     api.media = usedCdRw;
     const el = await renderApp(api);
     el.saveEnv = { download: () => {} };
-    const media = $(el, 'wd-media-panel');
-    await waitForText(media, 'CD-RW, complete');
-    button(media, 'Copy disc…').click();
+    const home = $(el, 'wd-home');
+    await waitForText(home, 'Finalized CD-RW');
+    button(home, 'Copy disc…').click();
     await waitForText(el, 'Copy disc: This browser cannot keep a temporary copy of the disc.');
     expect(api.called('saveDiscToFile')).to.have.length(0);
   });
@@ -196,9 +196,9 @@ describe('wd-app: from disc to files', () => {
     api.media = usedCdRw;
     api.recorders = [virtualSummary, usbSummary];
     const el = await renderApp(api);
-    const media = $(el, 'wd-media-panel');
-    await waitForText(media, 'CD-RW, complete');
-    button(media, 'Copy disc…').click();
+    const home = $(el, 'wd-home');
+    await waitForText(home, 'Finalized CD-RW');
+    button(home, 'Copy disc…').click();
     const dialog = $(el, 'wd-copy-dialog');
     await waitUntil(() => $<HTMLDialogElement>(dialog, 'dialog').open);
     $<HTMLInputElement>(dialog, `input[name=to][value="${usbSummary.id}"]`).click();

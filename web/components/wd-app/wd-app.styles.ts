@@ -60,11 +60,57 @@ export const styles = [
       align-content: start;
       min-width: 0;
     }
+    /* The Advanced area: the engineering panels, closed until asked for. */
+    .advanced {
+      border: 1px solid var(--wd-divider);
+      border-radius: var(--wd-radius);
+      background: var(--wd-surface);
+      min-width: 0;
+    }
+    .advanced > summary {
+      cursor: pointer;
+      padding: 0.75rem 1rem;
+      display: flex;
+      flex-wrap: wrap;
+      gap: 0.15rem 0.75rem;
+      align-items: baseline;
+      border-radius: var(--wd-radius);
+    }
+    /* flex drops the native marker: draw one, so it reads as something to open. */
+    .advanced > summary::-webkit-details-marker {
+      display: none;
+    }
+    .advanced > summary::before {
+      content: '▸';
+      color: var(--wd-muted);
+    }
+    .advanced[open] > summary::before {
+      content: '▾';
+    }
+    .advanced > summary:focus-visible {
+      outline: 3px solid var(--wd-focus);
+      outline-offset: 2px;
+    }
+    .summary-title {
+      font-weight: 700;
+      font-size: 1.05rem;
+    }
+    .advanced-body {
+      display: grid;
+      gap: 0.75rem;
+      grid-template-columns: minmax(0, 1fr);
+      align-items: start;
+      padding: 0 0.75rem 0.75rem;
+    }
     @media (min-width: 900px) {
       .wrap {
         padding: 1rem 1.25rem;
       }
+      /* Jobs first (left), the drive chooser beside them. */
       main {
+        grid-template-columns: minmax(0, 1fr) minmax(19rem, 26rem);
+      }
+      .advanced-body {
         grid-template-columns: minmax(19rem, 26rem) minmax(0, 1fr);
       }
       .wide {

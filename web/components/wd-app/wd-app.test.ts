@@ -5,6 +5,7 @@ import type { UsbLike } from '../../controllers/usb.ts';
 import { FakeApi } from '../../test/fake-api.ts';
 import type { BurnSource } from '../../../contract/api.ts';
 import { HRESULT } from '../../../contract/hresult.ts';
+import { DialogName, WdOpenDialogEvent } from '../../lib/events.ts';
 import { $, $$, button, chooseFile, textAt, textOf, waitForText } from '../../test/helpers.ts';
 import {
   blankCdR,
@@ -45,6 +46,16 @@ function fakeUsb(answers: (USBDevice | DOMException)[]) {
     },
   }) as unknown as UsbLike;
   return { usb, fire: (type: string) => target.dispatchEvent(new Event(type)) };
+}
+
+/** What the USB notice explains: 'security', 'network', 'unavailable', or null when it is empty. */
+function usbNoticeKind(app: WdApp): string | null {
+  const notice = panel(app, 'wd-usb-notice');
+  return (
+    notice.shadowRoot?.querySelector<HTMLElement>('[data-testid=usb-explanation]')?.dataset[
+      'kind'
+    ] ?? null
+  );
 }
 
 describe('wd-app', () => {
@@ -114,14 +125,19 @@ describe('wd-app', () => {
     select.dispatchEvent(new Event('change'));
     await list.updateComplete;
     button(list, 'Insert').click();
-    await waitForText(panel(el, 'wd-media-panel'), 'CD-ROM, complete');
+    await waitForText(panel(el, 'wd-home'), 'CD-ROM with 512 MB of data (read-only).');
+    expect(textOf(panel(el, 'wd-media-panel'))).to.contain('CD-ROM, complete');
     expect(api.called('virtualInsertMedia')).to.deep.equal([['CD-ROM data']]);
     expect($(list, '[data-testid=virtual-media]').textContent).to.contain('CD-ROM data');
 
     api.emit({ type: 'media', recorderId: 'virtual', media: blankDvd });
-    await waitForText(panel(el, 'wd-media-panel'), 'DVD+R, blank.');
+    await waitForText(panel(el, 'wd-home'), 'Blank DVD+R, 4.70 GB free.');
     api.emit({ type: 'tray', recorderId: 'virtual', open: true });
-    await waitForText(panel(el, 'wd-tray-controls'), 'The tray is open');
+    // The tray is open: the home offers Close tray instead of Eject.
+    await waitUntil(() =>
+      $$(panel(el, 'wd-home'), 'button').some((b) => b.textContent!.trim() === 'Close tray'),
+    );
+    expect(() => button(panel(el, 'wd-home'), 'Eject')).to.throw();
   });
 
   it('acquires twice (lock count 2) and releases', async () => {
@@ -155,11 +171,11 @@ describe('wd-app', () => {
     api.lockElsewhere('Burner tab');
     const lock = panel(el, 'wd-lock-panel');
     await waitForText(lock, 'Burner tab holds this drive');
-    const tray = panel(el, 'wd-tray-controls');
+    const tray = panel(el, 'wd-home');
+    await waitForText(tray, 'The drive is used by Burner tab . Jobs can start once it is free.');
     button(tray, 'Eject').click();
-    await waitForText(tray, 'E_IMAPI_RECORDER_LOCKED');
-    expect(textOf(tray)).to.contain('0xC0AA0210');
-    expect($(tray, '[data-testid=refusal-owner]').textContent).to.contain('Burner tab');
+    await waitForText(tray, 'The tray did not move: The drive is used by Burner tab.');
+    expect(textOf(tray)).to.contain('E_IMAPI_RECORDER_LOCKED 0xC0AA0210');
     button(lock, 'Acquire').click();
     await waitForText(lock, 'E_ACCESS_DENIED');
 
@@ -206,19 +222,22 @@ describe('wd-app', () => {
       new DOMException('Unable to claim interface.', 'NetworkError'),
     ]);
     const el = await renderApp(api, usb);
-    button(panel(el, 'wd-drive-list'), 'Connect a USB drive').click();
-    await waitUntil(() => el.shadowRoot!.querySelector('wd-usb-notice'));
     const notice = panel(el, 'wd-usb-notice');
-    await waitForText(notice, 'Isolated Web App');
+    expect(usbNoticeKind(el)).to.equal(null);
+    button(panel(el, 'wd-drive-list'), 'Connect a USB drive').click();
+    await waitUntil(() => usbNoticeKind(el) === 'security', 'no SecurityError explanation');
+    expect(textOf(notice)).to.contain('Chrome will not let this page use the drive');
     expect(textOf(notice)).to.contain('SecurityError');
+    expect(textOf(notice)).to.contain('Isolated Web App');
     expect(textOf(notice)).not.to.match(/\bat .*:\d+:\d+/);
     await expect(el).to.be.accessible();
 
     button(panel(el, 'wd-drive-list'), 'Connect a USB drive').click();
-    await waitForText(el, 'usb-storage/unbind');
-    expect(textOf(el)).not.to.contain('Isolated Web App');
-    button(panel(el, 'wd-usb-notice'), 'Dismiss').click();
-    await waitUntil(() => !el.shadowRoot!.querySelector('wd-usb-notice'));
+    await waitUntil(() => usbNoticeKind(el) === 'network', 'no NetworkError explanation');
+    expect(textOf(notice)).to.contain('Your operating system is using the drive');
+    expect(textOf(notice)).to.contain('usb-storage/unbind');
+    button(notice, 'Dismiss').click();
+    await waitUntil(() => usbNoticeKind(el) === null);
     expect(api.called('refreshUsbDevices')).to.have.length(0);
   });
 
@@ -237,7 +256,7 @@ describe('wd-app', () => {
     button(panel(el, 'wd-drive-list'), 'Connect a USB drive').click();
     await waitUntil(() => api.called('getInfo').some((a) => a[0] === usbSummary.id));
     await waitForText(el, `Connected ${usbSummary.name}.`);
-    await waitUntil(() => el.shadowRoot!.querySelector('wd-usb-notice'));
+    await waitUntil(() => usbNoticeKind(el) === 'security');
     expect(textOf(panel(el, 'wd-usb-notice'))).to.contain('Isolated Web App');
     expect(el.shadowRoot!.querySelector('select#media')).to.equal(null);
 
@@ -324,7 +343,7 @@ describe('wd-app', () => {
     const el = await renderApp(api);
     const media = panel(el, 'wd-media-panel');
     await waitForText(media, 'CD-R, blank.');
-    button(media, 'Burn an image…').click();
+    button(panel(el, 'wd-home'), 'Burn an image…').click();
     const dialog = panel(el, 'wd-burn-dialog');
     await waitUntil(() => $<HTMLDialogElement>(dialog, 'dialog').open);
     expect(textAt(dialog, '[data-testid=burn-drive]')).to.equal(
@@ -357,17 +376,22 @@ describe('wd-app', () => {
     const progress = panel(el, 'wd-progress');
     await waitForText(progress, 'Writing');
     expect(textAt(progress, '[data-testid=operation-title]')).to.equal(
-      'Burning backup.iso (10.3 KB) to the CD-R',
+      'Burning backup.iso (10.3 kB) to the CD-R',
     );
     expect(progress.shadowRoot!.activeElement?.id).to.equal('h');
-    const tray = panel(el, 'wd-tray-controls');
+    const tray = panel(el, 'wd-home');
     expect(button(tray, 'Eject').disabled).to.equal(true);
+    // The operation log has the start: what, on which drive, which disc.
+    const log = panel(el, 'wd-operation-log');
+    await waitForText(log, 'Operation started: Burn!');
+    expect(textOf(log)).to.contain('Drive: Virtual recorder');
+    expect(textOf(log)).to.contain('Disc: Blank CD-R');
+    expect(textOf(log)).to.contain('Source: backup.iso');
     // The burn holds the lock with its client name; Release waits until it ends.
     const lock = panel(el, 'wd-lock-panel');
     await waitForText(lock, 'webdisc (this tab)');
     expect(button(lock, 'Release').disabled).to.equal(true);
-    expect(button(media, 'Burn an image…').disabled).to.equal(true);
-    expect(button(media, 'Erase…').disabled).to.equal(true);
+    expect(button(panel(el, 'wd-home'), 'Burn an image…').disabled).to.equal(true);
     await expect(el).to.be.accessible();
 
     const reads = api.called('getMedia').length;
@@ -377,15 +401,18 @@ describe('wd-app', () => {
     const sha = Array.from(digest, (b) => b.toString(16).padStart(2, '0')).join('');
     expect(textAt(progress, '[data-testid=result-sha256]')).to.equal(sha);
     expect(textAt(progress, '[data-testid=result-sectors]')).to.equal(
-      '6 sectors (12.3 KB), LBA 0 to 5',
+      '6 sectors (12.3 kB), LBA 0 to 5',
     );
     await waitUntil(() => api.called('getMedia').length > reads, 'media was not read again');
     await waitForText(media, 'CD-R, appendable');
     await waitForText(lock, 'nobody');
     expect(api.called('getLockState').length).to.be.greaterThan(1);
     expect(button(tray, 'Eject').disabled).to.equal(false);
-    expect(button(media, 'Burn an image…').disabled).to.equal(false);
+    expect(button(panel(el, 'wd-home'), 'Burn an image…').disabled).to.equal(false);
     await waitForText(el, 'Burn of backup.iso completed: 6 sectors, verified (SHA-256 matches).');
+    // …and the end: the result, the sectors, the checksum.
+    await waitForText(log, 'Operation successfully completed!');
+    expect(textOf(log)).to.contain(`Image SHA-256 (verified on the disc): ${sha}`);
     await expect(el).to.be.accessible();
 
     button(progress, 'Dismiss').click();
@@ -398,7 +425,7 @@ describe('wd-app', () => {
     const el = await renderApp(api);
     const media = panel(el, 'wd-media-panel');
     await waitForText(media, 'CD-R, blank.');
-    button(media, 'Burn files…').click();
+    button(panel(el, 'wd-home'), 'Burn files…').click();
     const dialog = panel(el, 'wd-files-dialog');
     await waitUntil(() => $<HTMLDialogElement>(dialog, 'dialog').open);
     dialog.project.debounceMs = 0;
@@ -442,7 +469,7 @@ describe('wd-app', () => {
     const el = await renderApp(api);
     const media = panel(el, 'wd-media-panel');
     await waitForText(media, 'CD-R, appendable');
-    button(media, 'Add files…').click();
+    button(panel(el, 'wd-home'), 'Add files to this disc…').click();
     const dialog = panel(el, 'wd-files-dialog');
     await waitUntil(() => $<HTMLDialogElement>(dialog, 'dialog').open);
     dialog.project.debounceMs = 0;
@@ -525,7 +552,7 @@ describe('wd-app', () => {
     const el = await renderApp(api);
     const media = panel(el, 'wd-media-panel');
     await waitForText(media, 'CD-RW, complete');
-    button(media, 'Erase…').click();
+    button(panel(el, 'wd-home'), 'Erase…').click();
     const dialog = panel(el, 'wd-erase-dialog');
     await waitUntil(() => $<HTMLDialogElement>(dialog, 'dialog').open);
     expect(textAt(dialog, '[data-testid=erase-medium]')).to.equal('CD-RW, complete (closed)');
@@ -544,7 +571,9 @@ describe('wd-app', () => {
     api.media = blankCdR;
     api.emit({ type: 'media', recorderId: 'virtual', media: blankCdR });
     await waitForText(media, 'CD-R, blank.');
-    button(media, 'Erase…').click();
+    // A CD-R cannot be erased: the home does not offer it (the dialog would refuse it too).
+    expect(() => button(panel(el, 'wd-home'), 'Erase…')).to.throw();
+    el.dispatchEvent(new WdOpenDialogEvent('virtual', DialogName.Erase));
     await waitUntil(() => $<HTMLDialogElement>(dialog, 'dialog').open);
     expect(textAt(dialog, '[data-testid=erase-refusal]')).to.contain('A CD-R cannot be erased');
     button(dialog, 'Close').click();
@@ -561,5 +590,60 @@ describe('wd-app', () => {
     await expect(el).to.be.accessible();
     await emulateMedia({ colorScheme: 'dark' });
     await expect(el).to.be.accessible();
+  });
+
+  it('explains the ways to a real drive when the browser has no WebUSB', async () => {
+    const api = new FakeApi();
+    const el = await fixture<WdApp>(html`<wd-app .usb=${undefined} .source=${api}></wd-app>`);
+    await waitForText(el, 'WEBDISC');
+    expect(usbNoticeKind(el)).to.equal('unavailable');
+    expect(textOf(panel(el, 'wd-usb-notice'))).to.contain('npx webdisc');
+  });
+
+  it('puts the jobs first and the engineering panels in a closed Advanced area', async () => {
+    const api = new FakeApi();
+    const el = await renderApp(api);
+    const home = panel(el, 'wd-home');
+    await waitForText(home, 'Blank DVD+R, 4.70 GB free.');
+    const advanced = $<HTMLDetailsElement>(el, 'details[data-testid=advanced]');
+    expect(advanced.open).to.equal(false);
+    for (const tag of ['wd-lock-panel', 'wd-drive-panel', 'wd-media-panel', 'wd-trace-log'])
+      expect(advanced.querySelector(tag), tag).not.to.equal(null);
+    expect(advanced.querySelector('wd-home')).to.equal(null);
+    // The home comes before the drive list, so a phone shows the jobs first.
+    const order = $$(el, 'wd-home, wd-drive-list, wd-operation-log').map((e) => e.localName);
+    expect(order).to.deep.equal(['wd-home', 'wd-drive-list', 'wd-operation-log']);
+    expect(button(home, 'Burn files…').classList.contains('primary')).to.equal(true);
+  });
+
+  it('writes a failed erase to the operation log in words, with the codes', async () => {
+    const api = new FakeApi();
+    api.media = usedCdRw;
+    api.failures.eraseMedia = {
+      ...verificationFailure,
+      hresult: HRESULT.E_IMAPI_RECORDER_MEDIA_WRITE_PROTECTED | 0,
+      name: 'E_IMAPI_RECORDER_MEDIA_WRITE_PROTECTED',
+      message: 'Write protected.',
+      sense: { key: 7, asc: 0x27, ascq: 0 },
+    };
+    const el = await renderApp(api);
+    await waitForText(panel(el, 'wd-home'), 'Finalized CD-RW');
+    button(panel(el, 'wd-home'), 'Erase…').click();
+    const dialog = panel(el, 'wd-erase-dialog');
+    await waitUntil(() => $<HTMLDialogElement>(dialog, 'dialog').open);
+    button(dialog, 'Erase disc').click();
+    const log = panel(el, 'wd-operation-log');
+    await waitForText(log, 'Operation failed!');
+    const lines = $$(log, '[data-testid=log-lines] li').map((li) => li.textContent!.slice(11));
+    expect(lines).to.deep.equal([
+      'Operation started: Erase (quick)!',
+      'Drive: Virtual recorder',
+      'Disc: Finalized CD-RW with 10.2 MB of data',
+      'Operation failed! - Duration: 00:00:00',
+      'Reason: The disc is write-protected.',
+      'Details: E_IMAPI_RECORDER_MEDIA_WRITE_PROTECTED 0xC0AA0209, sense 7/27/00 (Write protected.)',
+      'Last sector written: LBA 5859',
+      'First sector that differs: LBA 1234',
+    ]);
   });
 });

@@ -1,5 +1,11 @@
 import { LitElement, html, nothing, svg, type PropertyValues } from 'lit';
-import type { ErrorValue, RecorderEvent } from '../../../contract/api.ts';
+import type {
+  DiscVerifyReport,
+  ErrorValue,
+  RecorderEvent,
+  Result,
+  VerifyAgainst,
+} from '../../../contract/api.ts';
 import { VIRTUAL_ID } from '../../../contract/virtual.ts';
 import { FileDropController } from '../../controllers/file-drop.ts';
 import type { PlanApi } from '../../controllers/file-project.ts';
@@ -35,6 +41,7 @@ import { formatBytes } from '../../lib/format.ts';
 import { usbProblemOf, type UsbProblem } from '../../lib/usb-problems.ts';
 import { copyTarget, pageDiscSaveEnv, type DiscSaveEnv } from '../../lib/save-disc.ts';
 import { toErrorValue } from '../../lib/errors.ts';
+import { logVerify } from '../../lib/operation-log.ts';
 import '../wd-burn-dialog/wd-burn-dialog.ts';
 import '../wd-drive-list/wd-drive-list.ts';
 import '../wd-drive-panel/wd-drive-panel.ts';
@@ -46,10 +53,11 @@ import '../wd-files-dialog/wd-files-dialog.ts';
 import '../wd-save-dialog/wd-save-dialog.ts';
 import '../wd-verify-dialog/wd-verify-dialog.ts';
 import '../wd-lock-panel/wd-lock-panel.ts';
+import '../wd-home/wd-home.ts';
 import '../wd-media-panel/wd-media-panel.ts';
+import '../wd-operation-log/wd-operation-log.ts';
 import '../wd-progress/wd-progress.ts';
 import '../wd-trace-log/wd-trace-log.ts';
-import '../wd-tray-controls/wd-tray-controls.ts';
 import '../wd-update-banner/wd-update-banner.ts';
 import '../wd-usb-notice/wd-usb-notice.ts';
 import { styles } from './wd-app.styles.ts';
@@ -152,8 +160,21 @@ export class WdApp extends LitElement {
     listDiscFiles: (source, path) => this.#need().listDiscFiles(source, path),
     walkDiscFiles: (source, path) => this.#need().walkDiscFiles(source, path),
     readDiscFile: (source, path) => this.#need().readDiscFile(source, path),
-    verifyDisc: (id, against) => this.#need().verifyDisc(id, against),
+    verifyDisc: (id, against) => this.#verifyLogged(id, against),
   };
+
+  /** verifyDisc, written to the operation log like the jobs RecordersController runs. */
+  #verifyLogged(id: string, against: VerifyAgainst): Promise<Result<DiscVerifyReport>> {
+    const r = this.recorders;
+    const where = {
+      drive: r.recorders.find((d) => d.id === id)?.name ?? id,
+      disc: r.media(id).value,
+    };
+    this.requestUpdate();
+    return logVerify(r.log, where, against, () => this.#need().verifyDisc(id, against)).finally(
+      () => this.requestUpdate(),
+    );
+  }
 
   #need(): UiApi {
     const api = this.#api();
@@ -486,7 +507,32 @@ export class WdApp extends LitElement {
           ${r.status}
         </p>
         <main>
-          <div class="column">
+          <div class="column tasks">
+            <wd-home
+              recorder-id=${id}
+              drive-name=${driveName}
+              .media=${media.value}
+              ?loading=${media.loading}
+              .error=${media.error}
+              ?busy=${busy}
+              .lock=${lock.value}
+              .trayOpen=${trayOpen}
+              .trayError=${r.error(ActionArea.Tray)}
+              ?ejecting=${r.pending.has('eject')}
+              ?closing=${r.pending.has('close-tray')}
+              ?eject-requested=${r.ejectRequested()}
+              ?virtual=${r.selected.kind === 'virtual'}
+            ></wd-home>
+            <wd-copy-panel .file=${this.copy} ?busy=${busy}></wd-copy-panel>
+            <wd-progress
+              recorder-id=${id}
+              .progress=${r.progress()}
+              .operation=${r.operation()}
+              ?cancelling=${r.pending.has('cancel')}
+              .error=${r.error(ActionArea.Progress)}
+            ></wd-progress>
+          </div>
+          <div class="column drives">
             <wd-drive-list
               .recorders=${r.recorders}
               selected-id=${id}
@@ -497,64 +543,66 @@ export class WdApp extends LitElement {
               ?virtual-loading=${r.virtual.loading}
               .error=${listError}
             ></wd-drive-list>
-            ${usbProblem ? html`<wd-usb-notice .problem=${usbProblem}></wd-usb-notice>` : nothing}
-            <wd-lock-panel
-              recorder-id=${id}
-              .lock=${lock.value}
-              .error=${r.error(ActionArea.Lock) ?? lock.error}
-              ?acquiring=${r.pending.has('acquire')}
-              ?releasing=${r.pending.has('release')}
-              ?unlocking=${r.pending.has('unlock-tray')}
-              ?busy=${busy}
-            ></wd-lock-panel>
-            <wd-tray-controls
-              recorder-id=${id}
-              .trayOpen=${trayOpen}
-              .lock=${lock.value}
-              .error=${r.error(ActionArea.Tray)}
-              ?ejecting=${r.pending.has('eject')}
-              ?closing=${r.pending.has('close-tray')}
-              ?eject-requested=${r.ejectRequested()}
-              ?busy=${busy}
-            ></wd-tray-controls>
+            <wd-usb-notice
+              .problem=${usbProblem}
+              ?unavailable=${!this.usbDevices.supported}
+            ></wd-usb-notice>
           </div>
-          <div class="column">
-            <wd-copy-panel .file=${this.copy} ?busy=${busy}></wd-copy-panel>
-            <wd-progress
-              recorder-id=${id}
-              .progress=${r.progress()}
-              .operation=${r.operation()}
-              ?cancelling=${r.pending.has('cancel')}
-              .error=${r.error(ActionArea.Progress)}
-            ></wd-progress>
-            <wd-media-panel
-              recorder-id=${id}
-              ?busy=${busy}
-              .media=${media.value}
-              ?loading=${media.loading}
-              .error=${media.error}
-            ></wd-media-panel>
-            <wd-drive-panel
-              recorder-id=${id}
-              .info=${info.value}
-              .currentProfileCode=${
-                media.value
-                  ? media.value.present
-                    ? (media.value.profile?.code ?? null)
-                    : null
-                  : undefined
-              }
-              ?loading=${info.loading}
-              .error=${info.error}
-            ></wd-drive-panel>
-          </div>
-          <wd-trace-log
+          <wd-operation-log
             class="wide"
-            .entries=${this.trace.entries}
-            .dropped=${this.trace.dropped}
-            .limit=${this.trace.limit}
+            .lines=${r.log.lines}
+            .dropped=${r.log.dropped}
             .about=${this.#traceAbout()}
-          ></wd-trace-log>
+          ></wd-operation-log>
+          <details class="advanced wide" data-testid="advanced">
+            <summary data-testid="advanced-summary">
+              <span class="summary-title">Advanced</span>
+              <span class="muted"
+                >exclusive access by hand, drive features and capabilities, mode pages, disc
+                details, the command trace</span
+              >
+            </summary>
+            <div class="advanced-body">
+              <div class="column">
+                <wd-lock-panel
+                  recorder-id=${id}
+                  .lock=${lock.value}
+                  .error=${r.error(ActionArea.Lock) ?? lock.error}
+                  ?acquiring=${r.pending.has('acquire')}
+                  ?releasing=${r.pending.has('release')}
+                  ?unlocking=${r.pending.has('unlock-tray')}
+                  ?busy=${busy}
+                ></wd-lock-panel>
+                <wd-media-panel
+                  .media=${media.value}
+                  ?loading=${media.loading}
+                  .error=${media.error}
+                ></wd-media-panel>
+              </div>
+              <div class="column">
+                <wd-drive-panel
+                  recorder-id=${id}
+                  .info=${info.value}
+                  .currentProfileCode=${
+                    media.value
+                      ? media.value.present
+                        ? (media.value.profile?.code ?? null)
+                        : null
+                      : undefined
+                  }
+                  ?loading=${info.loading}
+                  .error=${info.error}
+                ></wd-drive-panel>
+              </div>
+              <wd-trace-log
+                class="wide"
+                .entries=${this.trace.entries}
+                .dropped=${this.trace.dropped}
+                .limit=${this.trace.limit}
+                .about=${this.#traceAbout()}
+              ></wd-trace-log>
+            </div>
+          </details>
         </main>
         <footer>
           ${this.#serviceFailure()}

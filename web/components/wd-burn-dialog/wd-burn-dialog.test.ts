@@ -62,7 +62,7 @@ describe('wd-burn-dialog', () => {
 
     await pick(el, image(3 * 2048 + 5));
     expect(textAt(el, '[data-testid=image-name]')).to.equal('backup.iso');
-    expect(textAt(el, '[data-testid=image-size]')).to.equal('6.15 KB (6,149 bytes, 4 sectors)');
+    expect(textAt(el, '[data-testid=image-size]')).to.equal('6.15 kB (6,149 bytes, 4 sectors)');
     expect(textAt(el, '[data-testid=fit]')).to.equal('Fits: 4 of 359,847 free sectors.');
     expect(textOf(el)).to.contain('the last sector is padded with zeros');
     expect(button(el, 'Review…').disabled).to.equal(false);
@@ -184,7 +184,7 @@ describe('wd-burn-dialog', () => {
     button(el, 'Review…').click();
     await el.updateComplete;
     const summary = textAt(el, '[data-testid=burn-summary]');
-    expect(summary).to.contain('backup.iso (10.2 KB, 5 sectors)');
+    expect(summary).to.contain('backup.iso (10.2 kB, 5 sectors)');
     expect(summary).to.contain('LBA 0 to 4');
     expect(summary).to.contain('24× (4,234 kB/s)');
     expect(summary).to.contain('session-at-once (SAO)');

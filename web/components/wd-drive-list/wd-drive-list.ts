@@ -1,4 +1,4 @@
-import { VIRTUAL_ID } from '../../../contract/virtual.ts';
+import { VIRTUAL_ID, virtualMediaLabel } from '../../../contract/virtual.ts';
 import { LitElement, html, nothing } from 'lit';
 import type { ErrorValue, RecorderSummary, VirtualDriveState } from '../../../contract/api.ts';
 import {
@@ -91,7 +91,7 @@ export class WdDriveList extends LitElement {
         <p class="muted" data-testid="virtual-media">
           ${
             v
-              ? html`In the drive: <strong>${v.media}</strong>; tray
+              ? html`In the drive: <strong>${virtualMediaLabel(v.media)}</strong>; tray
                   ${v.trayOpen ? 'open' : 'closed'}${
                     v.prevent ? ', locked' : ''
                   }${v.mountedByOs ? ', mounted by the OS' : ''}.`
@@ -107,7 +107,10 @@ export class WdDriveList extends LitElement {
             ?disabled=${names.length === 0}
             @change=${(e: Event) => (this.choice = (e.target as HTMLSelectElement).value)}
           >
-            ${names.map((n) => html`<option value=${n} ?selected=${n === chosen}>${n}</option>`)}
+            ${names.map(
+              (n) =>
+                html`<option value=${n} ?selected=${n === chosen}>${virtualMediaLabel(n)}</option>`,
+            )}
           </select>
           <button
             class="primary"

@@ -24,7 +24,7 @@ describe('wd-drive-panel', () => {
     expect(text).to.contain('Dvd plus R dual layer');
     expect(text).to.contain('Mode pages (1)');
     expect(text).to.contain('2Ah MM Capabilities and Mechanical Status');
-    expect($(el, '[data-testid=capabilities]').textContent).to.contain('11,080, 5,540 KB/s');
+    expect($(el, '[data-testid=capabilities]').textContent).to.contain('11,080, 5,540 kB/s');
     expect(text).to.contain('not tried yet');
     await expect(el).to.be.accessible();
   });

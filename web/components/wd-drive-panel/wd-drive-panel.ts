@@ -89,13 +89,13 @@ export class WdDrivePanel extends LitElement {
         <dd>${c.bufferSizeKiB === null ? 'unknown' : `${c.bufferSizeKiB.toLocaleString()} KiB`}</dd>
         <dt>Max read speed</dt>
         <dd>
-          ${c.maxReadSpeedKBps === null ? 'unknown' : `${c.maxReadSpeedKBps.toLocaleString()} KB/s`}
+          ${c.maxReadSpeedKBps === null ? 'unknown' : `${c.maxReadSpeedKBps.toLocaleString()} kB/s`}
         </dd>
         <dt>Write speeds</dt>
         <dd>
           ${
             c.writeSpeedsKBps.length
-              ? c.writeSpeedsKBps.map((s) => s.toLocaleString()).join(', ') + ' KB/s'
+              ? c.writeSpeedsKBps.map((s) => s.toLocaleString()).join(', ') + ' kB/s'
               : 'none'
           }
         </dd>

@@ -16,6 +16,9 @@ export const styles = [
     .error p {
       margin: 0.15rem 0;
     }
+    .said {
+      color: var(--wd-muted);
+    }
     .label {
       color: var(--wd-danger);
       font-weight: 700;

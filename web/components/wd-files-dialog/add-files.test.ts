@@ -131,7 +131,7 @@ describe('wd-files-dialog: Add files…', () => {
     button(el, 'Review…').click();
     await el.updateComplete;
     expect(textAt(el, '[data-testid=files-summary]')).to.contain(
-      '1 file, 1 removed (43.0 KB, 21 sectors)',
+      '1 file, 1 removed (43.0 kB, 21 sectors)',
     );
     expect(textAt(el, '[data-testid=files-summary]')).to.contain('LBA 7,900 to 7,920');
     expect(textAt(el, '[data-testid=files-warning]')).to.equal(

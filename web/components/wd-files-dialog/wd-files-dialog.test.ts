@@ -60,7 +60,7 @@ describe('wd-files-dialog', () => {
     expect(api.called('planFileImage')).to.have.length(1);
     // rough plan: 20 + 1 + 3 sectors
     expect(textAt(el, '[data-testid=files-size]')).to.equal(
-      '2 files in 0 folders: 49.2 KB (24 sectors)',
+      '2 files in 0 folders: 49.2 kB (24 sectors)',
     );
     expect(textAt(el, '[data-testid=files-fit]')).to.equal('Fits: 24 of 359,847 free sectors.');
     expect(textAt(el, '[data-testid=name-report-none]')).to.contain('Every name is kept');
@@ -108,7 +108,7 @@ describe('wd-files-dialog', () => {
     await addFiles(el, [bytes(4096 * 3, 'big.bin')]);
     // 20 + 6 = 26 sectors: 6 too many, 12,288 bytes.
     expect(textAt(el, '[data-testid=files-fit]')).to.equal(
-      'Too big by 12.3 KB: it needs 26 sectors; the disc has 20 free.',
+      'Too big by 12.3 kB: it needs 26 sectors; the disc has 20 free.',
     );
     expect(textAt(el, '[data-testid=files-blocker]')).to.equal('The files do not fit on the disc.');
     expect(button(el, 'Review…').disabled).to.equal(true);
@@ -219,7 +219,10 @@ describe('wd-files-dialog', () => {
     const { el } = await openDialog(blankCdR, api);
     await addFiles(el, [bytes(1, 'x')]);
     const view = $(el, 'wd-error-view[label="The disc image cannot be built"]');
-    expect(textOf(view)).to.contain('The disc image cannot be built: The name “a” is used twice');
+    // Words first, then the service's own account of it, then the code.
+    expect(textOf(view)).to.contain(
+      'The disc image cannot be built: A file or folder name cannot be used on a disc. The name “a” is used twice in /.',
+    );
     expect(textOf(view)).to.contain('IMAPI_E_INVALID_PATH');
     expect(button(el, 'Review…').disabled).to.equal(true);
   });

@@ -15,6 +15,7 @@ import { ModalDialogController } from '../../controllers/modal-dialog.ts';
 import {
   burnOptionFields,
   burnOptionsOf,
+  offeredChoice,
   type SpeedChoice,
   burnFacts,
 } from '../../lib/burn-options.ts';
@@ -211,8 +212,9 @@ export class WdFilesDialog extends LitElement implements ProjectViewHost {
         this.session.replan(this.recorderId, this.project.root, this.project.imageOptions);
       }
     }
-    if (changed.has('info') && this.speed !== 'max') {
-      if (!this.info?.capabilities.writeSpeedsKBps.includes(this.speed)) this.speed = 'max';
+    // The disc's own speeds (issue 19, defect 2): another disc's choice goes back to maximum.
+    if ((changed.has('info') || changed.has('media')) && this.speed !== 'max') {
+      this.speed = offeredChoice(this);
     }
     // Another medium: show the choices again before anything is written.
     if (otherMedium) this.stage = 'options';

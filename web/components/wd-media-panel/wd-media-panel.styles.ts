@@ -14,14 +14,6 @@ export const styles = [
       display: block;
       margin: 0.3rem 0;
     }
-    .actions {
-      margin: 0.5rem 0 0.1rem;
-    }
-    .help {
-      font-size: 0.88rem;
-      color: var(--wd-muted);
-      margin: 0.2rem 0 0.6rem;
-    }
     .summary {
       font-size: 1.05rem;
       font-weight: 600;

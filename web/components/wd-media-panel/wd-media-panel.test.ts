@@ -1,6 +1,5 @@
 import { expect, fixture, html } from '@open-wc/testing';
-import { WdOpenDialogEvent } from '../../lib/events.ts';
-import { $, $$, button, nextEvent, textAt, textOf } from '../../test/helpers.ts';
+import { $, $$, textOf } from '../../test/helpers.ts';
 import { blankDvd, dataCd, mediumNotPresent, noDisc } from '../../test/samples.ts';
 import './wd-media-panel.ts';
 import { mediaTypeName, type WdMediaPanel } from './wd-media-panel.ts';
@@ -59,65 +58,5 @@ describe('wd-media-panel', () => {
     expect(mediaTypeName('IMAPI_MEDIA_TYPE_BDRE')).to.equal('BD-RE');
     expect(mediaTypeName('IMAPI_MEDIA_TYPE_FUTURE')).to.equal('FUTURE');
     expect(mediaTypeName('IMAPI_MEDIA_TYPE_UNKNOWN')).to.equal('unknown');
-  });
-
-  it('asks for the burn and erase dialogs, and waits while an operation runs or no disc is in', async () => {
-    const el = await fixture<WdMediaPanel>(
-      html`<wd-media-panel recorder-id="virtual" .media=${blankDvd}></wd-media-panel>`,
-    );
-    const burn = nextEvent<WdOpenDialogEvent>(el, WdOpenDialogEvent.type);
-    button(el, 'Burn an image…').click();
-    expect(await burn).to.include({ recorderId: 'virtual', dialog: 'burn' });
-    const files = nextEvent<WdOpenDialogEvent>(el, WdOpenDialogEvent.type);
-    button(el, 'Burn files…').click();
-    expect(await files).to.include({ recorderId: 'virtual', dialog: 'files' });
-    // Add files… needs files on a disc that takes more: not this blank one.
-    expect(button(el, 'Add files…').disabled).to.equal(true);
-    const erase = nextEvent<WdOpenDialogEvent>(el, WdOpenDialogEvent.type);
-    button(el, 'Erase…').click();
-    expect(await erase).to.include({ recorderId: 'virtual', dialog: 'erase' });
-    await expect(el).to.be.accessible();
-
-    el.busy = true;
-    await el.updateComplete;
-    expect(button(el, 'Burn an image…').disabled).to.equal(true);
-    expect(button(el, 'Burn files…').disabled).to.equal(true);
-    expect(button(el, 'Erase…').disabled).to.equal(true);
-    expect(textAt(el, '[data-testid=actions-help]')).to.equal(
-      'An erase or burn is running; see Progress.',
-    );
-
-    el.busy = false;
-    el.media = noDisc;
-    await el.updateComplete;
-    expect(button(el, 'Erase…').disabled).to.equal(true);
-    expect(button(el, 'Burn files…').disabled).to.equal(true);
-    expect(textAt(el, '[data-testid=actions-help]')).to.equal('Insert a disc to burn or erase it.');
-    await expect(el).to.be.accessible();
-
-    // "Burn files…" wants a writable disc: a pressed CD-ROM is not one.
-    el.media = dataCd;
-    await el.updateComplete;
-    expect(button(el, 'Burn an image…').disabled).to.equal(false);
-    expect(button(el, 'Burn files…').disabled).to.equal(true);
-  });
-
-  it('offers Add files… on an appendable disc: the files dialog for a new session', async () => {
-    const appendable = {
-      ...blankDvd,
-      status: 'appendable' as const,
-      sessions: 1,
-      tracks: [{ number: 1, session: 1, start: 0, size: 5_000, mode: 'data' as const }],
-      nextWritableAddress: 6_000,
-    };
-    const el = await fixture<WdMediaPanel>(
-      html`<wd-media-panel recorder-id="virtual" .media=${appendable}></wd-media-panel>`,
-    );
-    const add = nextEvent<WdOpenDialogEvent>(el, WdOpenDialogEvent.type);
-    button(el, 'Add files…').click();
-    expect(await add).to.include({ recorderId: 'virtual', dialog: 'add-files' });
-    el.media = { ...appendable, status: 'complete' };
-    await el.updateComplete;
-    expect(button(el, 'Add files…').disabled).to.equal(true);
   });
 });

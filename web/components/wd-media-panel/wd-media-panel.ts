@@ -1,48 +1,34 @@
 import { LitElement, html, nothing } from 'lit';
 import type { ErrorValue, MediaState } from '../../../contract/api.ts';
-import { DialogName, WdOpenDialogEvent } from '../../lib/events.ts';
 import { formatBytes } from '../../lib/format.ts';
 import { mediaTypeName } from '../../../contract/profiles.ts';
-import { STATUS_WORDS, burnTarget, canAddFiles } from '../../lib/media.ts';
+import { STATUS_WORDS } from '../../lib/media.ts';
 import '../wd-error-view/wd-error-view.ts';
 import { styles } from './wd-media-panel.styles.ts';
 
 /** Re-exported: the names live in lib/media.ts, shared with the erase and burn dialogs. */
 export { mediaTypeName };
 
-/** A disc with a data track: something to save, browse or verify. */
-export function hasData(m: MediaState | null): boolean {
-  return !!m?.present && m.status !== 'blank' && m.tracks.some((t) => t.mode === 'data');
-}
-
 /**
- * The medium: type, status, sessions and tracks (TOC), capacity and free
- * space. The app feeds it from getMedia and from 'media' events, so it
- * changes live when a disc goes in or out. "Burn an image…", "Burn files…"
- * (a writable disc only) and "Erase…" ask the shell for their dialogs (WdOpenDialogEvent); both wait while an
- * erase or burn runs (`busy`).
+ * The disc's details for the Advanced area: type (with IMAPI's name),
+ * profile, status, sessions and tracks (TOC), capacity and free space. The
+ * app feeds it from getMedia and from 'media' events, so it changes live when
+ * a disc goes in or out. The jobs are the home's (wd-home).
  */
 export class WdMediaPanel extends LitElement {
   static override styles = styles;
   static override properties = {
-    recorderId: { attribute: 'recorder-id' },
     media: { attribute: false },
     loading: { type: Boolean },
     error: { attribute: false },
-    busy: { type: Boolean },
   };
 
-  declare recorderId: string;
   declare media: MediaState | null;
   declare loading: boolean;
   declare error: ErrorValue | null;
-  /** An erase or burn runs on this drive. */
-  declare busy: boolean;
 
   constructor() {
     super();
-    this.recorderId = '';
-    this.busy = false;
     this.media = null;
     this.loading = false;
     this.error = null;
@@ -57,89 +43,14 @@ export class WdMediaPanel extends LitElement {
     const m = this.media;
     return html`
       <section class="panel" aria-labelledby="h" aria-busy=${this.loading ? 'true' : 'false'}>
-        <h2 id="h">Media</h2>
+        <h2 id="h">Disc details</h2>
         <p class="summary" role="status" data-testid="media-summary">
           ${m ? this.#summary(m) : this.loading ? 'Reading the medium…' : 'Unknown.'}
         </p>
         <wd-error-view .error=${this.error} label="Could not read the medium"></wd-error-view>
-        ${this.#actions(m)} ${m ? this.#details(m) : nothing}
+        ${m ? this.#details(m) : nothing}
       </section>
     `;
-  }
-
-  #open(dialog: DialogName) {
-    this.dispatchEvent(new WdOpenDialogEvent(this.recorderId, dialog));
-  }
-
-  /** Save, browse and verify read the disc: a data track must be there. */
-  #readActions(m: MediaState | null) {
-    const off = this.busy || !hasData(m);
-    const button = (dialog: DialogName, label: string) =>
-      html`<button ?disabled=${off} aria-describedby="read-help" @click=${() => this.#open(dialog)}>
-        ${label}
-      </button>`;
-    return html`<div class="row actions" data-testid="read-actions">
-        ${button(DialogName.Save, 'Save as image…')} ${button(DialogName.Browse, 'Browse files…')}
-        ${button(DialogName.Verify, 'Verify…')} ${button(DialogName.Copy, 'Copy disc…')}
-      </div>
-      <p id="read-help" class="help" data-testid="read-help">
-        ${
-          this.busy
-            ? 'Wait for the running operation to finish.'
-            : hasData(m)
-              ? 'Save the disc as an image, open its files, compare it with an image or a folder, or copy it.'
-              : 'A disc with data can be saved as an image, browsed, verified and copied.'
-        }
-      </p>`;
-  }
-
-  #actions(m: MediaState | null) {
-    if (!this.recorderId) return nothing;
-    return html`${this.#burnActions(m)} ${this.#readActions(m)}`;
-  }
-
-  #burnActions(m: MediaState | null) {
-    const off = this.busy || !m?.present;
-    return html`<div class="row actions">
-        <button
-          class="primary"
-          ?disabled=${off}
-          aria-describedby="actions-help"
-          @click=${() => this.#open(DialogName.Burn)}
-        >
-          Burn an image…
-        </button>
-        <button
-          ?disabled=${off || burnTarget(m, null).problem !== null}
-          aria-describedby="actions-help"
-          @click=${() => this.#open(DialogName.Files)}
-        >
-          Burn files…
-        </button>
-        <button
-          ?disabled=${off || !canAddFiles(m)}
-          aria-describedby="actions-help"
-          @click=${() => this.#open(DialogName.AddFiles)}
-        >
-          Add files…
-        </button>
-        <button
-          ?disabled=${off}
-          aria-describedby="actions-help"
-          @click=${() => this.#open(DialogName.Erase)}
-        >
-          Erase…
-        </button>
-      </div>
-      <p id="actions-help" class="help" data-testid="actions-help">
-        ${
-          this.busy
-            ? 'An erase or burn is running; see Progress.'
-            : m?.present
-              ? 'Each asks for confirmation before changing the disc.'
-              : 'Insert a disc to burn or erase it.'
-        }
-      </p>`;
   }
 
   #details(m: MediaState) {

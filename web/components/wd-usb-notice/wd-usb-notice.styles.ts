@@ -11,6 +11,13 @@ export const styles = [
     h2 {
       color: var(--wd-danger);
     }
+    /* No WebUSB is a fact about the browser, not a failure: no alarm colours. */
+    .panel.calm {
+      border: 1px solid var(--wd-divider);
+    }
+    .calm h2 {
+      color: inherit;
+    }
     ol {
       margin: 0.4rem 0;
       padding-left: 1.3rem;
