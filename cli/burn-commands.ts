@@ -10,7 +10,7 @@ import { parseSpeed, speedWords } from '../contract/profiles.ts';
 import type { WebdiscService } from '../engine/service.ts';
 import { commandArgs, unwrap, UsageError, type Outcome } from './args.ts';
 import { fileSource } from './file-source.ts';
-import { IMAGE_KIND_BYTES, NOT_A_DISC_IMAGE, imageKind } from '../engine/recording/image-kind.ts';
+import { IMAGE_KIND_BYTES, NOT_A_DISC_IMAGE, imageKind } from '../contract/image-kind.ts';
 import {
   imageDate,
   plan,

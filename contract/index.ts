@@ -10,3 +10,4 @@ export * from './client-name.ts';
 export * from './profiles.ts';
 export * from './virtual.ts';
 export * from './error-words.ts';
+export * from './image-kind.ts';

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { bytesSource, planImage } from '../../disc-fs/src/index.ts';
 import { image } from '../test-kit.ts';
-import { IMAGE_KIND_BYTES, imageKind } from './image-kind.ts';
+import { IMAGE_KIND_BYTES, imageKind } from '../../contract/image-kind.ts';
 
 async function head(udfOnly: boolean): Promise<Uint8Array> {
   const plan = planImage(

@@ -69,6 +69,28 @@ describe('wd-burn-dialog', () => {
     await expect(el).to.be.accessible();
   });
 
+  it('warns before burning a file with no ISO 9660 or UDF file system, and not for an ISO (issue 19, defect 1)', async () => {
+    const el = await openDialog();
+    await pick(el, image(40 * 2048, 'notes.bin'));
+    // The file's head is read asynchronously: wait for the warning.
+    for (let i = 0; i < 50 && !el.shadowRoot!.querySelector('[data-testid=not-an-image]'); i++)
+      await new Promise((r) => setTimeout(r, 10));
+    expect(textAt(el, '[data-testid=not-an-image]')).to.contain('no ISO 9660 or UDF file system');
+    button(el, 'Review…').click();
+    await el.updateComplete;
+    expect(textAt(el, '[data-testid=not-an-image]')).to.contain('raw data');
+
+    // An ISO 9660 image: a primary volume descriptor ("CD001") at sector 16.
+    const iso = new Uint8Array(40 * 2048);
+    iso.set([1, 0x43, 0x44, 0x30, 0x30, 0x31, 1], 16 * 2048);
+    const el2 = await openDialog();
+    await pick(el2, new File([iso], 'disc.iso'));
+    await new Promise((r) => setTimeout(r, 100));
+    await el2.updateComplete;
+    expect(el2.shadowRoot!.querySelector('[data-testid=not-an-image]')).to.equal(null);
+    expect(textAt(el2, '[data-testid=fit]')).to.contain('Fits');
+  });
+
   it('fits by exact sector arithmetic: ceil(bytes / 2048) <= free blocks', async () => {
     const el = await openDialog({ ...blankCdR, freeBlocks: 10 }, cdInfo, image(10 * 2048));
     expect(textAt(el, '[data-testid=fit]')).to.equal('Fits: 10 of 10 free sectors.');

@@ -25,6 +25,12 @@ import { DialogName, WdBurnEvent } from '../../lib/events.ts';
 import { formatBytes } from '../../lib/format.ts';
 import { SECTOR_BYTES, mediaTypeName, sectorsFor } from '../../../contract/profiles.ts';
 import {
+  IMAGE_KIND_BYTES,
+  NOT_A_DISC_IMAGE,
+  imageKind,
+  type ImageKind,
+} from '../../../contract/image-kind.ts';
+import {
   burnTarget,
   eraseCheck,
   sameMedium,
@@ -143,6 +149,30 @@ export class WdBurnDialog extends LitElement {
     const before = changed.get('media') as MediaState | null | undefined;
     if (changed.has('file') || (changed.has('media') && !sameMedium(before ?? null, this.media)))
       this.stage = 'options';
+    if (changed.has('file') && this.file && this.#kind?.file !== this.file)
+      void this.#sniff(this.file);
+  }
+
+  /** What the chosen file holds (issue 19, defect 1), read from its first 40 KiB. */
+  #kind: { readonly file: File; readonly kind: ImageKind } | null = null;
+
+  async #sniff(file: File): Promise<void> {
+    let kind: ImageKind;
+    try {
+      kind = imageKind(new Uint8Array(await file.slice(0, IMAGE_KIND_BYTES).arrayBuffer()));
+    } catch {
+      return; // unreadable now: the burn itself will say so
+    }
+    if (this.file !== file) return; // another file was chosen meanwhile
+    this.#kind = { file, kind };
+    this.requestUpdate();
+  }
+
+  /** The warning for a file with no ISO 9660 or UDF file system; null for a disc image. */
+  #notAnImage(file: File) {
+    return this.#kind?.file === file && this.#kind.kind === 'unknown'
+      ? html`<p class="warning" role="status" data-testid="not-an-image">${NOT_A_DISC_IMAGE}</p>`
+      : nothing;
   }
 
   #onFile(e: Event) {
@@ -248,6 +278,7 @@ export class WdBurnDialog extends LitElement {
             </p>`
           : nothing
       }
+      ${this.#notAnImage(file)}
       ${
         padded && file.size > 0
           ? html`<p class="help">
@@ -339,6 +370,7 @@ export class WdBurnDialog extends LitElement {
         ${burnFacts(this, o, t, `LBA ${t.startLba.toLocaleString('en-US')} to ${end.toLocaleString('en-US')}`, speed)}
       </dl>
       <p class="warning" data-testid="burn-warning">${warning}</p>
+      ${this.#notAnImage(file)}
       <div class="actions">
         <button type="button" @click=${this.#onBack}>Back</button>
         <button type="button" class="primary" @click=${this.#onBurn}>

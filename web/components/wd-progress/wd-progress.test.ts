@@ -177,6 +177,26 @@ describe('wd-progress', () => {
     expect((await dismissed).recorderId).to.equal('virtual');
   });
 
+  it('shows a burn whose verification was cancelled as written, not failed (issue 19, defect 4)', async () => {
+    const el = await fixture<WdProgress>(
+      html`<wd-progress
+        .operation=${{
+          ...burning,
+          options: { clientName: 'webdisc', verify: 'full' },
+          running: false,
+          result: {
+            ok: true,
+            value: { ...burned, verify: 'full', sha256: null, verifyCancelled: true },
+          },
+        }}
+      ></wd-progress>`,
+    );
+    expect(textAt(el, '[data-testid=result-headline]')).to.equal('Written; verification cancelled');
+    expect(textAt(el, '[data-testid=result-verify]')).to.equal(
+      'no: you cancelled the verification (every sector was written)',
+    );
+  });
+
   it('shows a test write as nothing written', async () => {
     const el = await fixture<WdProgress>(
       html`<wd-progress

@@ -176,7 +176,11 @@ export class WdProgress extends LitElement {
     const report = op.result?.ok ? op.result.value : null;
     if (!report) return nothing;
     return html`<p class="headline" role="status" data-testid="result-headline">
-        ${noun} completed${report.simulated ? ': nothing was written' : ''}
+        ${
+          report.verifyCancelled
+            ? 'Written; verification cancelled'
+            : `${noun} completed${report.simulated ? ': nothing was written' : ''}`
+        }
       </p>
       <dl class="facts">
         <dt>${report.simulated ? 'Rehearsed' : 'Written'}</dt>
@@ -226,6 +230,10 @@ export class WdProgress extends LitElement {
 
   #verifyWords(op: BurnOperation, report: BurnReport): string {
     if (report.simulated) return 'no (test write)';
+    // Issue 19, defect 4: every sector was written and the disc closed as asked;
+    // only the read-back was stopped, so the burn did not fail.
+    if (report.verifyCancelled)
+      return 'no: you cancelled the verification (every sector was written)';
     if (report.verify === 'full')
       return report.sha256
         ? 'every sector read back; the SHA-256 of the disc matches the image'
