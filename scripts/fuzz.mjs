@@ -8,6 +8,13 @@ const campaigns = [
   'engine/exclusive-access.model.test.ts',
   // The disc reader on mutated images (issue 17): typed errors only, bounded reads.
   'engine/reading/disc-files.fuzz.test.ts',
+  // The Bulk-Only host and SCSI layer against a misbehaving device (issue 20, part 1):
+  // no crash, hang, untyped error or wrong success.
+  'usb-mass-storage/src/bot/device-responses.fuzz.test.ts',
+  // Every decoder of device data on random, cut and lying bytes (issue 20, part 2).
+  'usb-mass-storage/src/scsi/decoders.fuzz.test.ts',
+  // webdisc processes SIGKILLed mid-operation (issue 20, part 5): 1,000 cycles.
+  'cli/kill-cycles.fuzz.test.ts',
 ];
 const env = { ...process.env, WEBDISC_FUZZ_RUNS: process.env.WEBDISC_FUZZ_RUNS ?? '10000' };
 let failed = 0;

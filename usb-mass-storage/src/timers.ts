@@ -15,12 +15,47 @@ const host = globalThis as unknown as TimerHost;
 
 export type TimerHandle = { readonly __timer: unique symbol };
 
+/**
+ * Where the protocol core reads the time and schedules its timers: command
+ * deadlines, reset settling, sense backoff and NOT READY budgets all go
+ * through it, so a test can run them on a fake clock (testing/fake-clock.ts)
+ * and tell a hang from a slow answer without waiting in real time.
+ */
+export interface HostClock {
+  now(): number;
+  setTimeout(callback: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+const realClock: HostClock = {
+  now: () => Date.now(),
+  setTimeout: (callback, ms) => host.setTimeout(callback, ms),
+  clearTimeout: (handle) => host.clearTimeout(handle),
+};
+let clock: HostClock = realClock;
+
+/** Milliseconds since the epoch, from the host clock (Date.now unless a test replaced it). */
+export function now(): number {
+  return clock.now();
+}
+
+/**
+ * For tests: runs every later `now`, `setTimer` and `delay` on `replacement`
+ * until the returned function restores the real clock.
+ */
+export function useClock(replacement: HostClock): () => void {
+  clock = replacement;
+  return () => {
+    clock = realClock;
+  };
+}
+
 export function setTimer(callback: () => void, ms: number): TimerHandle {
-  return host.setTimeout(callback, ms) as TimerHandle;
+  return clock.setTimeout(callback, ms) as TimerHandle;
 }
 
 export function clearTimer(handle: TimerHandle | undefined): void {
-  if (handle !== undefined) host.clearTimeout(handle);
+  if (handle !== undefined) clock.clearTimeout(handle);
 }
 
 /** The part of AbortSignal webdisc uses (DOM, WebWorker and Node all fit). */

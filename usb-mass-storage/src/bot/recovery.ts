@@ -6,7 +6,7 @@
  * recovery (BOT §5.3.4) then returns both pipes to a known state.
  * bot/transport.ts keeps the state around these (gone, unusable, afterReset).
  */
-import { clearTimer, setTimer, type AbortSignalLike, type TimerHandle } from '../timers.ts';
+import { clearTimer, now, setTimer, type AbortSignalLike, type TimerHandle } from '../timers.ts';
 import { MassStorage, type UsbDeviceLike } from '../usb.ts';
 import type { MassStorageInterface } from './interface.ts';
 
@@ -21,7 +21,7 @@ export interface Deadline {
 
 /** The deadline `ms` from now, cut short by `signal` if it aborts. */
 export function deadlineIn(ms: number, signal?: AbortSignalLike): Deadline {
-  return { at: Date.now() + ms, ms, signal };
+  return { at: now() + ms, ms, signal };
 }
 
 /** Thrown inside a command to unwind to the recovery point. */
@@ -36,7 +36,7 @@ export function raceDeadline<T>(
 ): Promise<T> {
   // An abandoned transfer must not surface as an unhandled rejection.
   promise.catch(() => undefined);
-  const remaining = deadline.at - Date.now();
+  const remaining = deadline.at - now();
   if (remaining <= 0) return Promise.reject(new Timeout());
   if (deadline.signal?.aborted) return Promise.reject(new Aborted());
   let timer: TimerHandle | undefined;
@@ -56,7 +56,7 @@ export function raceDeadline<T>(
 
 /** The time left, as node-usb's per-transfer timeout (a little longer than our own race). */
 export function platformTimeout(deadline: Deadline): number {
-  return Math.max(1, deadline.at - Date.now()) + 1000;
+  return Math.max(1, deadline.at - now()) + 1000;
 }
 
 /**

@@ -17,10 +17,15 @@ import {
   TransportError,
   WebdiscError,
 } from '../errors.ts';
-import type { CommandResult, ExecuteOptions, ScsiRequest } from '../scsi/command.ts';
+import {
+  validateRequest,
+  type CommandResult,
+  type ExecuteOptions,
+  type ScsiRequest,
+} from '../scsi/command.ts';
 import { decodeSense, type Sense } from '../scsi/sense.ts';
 import type { UsbDeviceLike, UsbInTransferResultLike, UsbOutTransferResultLike } from '../usb.ts';
-import { delay } from '../timers.ts';
+import { delay, now } from '../timers.ts';
 import {
   CSW_LENGTH,
   CswStatus,
@@ -241,14 +246,14 @@ export class BulkOnlyTransport {
   }
 
   async #executeRecorded(request: ScsiRequest, options: ExecuteOptions): Promise<CommandResult> {
-    const startedAt = Date.now();
+    const startedAt = now();
     const record = (outcome: { result: CommandResult } | { error: WebdiscError }) =>
       this.#options.onCommand?.({
         cdb: request.cdb,
         direction: request.direction,
         length: request.length,
         startedAt,
-        durationMs: Date.now() - startedAt,
+        durationMs: now() - startedAt,
         ...outcome,
       });
     try {
@@ -438,7 +443,13 @@ export class BulkOnlyTransport {
     const issue = () => {
       while (inflight.length < this.queueDepth && requested < length) {
         const size = Math.min(chunk, length - requested);
-        inflight.push({ promise: this.#transferIn(ep, size, deadline), size });
+        const promise = this.#transferIn(ep, size, deadline);
+        // Awaited in order below; when an earlier one ends the phase with an
+        // error (a disconnect, a timeout), the later ones are never awaited
+        // and their rejection must not surface as an unhandled one, which
+        // ends a Node process (issue 20: found by the device-response fuzz).
+        promise.catch(() => undefined);
+        inflight.push({ promise, size });
         requested += size;
       }
     };
@@ -504,7 +515,10 @@ export class BulkOnlyTransport {
     const issue = () => {
       while (!stalled && inflight.length < this.queueDepth && requested < data.length) {
         const size = Math.min(chunk, data.length - requested);
-        inflight.push(this.#transferOut(ep, data.subarray(requested, requested + size), deadline));
+        const promise = this.#transferOut(ep, data.subarray(requested, requested + size), deadline);
+        // As in the data-in phase: never an unhandled rejection for a transfer left behind.
+        promise.catch(() => undefined);
+        inflight.push(promise);
         requested += size;
       }
     };
@@ -678,20 +692,5 @@ export class BulkOnlyTransport {
     const tag = this.#tag;
     this.#tag = this.#tag >= 0xffffffff ? 1 : this.#tag + 1;
     return tag;
-  }
-}
-
-function validateRequest(request: ScsiRequest): void {
-  if (request.cdb.length < 1 || request.cdb.length > 16) {
-    throw new RangeError(`CDB length ${request.cdb.length} is outside 1..16`);
-  }
-  if (!Number.isInteger(request.length) || request.length < 0 || request.length > 0xffffffff) {
-    throw new RangeError(`data length ${request.length} is not a u32`);
-  }
-  if ((request.direction === 'none') !== (request.length === 0)) {
-    throw new RangeError('a data phase needs a direction and a non-zero length, and only then');
-  }
-  if (request.direction === 'out' && request.data?.length !== request.length) {
-    throw new RangeError('data-out length does not match the data');
   }
 }

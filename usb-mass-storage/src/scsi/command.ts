@@ -64,3 +64,22 @@ export interface CommandResult {
 export interface CommandRunner {
   execute(request: ScsiRequest, options?: ExecuteOptions): Promise<CommandResult>;
 }
+
+/**
+ * Throws RangeError unless a transport can send `request`: a CDB of 1..16
+ * bytes, a u32 length, and a data phase that agrees with both.
+ */
+export function validateRequest(request: ScsiRequest): void {
+  if (request.cdb.length < 1 || request.cdb.length > 16) {
+    throw new RangeError(`CDB length ${request.cdb.length} is outside 1..16`);
+  }
+  if (!Number.isInteger(request.length) || request.length < 0 || request.length > 0xffffffff) {
+    throw new RangeError(`data length ${request.length} is not a u32`);
+  }
+  if ((request.direction === 'none') !== (request.length === 0)) {
+    throw new RangeError('a data phase needs a direction and a non-zero length, and only then');
+  }
+  if (request.direction === 'out' && request.data?.length !== request.length) {
+    throw new RangeError('data-out length does not match the data');
+  }
+}

@@ -54,6 +54,9 @@ describe('READ FORMAT CAPACITIES', () => {
   it('a list cut by the allocation length keeps its whole descriptors', () => {
     const cut = encodeFormatCapacities(BD_RE).subarray(0, 12 + 8 * 2 + 3);
     assert.deepEqual(parseFormatCapacities(cut).formattable, BD_RE.formattable.slice(0, 2));
+    // ...and says it is partial (decoder fuzz, issue 20): a format missing from it may exist.
+    assert.equal(parseFormatCapacities(cut).truncated, true);
+    assert.equal('truncated' in parseFormatCapacities(encodeFormatCapacities(BD_RE)), false);
     assert.throws(() => parseFormatCapacities(new Uint8Array(8)), DecodeError);
   });
 });

@@ -69,16 +69,25 @@ export interface FormattableCapacity {
 export interface FormatCapacities {
   readonly current: CurrentCapacity;
   readonly formattable: readonly FormattableCapacity[];
+  /**
+   * Set when the list was cut short of its CAPACITY LIST LENGTH (by the
+   * allocation length): `formattable` holds only the descriptors that arrived,
+   * and a format missing from it may still exist. Absent on a whole list.
+   */
+  readonly truncated?: true;
 }
 
 /**
  * Header: 0-2 reserved, 3 CAPACITY LIST LENGTH (8 per descriptor); then the
  * current/maximum descriptor and the formattable ones. A list cut by the
- * allocation length keeps the whole descriptors that arrived.
+ * allocation length keeps the whole descriptors that arrived and says so
+ * (`truncated`): MMC-6 §6.24.3.1 has the drive report the whole list's
+ * length whatever the allocation length lets through.
  */
 export function parseFormatCapacities(data: Uint8Array): FormatCapacities {
   need('format capacities', data, 12);
-  const listLength = Math.min(data[3]!, data.length - 4);
+  const declared = data[3]!;
+  const listLength = Math.min(declared, data.length - 4);
   const current: CurrentCapacity = {
     blocks: u32(data, 4),
     descriptorType: data[8]! & 0x03,
@@ -92,7 +101,10 @@ export function parseFormatCapacities(data: Uint8Array): FormatCapacities {
       typeDependent: (data[at + 5]! << 16) | (data[at + 6]! << 8) | data[at + 7]!,
     });
   }
-  return { current, formattable };
+  // Whole descriptors only: a CAPACITY LIST LENGTH that is no multiple of 8
+  // (a lie) leaves a part-descriptor that is not "missing data".
+  const cut = 4 + Math.floor(declared / 8) * 8 > data.length;
+  return cut ? { current, formattable, truncated: true } : { current, formattable };
 }
 
 export function encodeFormatCapacities(value: FormatCapacities): Uint8Array<ArrayBuffer> {

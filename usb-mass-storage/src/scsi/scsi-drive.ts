@@ -7,7 +7,7 @@
  */
 import { ScsiCommandError, ShortTransferError, type WebdiscError } from '../errors.ts';
 import { u16, u32 } from './bytes.ts';
-import { delay, type AbortSignalLike } from '../timers.ts';
+import { delay, now, type AbortSignalLike } from '../timers.ts';
 import {
   noData,
   type CommandResult,
@@ -70,11 +70,20 @@ export class ScsiDrive {
     const opcode = request.cdb[0]!;
     /** Unit attentions already refreshed for, by triple: each is retried once (several may be queued). */
     const refreshed = new Set<string>();
-    const budgetEnds = Date.now() + (options.notReadyBudgetMs ?? 10 * 60_000);
+    const budgetEnds = now() + (options.notReadyBudgetMs ?? 10 * 60_000);
     let backoff = BACKOFF_START_MS;
     let retries = 0;
     for (;;) {
-      const result = await this.runner.execute(request, exec);
+      const answer = await this.runner.execute(request, exec);
+      const sense = answer.sense;
+      const policy = sense ? lookupSense(sense, opcode).policy : SensePolicy.Fail;
+      // The command completed; the sense is a note (SPC-4 §4.5.6). It still
+      // has to have moved its data: a READ that answered RECOVERED ERROR with
+      // no data is as short as one that answered GOOD with none (issue 20).
+      const result: CommandResult =
+        answer.status !== 'good' && sense && policy === SensePolicy.Recovered
+          ? { ...answer, status: 'good', recovered: sense }
+          : answer;
       if (result.status === 'good') {
         const short = shortTransfer(request, result);
         if (!short) return result;
@@ -87,12 +96,6 @@ export class ScsiDrive {
         }
         throw short;
       }
-      const sense = result.sense;
-      const policy = sense ? lookupSense(sense, opcode).policy : SensePolicy.Fail;
-      // The command completed; the sense is a note (SPC-4 §4.5.6).
-      if (sense && policy === SensePolicy.Recovered) {
-        return { ...result, status: 'good', recovered: sense };
-      }
       const triple = sense ? `${sense.key}/${sense.asc}/${sense.ascq}` : '';
       if (sense && policy === SensePolicy.Refresh && !refreshed.has(triple) && refreshed.size < 4) {
         // Unit attention: refresh what we know of the medium, retry once for
@@ -101,7 +104,7 @@ export class ScsiDrive {
         await this.onUnitAttention?.(sense);
         continue;
       }
-      if (sense && Date.now() < budgetEnds) {
+      if (sense && now() < budgetEnds) {
         if (policy === SensePolicy.RetryWrite) {
           // Buffer full: resend the same command after a short, growing delay.
           await delay(backoff, options.signal);
@@ -110,11 +113,11 @@ export class ScsiDrive {
         }
         if (policy === SensePolicy.Poll) {
           if (sense.progress !== undefined) options.onProgress?.(sense.progress / 65536, sense);
-          await this.waitReady({ ...options, notReadyBudgetMs: budgetEnds - Date.now() });
+          await this.waitReady({ ...options, notReadyBudgetMs: budgetEnds - now() });
           continue;
         }
         if (policy === SensePolicy.Retry && retries++ < MAX_RETRIES) {
-          await this.waitReady({ ...options, notReadyBudgetMs: budgetEnds - Date.now() });
+          await this.waitReady({ ...options, notReadyBudgetMs: budgetEnds - now() });
           await delay(backoff, options.signal);
           backoff = Math.min(BACKOFF_MAX_MS, backoff * 2);
           continue;
@@ -131,7 +134,7 @@ export class ScsiDrive {
    * condition (e.g. no medium) as ScsiCommandError.
    */
   async waitReady(options: RunOptions = {}): Promise<void> {
-    const ends = Date.now() + (options.notReadyBudgetMs ?? 10 * 60_000);
+    const ends = now() + (options.notReadyBudgetMs ?? 10 * 60_000);
     let backoff = BACKOFF_START_MS;
     let unitAttentions = 0;
     for (;;) {
@@ -151,7 +154,7 @@ export class ScsiDrive {
         policy === SensePolicy.Retry ||
         policy === SensePolicy.Poll ||
         policy === SensePolicy.RetryWrite;
-      if (!sense || !busy || Date.now() >= ends) throw commandError(request, result);
+      if (!sense || !busy || now() >= ends) throw commandError(request, result);
       if (sense.progress !== undefined) options.onProgress?.(sense.progress / 65536, sense);
       await delay(backoff, options.signal);
       backoff = Math.min(BACKOFF_MAX_MS, backoff * 2);

@@ -5,6 +5,7 @@
  */
 import type { Sense } from '../../../contract/errors.ts';
 import { DecodeError } from '../errors.ts';
+import { TruncatedResponseError } from './bytes.ts';
 
 export const SenseKey = {
   NoSense: 0x0,
@@ -60,10 +61,18 @@ export function decodeSense(bytes: Uint8Array): Sense {
   const code = bytes[0]! & 0x7f;
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (code === 0x70 || code === 0x71) {
-    // Key at byte 2 is the minimum useful fixed sense; ASC/ASCQ need 14 bytes.
-    if (bytes.length < 3) throw new DecodeError(`fixed sense too short (${bytes.length} bytes)`);
+    // SPC-4 §4.5.3: ADDITIONAL SENSE LENGTH (byte 7) is not reduced when the
+    // allocation length cuts the data, so sense cut before ASC/ASCQ (bytes 12
+    // and 13) that its header says are there is truncated, not "ASC 00h": a
+    // cut 6/28/00 must not read as 6/00/00. A device that declares fewer
+    // additional bytes has no ASC/ASCQ, and they read as 0 (as Linux's
+    // scsi_normalize_sense does).
+    if (bytes.length < 8) throw new TruncatedResponseError('fixed sense', 8, bytes.length);
     const key = bytes[2]! & 0x0f;
-    const additional = bytes.length > 7 ? bytes[7]! : 0;
+    const additional = bytes[7]!;
+    const ascEnd = Math.min(8 + additional, 14);
+    if (bytes.length < ascEnd)
+      throw new TruncatedResponseError('fixed sense', ascEnd, bytes.length);
     const end = Math.min(bytes.length, 8 + additional);
     const asc = end > 12 ? bytes[12]! : 0;
     const ascq = end > 13 ? bytes[13]! : 0;

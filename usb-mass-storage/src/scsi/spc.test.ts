@@ -511,6 +511,28 @@ describe('REQUEST SENSE data', () => {
     assert.deepEqual(parseRequestSense(padded), parseRequestSense(bytes));
   });
 
+  it('sense cut before the ASC/ASCQ its header declares is truncated, not ASC 00h (decoder fuzz, issue 20)', () => {
+    // Found by the decoder campaign (scsi/decoders.fuzz.test.ts): 6/28/00 cut
+    // at 12 bytes decoded as 6/00/00, a different condition for the sense table.
+    const full = encodeRequestSense({ key: 6, asc: 0x28, ascq: 0 });
+    assert.throws(
+      () => parseRequestSense(full.subarray(0, 12)),
+      (e) => e instanceof TruncatedResponseError && e.needed === 14 && e.got === 12,
+    );
+    assert.throws(
+      () => parseRequestSense(full.subarray(0, 5)),
+      (e) => e instanceof TruncatedResponseError && e.needed === 8 && e.got === 5,
+    );
+    // A device that declares no additional bytes has no ASC/ASCQ: they read as 0.
+    assert.deepEqual(parseRequestSense(fromHex('7000060000000000')), {
+      key: 6,
+      asc: 0,
+      ascq: 0,
+      information: undefined,
+      progress: undefined,
+    });
+  });
+
   it('parses random bytes and truncations to a value or a DecodeError', () => {
     const valid = encodeRequestSense({ key: 3, asc: 0x0c, ascq: 0x09, information: 77 });
     for (let n = 0; n < valid.length; n++)

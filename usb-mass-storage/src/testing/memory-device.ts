@@ -2,8 +2,10 @@
  * A small, well-behaved BOT + SCSI block device held in memory, for transport
  * tests and the transport benchmark. It answers at once. Tests script
  * misbehaviour per transfer with `scriptIn` / `scriptOut` (a stall, babble, a
- * zero-length packet, raw bytes, a hang, a disconnect); the virtual recorder
- * (virtual-recorder/) is the faithful drive, this is the scripted fake.
+ * zero-length packet, raw bytes, its own answer rewritten, an early CSW, a
+ * hang, a disconnect); the virtual recorder (virtual-recorder/) is the
+ * faithful drive, this is the scripted fake. Bytes longer than the host's
+ * transfer come back cut, as babble, as WebUSB hands them over.
  */
 import { decodeCbw, encodeCsw, type Cbw } from '../bot/wrappers.ts';
 import { encodeFixedSense, type Sense } from '../scsi/sense.ts';
@@ -23,6 +25,12 @@ export type ScriptedTransfer =
   | { readonly kind: 'zero-length' }
   | { readonly kind: 'hang' }
   | { readonly kind: 'gone' }
+  /**
+   * A CSW for the command in progress, now, whatever phase the device is in
+   * (a data phase skipped or cut short): `residue` defaults to the whole
+   * transfer length.
+   */
+  | { readonly kind: 'csw'; readonly status: number; readonly residue?: number }
   /** Let the device answer normally, then rewrite the bytes and/or the status. */
   | {
       readonly kind: 'map';
@@ -36,6 +44,14 @@ export interface MemoryDeviceOptions {
   /** Backing bytes; LBAs wrap around it, so a small buffer can serve a large disk. */
   readonly backingBytes?: number;
   readonly maxLun?: number | 'stall';
+  /**
+   * Answers opcodes the block target does not know (the MMC commands a
+   * recorder sends): data-in bytes, or a sense to fail with. Undefined
+   * leaves the default answer, 5/20/00.
+   */
+  readonly answer?: (cdb: Uint8Array) => Uint8Array | Sense | undefined;
+  /** Give the device WebUSB's reset() (a port reset), as Chrome's and node-usb's have. */
+  readonly portReset?: boolean;
 }
 
 function gone(): Error {
@@ -66,6 +82,7 @@ export class MemoryBotDevice implements UsbDeviceLike {
   readonly stats = {
     cbws: 0,
     resets: 0,
+    portResets: 0,
     clearHalts: { in: 0, out: 0 },
     transfersIn: 0,
     transfersOut: 0,
@@ -79,6 +96,10 @@ export class MemoryBotDevice implements UsbDeviceLike {
   #pending = 0;
   /** CDBs received, in order. */
   readonly commands: Uint8Array[] = [];
+  /** Called when the device goes away (as the platform's `disconnect` event). */
+  onDisconnect: (() => void) | undefined;
+  /** USB port reset (WebUSB reset()), present when the `portReset` option is set. */
+  readonly reset?: () => Promise<void>;
 
   readonly blockSize: number;
   readonly blocks: number;
@@ -96,8 +117,11 @@ export class MemoryBotDevice implements UsbDeviceLike {
   #status = 0;
   #sense: Sense = { key: 0, asc: 0, ascq: 0 };
   #hangs: (() => void)[] = [];
+  #answer: MemoryDeviceOptions['answer'];
 
   constructor(options: MemoryDeviceOptions = {}) {
+    this.#answer = options.answer;
+    if (options.portReset) this.reset = () => this.#portReset();
     this.blockSize = options.blockSize ?? 2048;
     this.blocks = options.blocks ?? 1024 * 1024;
     this.#store = new Uint8Array(options.backingBytes ?? 16 * 1024 * 1024);
@@ -137,7 +161,18 @@ export class MemoryBotDevice implements UsbDeviceLike {
 
   /** Simulates unplugging: pending and future calls reject with NotFoundError. */
   disconnect(): void {
+    if (this.#gone) return;
     this.#gone = true;
+    for (const wake of this.#hangs.splice(0)) wake();
+    this.onDisconnect?.();
+  }
+
+  /** A port reset cancels every queued transfer and returns the device to waiting for a CBW. */
+  async #portReset(): Promise<void> {
+    if (this.#gone) throw gone();
+    this.stats.portResets++;
+    this.#phase = 'cbw';
+    this.#halted = { in: false, out: false };
     for (const wake of this.#hangs.splice(0)) wake();
   }
 
@@ -296,8 +331,17 @@ export class MemoryBotDevice implements UsbDeviceLike {
     }
     if (script?.kind === 'zero-length')
       return { status: 'ok', data: new DataView(new ArrayBuffer(0)) };
-    if (script?.kind === 'bytes') return { status: 'ok', data: view(script.data) };
-    if (script?.kind === 'babble') return { status: 'babble', data: view(script.data) };
+    if (script?.kind === 'bytes') return sized(script.data, length, 'ok');
+    if (script?.kind === 'csw' && this.#cbw) {
+      const csw = encodeCsw({
+        tag: this.#cbw.tag,
+        residue: script.residue ?? this.#cbw.dataTransferLength,
+        status: script.status,
+      });
+      this.#phase = 'cbw';
+      return sized(csw, length, 'ok');
+    }
+    if (script?.kind === 'babble') return sized(script.data, length, 'babble');
     if (this.#halted.in || endpoint !== IN_EP) return { status: 'stall' };
     let bytes: Uint8Array;
     if (this.#phase === 'data-in') {
@@ -337,7 +381,7 @@ export class MemoryBotDevice implements UsbDeviceLike {
     }
     if (script?.kind === 'map') {
       if (script.map) bytes = script.map(bytes.slice());
-      return { status: script.status ?? 'ok', data: view(bytes) };
+      return sized(bytes, length, script.status ?? 'ok');
     }
     return { status: 'ok', data: view(bytes) };
   }
@@ -452,8 +496,11 @@ export class MemoryBotDevice implements UsbDeviceLike {
         this.#phase = count === 0 ? 'csw' : 'data-out';
         return;
       }
-      default:
-        fail({ key: 5, asc: 0x20, ascq: 0 });
+      default: {
+        const answer = this.#answer?.(cdb);
+        if (answer instanceof Uint8Array) respond(answer.subarray(0, cbw.dataTransferLength));
+        else fail(answer ?? { key: 5, asc: 0x20, ascq: 0 });
+      }
     }
   }
 }
@@ -461,6 +508,20 @@ export class MemoryBotDevice implements UsbDeviceLike {
 /** queueMicrotask exists in every realm webdisc runs in; reached structurally (see timers.ts). */
 function queueMicrotask(callback: () => void): void {
   (globalThis as unknown as { queueMicrotask(cb: () => void): void }).queueMicrotask(callback);
+}
+
+/**
+ * What WebUSB hands back for `bytes` sent to a transfer of `length`: a device
+ * that sends more than the host asked for is babble, and the host keeps only
+ * `length` bytes (WebUSB §6.2 transferIn, USB 2.0 §8.4.4).
+ */
+function sized(
+  bytes: Uint8Array,
+  length: number,
+  status: 'ok' | 'babble',
+): UsbInTransferResultLike {
+  if (bytes.length > length) return { status: 'babble', data: view(bytes.subarray(0, length)) };
+  return { status, data: view(bytes) };
 }
 
 function view(bytes: Uint8Array): DataView {
