@@ -16,6 +16,7 @@
 //   --bench  only the throughput steps; prints the JSON lines (bench/devices.bench.ts)
 //   --locks  only the tray-lock, reset and timeout steps (for working on them)
 //   --tap    also write the output to FILE
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -57,6 +58,19 @@ for (const dep of ['tsx', 'usb']) {
   if (!existsSync(join(repo, 'node_modules', dep, 'package.json'))) {
     bailOut(`node_modules/${dep} is missing: run npm ci first`);
   }
+}
+// The guest runs bin/webdisc.mjs, which runs the built CLI (dist-cli/) and
+// rebuilds it first when a source is newer: build it here, on the host, so
+// the emulated guest never runs esbuild nor writes the bundle over 9p.
+{
+  const built = spawnSync(
+    process.execPath,
+    [join(repo, 'scripts', 'build-cli.mjs'), '--if-stale'],
+    {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
+  if (built.status !== 0) bailOut('the CLI did not build (node scripts/build-cli.mjs)');
 }
 const prepared = setup();
 if (prepared.unavailable) {

@@ -210,7 +210,7 @@ export async function lockSteps({ emit, webdisc, id, device, host }) {
     const stillHeld = await holder.send('state');
     const eject = await side.eject();
     const restored = await restore(eject);
-    // The next process is up (Node and tsx start slowly under TCG) before the kill.
+    // The next process is up (Node starts slowly under TCG) before the kill.
     const next = session();
     const warm = await next.send('owner');
     const killedAt = now();

@@ -375,7 +375,7 @@ export function throughput(device, boot, host) {
   const s = boot.steps;
   const mib = (bytes, ms) => (bytes && ms ? +(bytes / 1048576 / (ms / 1000)).toFixed(1) : null);
   const readMs = s['cli-read']?.code === 0 ? s['cli-read'].ms : null;
-  // A one-sector read: the CLI's fixed cost (Node, tsx, USB enumeration, open).
+  // A one-sector read: the CLI's fixed cost (Node, loading the built CLI, USB enumeration, open).
   const fixedMs = s['cli-read-last']?.code === 0 ? s['cli-read-last'].ms : null;
   const dd = mib(s['dd-buffered']?.bytes, s['dd-buffered']?.ms);
   const ddDirect = mib(s['dd-direct']?.bytes, s['dd-direct']?.ms);
