@@ -39,8 +39,16 @@ import type {
 } from '../../contract/api.ts';
 import type { UiApi, UiApiMethod } from '../lib/api.ts';
 import { roughPlan, type Root } from './rough-plan.ts';
+import {
+  MEDIA,
+  error,
+  fail,
+  ok,
+  sha256Hex,
+  sourceBlob,
+  withOperationFields,
+} from './fake-api-parts.ts';
 import { CLIENT_NAME_PATTERN } from '../../contract/client-name.ts';
-import { HRESULT, type HResultName } from '../../contract/hresult.ts';
 import {
   ERASABLE_MEDIA_WORDS,
   eraseMethodOf,
@@ -52,54 +60,15 @@ import {
   blankCdR,
   blankCdRw,
   blankDvd,
-  dataCd,
   lockedError,
   noDisc,
   sampleInfo,
-  usedCdRw,
   virtualSummary,
 } from './samples.ts';
 
-const ok = <T>(value: T): Promise<Result<T>> => Promise.resolve({ ok: true, value });
-const fail = <T>(error: ErrorValue): Promise<Result<T>> => Promise.resolve({ ok: false, error });
-
-export const MEDIA: Record<string, MediaState> = {
-  none: noDisc,
-  'DVD+R blank': blankDvd,
-  'CD-ROM data': dataCd,
-  'CD-R blank': blankCdR,
-  'CD-RW used': usedCdRw,
-};
-
-/** An ErrorValue with the HRESULT as the signed 32-bit number Windows gives. */
-const error = (name: HResultName, message: string): ErrorValue => ({
-  hresult: HRESULT[name] | 0,
-  name,
-  message,
-  sense: null,
-});
-
-async function sha256Hex(blob: Blob): Promise<string> {
-  const digest = await crypto.subtle.digest('SHA-256', await blob.arrayBuffer());
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, '0')).join('');
-}
-
-function sourceBlob(source: BurnSource): Blob | null {
-  // The page hands over a real Blob; the contract types it structurally.
-  if (source.kind === 'blob') return source.blob as Blob;
-  if (source.kind === 'bytes') return new Blob([source.bytes as Uint8Array<ArrayBuffer>]);
-  return null;
-}
-
-export { roughPlan };
+export { MEDIA, roughPlan };
 
 type AppendSpec = { readonly remove?: readonly string[] };
-
-/** A refusal before anything ran (a plain ErrorValue) as the API's OperationFailure. */
-function withOperationFields<T>(r: Result<T, ErrorValue>): OperationResult<T> {
-  if (r.ok) return r;
-  return { ok: false, error: { lastWrittenLba: null, firstBadLba: null, disc: null, ...r.error } };
-}
 
 export class FakeApi implements UiApi {
   readonly calls: { method: string; args: unknown[] }[] = [];
