@@ -7,6 +7,7 @@ import { botBench } from './bot.bench.ts';
 import { burnBench } from './burn.bench.ts';
 import { devicesBench } from './devices.bench.ts';
 import { isoBench } from './iso.bench.ts';
+import { loadBench } from './load.bench.ts';
 import { readBench } from './read.bench.ts';
 import { startupBench } from './startup.bench.ts';
 import type { Figure } from './report.ts';
@@ -16,6 +17,7 @@ const sections: Record<string, () => Promise<Figure[]>> = {
   burn: burnBench,
   devices: devicesBench,
   iso: isoBench,
+  load: loadBench,
   read: readBench,
   startup: startupBench,
 };

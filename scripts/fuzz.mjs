@@ -26,6 +26,14 @@ const campaigns = [
   'usb-mass-storage/src/scsi/decoders.fuzz.test.ts',
   // webdisc processes SIGKILLed mid-operation (issue 20, part 5): 1,000 cycles.
   'cli/kill-cycles.fuzz.test.ts',
+  // The disc reader on crafted images: each structure lying one way (issue 20, part 3).
+  'engine/reading/crafted-images.fuzz.test.ts',
+  // A burn of files whose files grow, shrink, vanish or turn unreadable (issue 20, part 3).
+  'engine/recording/changing-input.fuzz.test.ts',
+  // The builder on names no disc name can be (issue 20, part 3).
+  'disc-fs/test/names.fuzz.test.ts',
+  // Every CLI command on bad input (issue 20, part 6): the whole table both ways, random lines.
+  'cli/bad-input.fuzz.test.ts',
 ];
 
 const { values } = parseArgs({

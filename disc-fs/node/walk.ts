@@ -17,6 +17,8 @@
  */
 import { lstat, open, readdir, readlink, type FileHandle } from 'node:fs/promises';
 import {
+  constants,
+  fstatSync,
   closeSync,
   lstatSync,
   openSync,
@@ -62,12 +64,39 @@ export interface FileSource extends ByteSource {
   readInto(offset: number, target: Uint8Array): Promise<number>;
 }
 
+/**
+ * Opens a file planned as a regular file, without blocking: a path replaced
+ * by a FIFO since the walk would otherwise block open() (and, synchronous,
+ * the whole event loop) until some writer appears. Anything but a regular
+ * file now is an error the builder reports as unreadable, naming the file.
+ */
+const OPEN_FLAGS = constants.O_RDONLY | constants.O_NONBLOCK;
+function notRegular(path: string): Error {
+  return new Error(`${path} is no longer a regular file`);
+}
+function openRegular(path: string): number {
+  const fd = openSync(path, OPEN_FLAGS);
+  if (!fstatSync(fd).isFile()) {
+    closeSync(fd);
+    throw notRegular(path);
+  }
+  return fd;
+}
+async function openRegularAsync(path: string): Promise<FileHandle> {
+  const h = await open(path, OPEN_FLAGS);
+  if (!(await h.stat()).isFile()) {
+    await h.close();
+    throw notRegular(path);
+  }
+  return h;
+}
+
 // Classes rather than closures: one small object per file of a tree of 100,000.
 class SyncFileSource implements FileSource {
   private fd: number | undefined;
   constructor(private readonly path: string) {}
   private into(offset: number, target: Uint8Array): number {
-    this.fd ??= openSync(this.path, 'r');
+    this.fd ??= openRegular(this.path);
     let got = 0;
     while (got < target.length) {
       const n = readSync(this.fd, target, got, target.length - got, offset + got);
@@ -103,7 +132,7 @@ class AsyncFileSource implements FileSource {
   private handle: FileHandle | undefined;
   constructor(private readonly path: string) {}
   async readInto(offset: number, target: Uint8Array): Promise<number> {
-    this.handle ??= await open(this.path, 'r');
+    this.handle ??= await openRegularAsync(this.path);
     let got = 0;
     while (got < target.length) {
       const { bytesRead } = await this.handle.read(target, got, target.length - got, offset + got);

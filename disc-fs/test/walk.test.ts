@@ -15,7 +15,9 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { walkDirectory } from '../node/walk.ts';
+import { fileSource, walkDirectory } from '../node/walk.ts';
+import { execFileSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { planImage } from '../src/image.ts';
 import { diffViews, readExtracted, runOk, tempDir, writeImage } from './tools.ts';
 import { pattern, SCRIPT_NAMES } from './trees.ts';
@@ -76,4 +78,17 @@ describe('node/walk.ts', () => {
     assert.deepEqual(fields(line('hardlink.bin')), fields(line('size-100000.bin')));
     assert.equal(fields(line('hardlink.bin'))[0], '2');
   });
+
+  // Issue 20, part 3: a file replaced by a FIFO after the walk blocked open()
+  // (synchronously: the whole event loop) until a writer came, so the burn hung.
+  for (const sync of [true, false]) {
+    it(`a file that became a FIFO after the walk is refused at once (${sync ? 'sync' : 'async'} reads)`, async () => {
+      const path = join(tmp.path, `became-fifo-${sync}`);
+      writeFileSync(path, 'planned as a file');
+      const source = fileSource(path, { sync });
+      rmSync(path);
+      execFileSync('mkfifo', [path]);
+      await assert.rejects(source.read(0, 17), /no longer a regular file/);
+    });
+  }
 });

@@ -94,6 +94,11 @@ export interface RecorderCounters {
   sectorsWritten: number;
   /** Sectors WRITE(10) took while page 05h TEST WRITE was set: received, not recorded. */
   sectorsSimulated: number;
+  /**
+   * WRITE data that arrived after the primed write buffer had run dry
+   * (buffer-model.ts): the buffer underruns a real drive would have had.
+   */
+  bufferUnderruns: number;
   /** Commands per opcode, keyed by two lower-case hex digits ("1e"). */
   byOpcode: Record<string, number>;
 }
@@ -113,6 +118,7 @@ function emptyCounters(): RecorderCounters {
     sectorsRead: 0,
     sectorsWritten: 0,
     sectorsSimulated: 0,
+    bufferUnderruns: 0,
     byOpcode: {},
   };
 }

@@ -15,6 +15,7 @@ import { isoDisplayName } from '../iso9660/iso-names.ts';
 import { JOLIET_ESCAPES, jolietDisplayName } from '../iso9660/joliet.ts';
 import { decodeRockRidge, PosixType, type RockRidgeInfo } from '../iso9660/rrip.ts';
 import { decodeCE, decodeSuspEntries, type SuspEntry } from '../iso9660/susp.ts';
+import { readWhole } from './read-whole.ts';
 import {
   FIRST_DESCRIPTOR_SECTOR,
   jolietVolumeDescriptor,
@@ -87,8 +88,7 @@ export async function openIso(
   const rootRecord = decodeDirectoryRecord(vd.rootDirectoryRecord)?.record;
   if (!rootRecord) throw new DecodeError('no root directory record');
 
-  const readExtent = async (sector: number, length: number): Promise<Uint8Array> =>
-    (await src.read(sector, Math.ceil(length / SECTOR))).subarray(0, length);
+  const readExtent = (sector: number, length: number) => readWhole(src, sector, length);
 
   // SUSP is in use when the root's "." record starts with SP (SUSP 5.3).
   const rootDot = decodeDirectoryRecord(await readExtent(rootRecord.extent, SECTOR))?.record;

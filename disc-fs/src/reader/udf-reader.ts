@@ -33,6 +33,7 @@ import {
 import { fromTimestamp, longAd, regid, shortAd, suffixRevision } from '../udf/primitives.ts';
 import { TagId, verifyTag } from '../udf/tag.ts';
 import type { ReadEntry, SectorReader } from './iso-reader.ts';
+import { readWhole } from './read-whole.ts';
 
 export interface UdfEntry extends ReadEntry {
   /** Block of the file entry in partition `partition` (hard links share both). */
@@ -205,7 +206,7 @@ export async function openUdf(src: SectorReader, anchorSector = 256): Promise<Ud
     if (!r) throw new DecodeError(`partition reference ${ref}`);
     const parts: Uint8Array[] = [];
     for (const x of r.extents(block, length)) {
-      parts.push((await src.read(x.sector, Math.ceil(x.length / SECTOR))).subarray(0, x.length));
+      parts.push(await readWhole(src, x.sector, x.length));
     }
     return parts.length === 1 ? (parts[0] as Uint8Array) : concat(parts);
   };
@@ -256,9 +257,7 @@ export async function openUdf(src: SectorReader, anchorSector = 256): Promise<Ud
   const readFile = async (f: UdfEntry): Promise<Uint8Array> => {
     if (f.embedded) return f.embedded.subarray(0, f.size);
     const parts: Uint8Array[] = [];
-    for (const x of f.extents) {
-      parts.push((await src.read(x.sector, Math.ceil(x.length / SECTOR))).subarray(0, x.length));
-    }
+    for (const x of f.extents) parts.push(await readWhole(src, x.sector, x.length));
     return concat(parts).subarray(0, f.size);
   };
 

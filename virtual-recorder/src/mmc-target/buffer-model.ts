@@ -45,6 +45,18 @@ export class BufferModel {
   #readSpeedRequest = 0xffff;
   #fill = 0;
   #at = 0;
+  /**
+   * Underrun accounting. A drive records from its buffer: once the host has
+   * streamed enough to prime it (half the buffer) and until it flushes
+   * (SYNCHRONIZE CACHE, CLOSE TRACK/SESSION), the buffer running dry with
+   * more WRITE data still to come is a buffer underrun: the laser had to
+   * stop (BUFE/BURN-Proof recovers; without it the disc is lost). Before
+   * priming, the drive has not started recording yet, so an empty buffer
+   * then is no underrun (the host's first WRITEs only fill it).
+   */
+  #primed = false;
+  /** The buffer ran dry while primed; the next WRITE data counts the underrun. */
+  #ranDry = false;
 
   readonly #speed: SpeedBehaviour;
 
@@ -77,6 +89,13 @@ export class BufferModel {
   /** The buffer is emptied (a media change). */
   empty(): void {
     this.#fill = 0;
+    this.endStream();
+  }
+
+  /** The host flushed the buffer (SYNCHRONIZE CACHE, CLOSE): running dry from now on is expected. */
+  endStream(): void {
+    this.#primed = false;
+    this.#ranDry = false;
   }
 
   /** Write speed in kB/s: the drive's choice for the request (see the file comment). */
@@ -103,7 +122,12 @@ export class BufferModel {
   get fill(): number {
     const now = this.#clock.now();
     const rate = this.#drainRate();
-    if (rate > 0) this.#fill = Math.max(0, this.#fill - (now - this.#at) * rate);
+    if (rate > 0) {
+      const left = this.#fill - (now - this.#at) * rate;
+      // Strictly below zero: the drive sat with nothing to record for a while.
+      if (left < 0 && this.#primed) this.#ranDry = true;
+      this.#fill = Math.max(0, left);
+    }
     this.#at = now;
     return this.#fill;
   }
@@ -119,20 +143,27 @@ export class BufferModel {
     return rate > 0 ? Math.ceil(fill / rate) : 0;
   }
 
-  /** Flow control of a WRITE data phase: waits for room in the buffer (the drive NAKs meanwhile). */
-  async accept(bytes: number, aborted: () => boolean): Promise<void> {
-    if (this.#clock.mode === 'off') return;
+  /**
+   * Flow control of a WRITE data phase: waits for room in the buffer (the
+   * drive NAKs meanwhile). Resolves true when this data arrived after the
+   * primed buffer had run dry: one buffer underrun.
+   */
+  async accept(bytes: number, aborted: () => boolean): Promise<boolean> {
+    if (this.#clock.mode === 'off') return false;
     const size = this.size;
     const need = Math.min(bytes, size);
     for (;;) {
       const fill = this.fill;
       const rate = this.#drainRate();
       if (size - fill >= need || rate <= 0) {
+        const underrun = this.#ranDry;
+        this.#ranDry = false;
         this.#fill = fill + bytes;
-        return;
+        if (this.#fill >= size / 2) this.#primed = true;
+        return underrun;
       }
       await this.#clock.sleepUntil(this.#clock.now() + Math.ceil((fill - (size - need)) / rate));
-      if (aborted()) return;
+      if (aborted()) return false;
     }
   }
 }

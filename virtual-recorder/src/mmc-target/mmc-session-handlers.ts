@@ -43,6 +43,7 @@ export function closeTrackSession(t: TargetContext, cdb: Uint8Array): CommandPla
   const real = t.mechanics.checkWritable();
   const m = real.media;
   let ms = t.buffer.drainTime();
+  t.buffer.endStream();
   if (m.kind === 'rom') throw check(SENSE.CannotWriteIncompatibleFormat);
   const writing = t.writing;
   const disc = writing.target(real, false);

@@ -118,7 +118,7 @@ export function write10(t: TargetContext, cdb: Uint8Array): CommandPlan {
     if (errorAt !== undefined) sectors = Math.max(0, Math.min(sectors, errorAt - next));
     if (sectors === 0) return;
     const part = data.subarray(0, sectors * SECTOR_SIZE);
-    await buffer.accept(part.length, () => aborted);
+    if (await buffer.accept(part.length, () => aborted)) counters.bufferUnderruns++;
     if (aborted) return;
     try {
       await store(next, part, sectors, () => aborted);
@@ -207,6 +207,7 @@ async function calibrate(t: TargetContext, disc: Disc): Promise<void> {
 export function synchronizeCache(t: TargetContext, cdb: Uint8Array): CommandPlan {
   const immed = ((cdb[1] ?? 0) & 0x02) !== 0;
   let ms = t.buffer.drainTime();
+  t.buffer.endStream();
   const disc = t.mechanics.disc;
   if (disc && t.writing.sao?.complete) ms += t.writing.closeSaoSession(disc);
   else if (disc) ms += closeDaoDisc(t, disc);
