@@ -76,3 +76,23 @@ export function unwrap<T>(r: Result<T>): T {
   if (!r.ok) throw new CallFailed(r.error);
   return r.value;
 }
+
+/**
+ * A whole number as typed on the command line: decimal digits only, from
+ * `min` to `max`. `Number()` alone would take "" and " " as 0, "1e3" as
+ * 1000, "0x10" as 16 and 1e20 as a whole number; each of those is a usage
+ * error naming `what` (e.g. "--session", "LBA").
+ */
+export function wholeNumber(
+  text: string,
+  what: string,
+  min = 0,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
+  const n = /^\d{1,16}$/.test(text) ? Number(text) : NaN;
+  if (!Number.isSafeInteger(n) || n < min || n > max) {
+    const range = max === Number.MAX_SAFE_INTEGER ? `of ${min} or more` : `from ${min} to ${max}`;
+    throw new UsageError(`${what} must be a whole number ${range}, not "${text}"`);
+  }
+  return n;
+}

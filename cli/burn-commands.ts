@@ -8,7 +8,8 @@ import { stat } from 'node:fs/promises';
 import type { BurnOptions, BurnReport, FileImageOptions } from '../contract/api.ts';
 import { parseSpeed, speedWords } from '../contract/profiles.ts';
 import type { WebdiscService } from '../engine/service.ts';
-import { commandArgs, unwrap, UsageError, type Outcome } from './args.ts';
+import { commandArgs, unwrap, UsageError, wholeNumber, type Outcome } from './args.ts';
+import { inputFile, outputFile } from './paths.ts';
 import { fileSource } from './file-source.ts';
 import { IMAGE_KIND_BYTES, NOT_A_DISC_IMAGE, imageKind } from '../contract/image-kind.ts';
 import {
@@ -61,7 +62,11 @@ function imageOptions(v: ImageValues, env: NodeJS.ProcessEnv): FileImageOptions 
   if (revision !== undefined && v['no-udf'])
     throw new UsageError('--udf-revision and --no-udf contradict each other');
   const level = v.level === undefined ? undefined : Number(v.level);
-  if (level !== undefined && level !== 1 && level !== 2 && level !== 3)
+  // Number('') is 0 and Number(' 2') is 2: only the digit itself is a level.
+  if (
+    level !== undefined &&
+    (!/^[123]$/.test(v.level!) || (level !== 1 && level !== 2 && level !== 3))
+  )
     throw new UsageError('--level must be 1, 2 or 3 (ISO 9660 interchange level)');
   const date = imageDate(v.date, env);
   return {
@@ -96,6 +101,8 @@ export async function mkisoCommand(ctx: CommandContext, args: readonly string[])
   );
   if (!values.output) throw new UsageError('mkiso: -o FILE is required');
   const image = imageOptions(values, ctx.env);
+  // Before the files are walked: a missing folder or a FIFO at FILE is said at once.
+  await outputFile(values.output, 'the image');
   const tree = await treeFromPaths(positionals);
   const { plan: p, summary } = plan(tree, image);
   let last = -1;
@@ -163,16 +170,21 @@ export async function burnCommand(ctx: CommandContext, args: readonly string[]):
     if (parsed instanceof Error) throw new UsageError(`--speed: ${parsed.message}`);
     speed = parsed;
   }
-  const start = values.start === undefined ? undefined : Number(values.start);
-  if (start !== undefined && (!Number.isInteger(start) || start < 0))
-    throw new UsageError('--start needs an LBA');
+  const start =
+    values.start === undefined
+      ? undefined
+      : wholeNumber(values.start, '--start (an LBA)', 0, 0xffff_ffff);
   const mastered = values['mastered-for'];
-  const masteredFor =
-    mastered === undefined ? undefined : mastered === 'any' ? ('any' as const) : Number(mastered);
-  if (typeof masteredFor === 'number' && (!Number.isInteger(masteredFor) || masteredFor < 0))
+  if (mastered !== undefined && mastered !== 'any' && !/^\d{1,10}$/.test(mastered))
     throw new UsageError(
       '--mastered-for needs a sector number (the image\'s mkisofs -C address) or "any"',
     );
+  const masteredFor =
+    mastered === undefined
+      ? undefined
+      : mastered === 'any'
+        ? ('any' as const)
+        : wholeNumber(mastered, '--mastered-for', 0, 0xffff_ffff);
   const options: BurnOptions = {
     ...(masteredFor !== undefined ? { masteredFor } : {}),
     clientName: values.name ?? ctx.clientName,
@@ -185,6 +197,9 @@ export async function burnCommand(ctx: CommandContext, args: readonly string[]):
   };
   const files =
     positionals.length > 1 || (await stat(positionals[0]!).catch(() => null))?.isDirectory();
+  // One path that is no folder must be a readable image: a missing path or a FIFO is said as
+  // such, before what the options allow an image.
+  if (!files) await inputFile(positionals[0]!, 'the image');
   const imageFlags = Object.keys(IMAGE_OPTIONS).filter((k) => k in values);
   if (!files && (values.append || values.remove))
     throw new UsageError(
@@ -200,7 +215,8 @@ export async function burnCommand(ctx: CommandContext, args: readonly string[]):
     const stop = ctx.watchProgress();
     try {
       // Said before the burn starts, on stderr, so it is seen while the disc is written.
-      if (kind === 'unknown') ctx.warn?.(`warning: ${NOT_A_DISC_IMAGE}`);
+      // An empty file is refused by the burn itself: one error line, no warning first.
+      if (kind === 'unknown' && source.size !== 0) ctx.warn?.(`warning: ${NOT_A_DISC_IMAGE}`);
       const b = unwrap(await ctx.service.burn(ctx.recorderId, source, options));
       return {
         ok: true,

@@ -3,7 +3,8 @@
  * One-shot commands, `lock` (held until SIGINT/SIGTERM) and `shell` (one
  * command per line from stdin, one result per line).
  */
-import { open, readFile } from 'node:fs/promises';
+import { open, readFile, rename, rm } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import {
@@ -12,8 +13,10 @@ import {
   GLOBAL_OPTIONS,
   unwrap,
   UsageError,
+  wholeNumber,
   type Outcome,
 } from './args.ts';
+import { fsErrorValue, inputFile, outputFile } from './paths.ts';
 import { completionScript } from './completion.ts';
 import { BARE_COMMANDS, commandHelp, isCommandName, synopsis, USAGE, usageHint } from './help.ts';
 import { toErrorValue } from '../usb-mass-storage/src/errors.ts';
@@ -118,7 +121,7 @@ function errorValueOf(error: unknown): ErrorValue {
       sense: null,
     };
   }
-  return toErrorValue(error);
+  return fsErrorValue(error) ?? toErrorValue(error);
 }
 
 export class Cli {
@@ -309,11 +312,12 @@ export class Cli {
     if (values.in !== undefined && values.out !== undefined)
       throw new UsageError(`usage: ${usage} (--in and --out exclude each other)`);
     if (values.in !== undefined) {
-      const n = Number(values.in);
-      if (!Number.isInteger(n) || n < 1) throw new UsageError('--in needs a positive byte count');
-      data = { direction: 'in', length: n };
+      // The largest transfer the engine sends in one command (16 MiB - 1).
+      data = { direction: 'in', length: wholeNumber(values.in, '--in', 1, 0xff_ffff) };
     } else if (values.out !== undefined) {
       if (!values.out) throw new UsageError('--out needs a file');
+      // Checked first: reading a FIFO would wait for a writer for ever.
+      await inputFile(values.out, 'the file');
       data = { direction: 'out', bytes: new Uint8Array(await readFile(values.out)) };
     }
     const r = unwrap(await this.service.sendCommand(this.recorderId, hex, data));
@@ -404,24 +408,29 @@ export class Cli {
   async #read(args: readonly string[]): Promise<Outcome> {
     const usage = synopsis('read');
     const [lbaText, countText, file = ''] = commandArgs(args, usage, {}, [3, 3]).positionals;
-    const lba = Number(lbaText);
-    const count = Number(countText);
-    if (!Number.isInteger(lba) || lba < 0) {
-      throw new UsageError(`usage: ${usage} (LBA must be a sector number, 0 or more)`);
-    }
-    if (!Number.isInteger(count) || count < 1) {
-      throw new UsageError(`usage: ${usage} (COUNT must be a whole number of 1 or more)`);
-    }
+    // MMC addresses sectors with 32 bits: LBA + COUNT cannot go past 2^32.
+    const lba = wholeNumber(lbaText!, 'LBA', 0, 0xffff_ffff);
+    const count = wholeNumber(countText!, 'COUNT', 1, 2 ** 32 - lba);
     if (!file) throw new UsageError(`usage: ${usage} (FILE is empty)`);
-    const out = await open(file, 'w');
+    await outputFile(file, 'the sectors to');
+    // Written under a temporary name, renamed when every sector is in: a
+    // failed read leaves nothing behind and never truncates an existing FILE.
+    const temp = join(dirname(file), `.${basename(file)}.webdisc-${process.pid}.partial`);
+    const out = await open(temp, 'wx');
     try {
-      for (let at = 0; at < count; at += 512) {
-        const n = Math.min(512, count - at);
-        const data = unwrap(await this.service.readSectors(this.recorderId, lba + at, n));
-        await out.write(data);
+      try {
+        for (let at = 0; at < count; at += 512) {
+          const n = Math.min(512, count - at);
+          const data = unwrap(await this.service.readSectors(this.recorderId, lba + at, n));
+          await out.write(data);
+        }
+      } finally {
+        await out.close();
       }
-    } finally {
-      await out.close();
+      await rename(temp, file);
+    } catch (error) {
+      await rm(temp, { force: true });
+      throw error;
     }
     return {
       ok: true,
@@ -483,7 +492,8 @@ export class Cli {
     for await (const line of rl) {
       const words = splitLine(line.trim());
       if (words.length === 0 || words[0]!.startsWith('#')) continue;
-      if (words[0] === 'quit' || words[0] === 'exit') break;
+      // `quit --x` or `quit now` is a usage error line (as for any command), not an exit.
+      if ((words[0] === 'quit' || words[0] === 'exit') && words.length === 1) break;
       if (!(await this.exec(words, true))) failures++;
     }
     rl.close();
@@ -576,8 +586,11 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       return usageFailure(io, options.json, command, error);
     }
   }
+  // With --json every failure is one JSON object on stdout, as a command's own are.
   const failed = (error: unknown) => {
-    io.err(errorText(errorValueOf(error)));
+    const value = errorValueOf(error);
+    if (options.json) io.out(JSON.stringify({ ok: false, command, ...value }));
+    else io.err(errorText(value));
     return 1;
   };
   let cli: Cli;

@@ -1,24 +1,12 @@
 /** A disc image on disk, for `webdisc burn`: streamed, never read whole, re-readable for verification. */
 import { createReadStream } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
-import { WebdiscError } from '../usb-mass-storage/src/errors.ts';
+import { open } from 'node:fs/promises';
+import { inputFile } from './paths.ts';
 import type { ImageSource } from '../engine/recording/source.ts';
 
 export async function fileSource(path: string): Promise<ImageSource> {
-  let size: number;
-  try {
-    const s = await stat(path);
-    if (!s.isFile()) throw new Error('not a regular file');
-    size = s.size;
-  } catch (error) {
-    throw new WebdiscError(
-      'E_INVALIDARG',
-      `Cannot read the image "${path}": ${(error as Error).message}.`,
-      {
-        cause: error,
-      },
-    );
-  }
+  // A regular file only: a FIFO would block the stream, a folder cannot be read as one.
+  const size = await inputFile(path, 'the image');
   return {
     size,
     async *stream() {

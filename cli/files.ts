@@ -11,6 +11,7 @@ import { lstat, open, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { FileImageOptions, FileImagePlan } from '../contract/api.ts';
 import { WebdiscError } from '../usb-mass-storage/src/errors.ts';
+import { UsageError } from './args.ts';
 import { fileSource, walkDirectory } from '../disc-fs/node/walk.ts';
 import type { DirEntry, Entry, ImagePlan } from '../disc-fs/src/index.ts';
 import { checkFiles, fromDiscFs, planFiles, summarize } from '../engine/recording/file-image.ts';
@@ -167,16 +168,24 @@ export async function writeImage(
   };
 }
 
+/** 10000-01-01T00:00:00Z: the first moment an ISO 9660 date cannot hold. */
+const LAST_DATE_MS = Date.UTC(10000, 0, 1);
+/** 2024-01-31, with a time (T or a space) and a zone if wanted. */
+const ISO_DATE =
+  /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
+
 /** `--date`: an ISO 8601 date or seconds since 1970; else SOURCE_DATE_EPOCH, as reproducible builds set it. */
 export function imageDate(value: string | undefined, env: NodeJS.ProcessEnv): number | undefined {
   const raw = value ?? env.SOURCE_DATE_EPOCH;
-  if (raw === undefined || raw === '') return undefined;
-  const ms = /^\d+$/.test(raw) ? Number(raw) * 1000 : Date.parse(raw);
-  if (!Number.isFinite(ms)) {
-    throw new WebdiscError(
-      'E_INVALIDARG',
-      `"${raw}" is not a date (use 2024-01-31T12:00:00Z or seconds since 1970).`,
-    );
+  if (raw === undefined || (raw === '' && value === undefined)) return undefined;
+  // Seconds, or an ISO 8601 date: Date.parse alone takes "-1" and "1.5" as days of 2001.
+  const ms = /^\d+$/.test(raw) ? Number(raw) * 1000 : ISO_DATE.test(raw) ? Date.parse(raw) : NaN;
+  // A volume descriptor's dates end at year 9999; seconds beyond are not a date either.
+  if (!Number.isFinite(ms) || ms < 0 || ms >= LAST_DATE_MS) {
+    const words = `"${raw}" is not a date from 1970 to 9999 (use 2024-01-31T12:00:00Z or seconds since 1970)`;
+    // --date is a word on the command line (a usage error); SOURCE_DATE_EPOCH is the environment's.
+    if (value !== undefined) throw new UsageError(`--date: ${words}`);
+    throw new WebdiscError('E_INVALIDARG', `SOURCE_DATE_EPOCH: ${words}.`);
   }
   return ms;
 }

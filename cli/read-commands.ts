@@ -26,18 +26,15 @@ import { verifyAgainstFiles, verifyAgainstImage } from '../engine/reading/disc-a
 import { WebdiscError } from '../usb-mass-storage/src/errors.ts';
 import { openVolume, type DiscVolume, type VolumeEntry } from '../engine/reading/disc-files.ts';
 import { RescueMap } from '../engine/reading/rescue-map.ts';
-import { commandArgs, unwrap, UsageError, type Outcome } from './args.ts';
+import { commandArgs, unwrap, UsageError, wholeNumber, type Outcome } from './args.ts';
+import { inputFile, outputFile } from './paths.ts';
 import { newestFilesStart, sessionStart } from '../engine/reading/sessions.ts';
 import { verifyChecksums } from '../engine/reading/verify-checksums.ts';
 import type { CommandContext } from './burn-commands.ts';
 import { nodeDigests } from './digests.ts';
 
 function positiveInt(value: string | undefined, option: string): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1)
-    throw new UsageError(`${option} needs a whole number of 1 or more`);
-  return n;
+  return value === undefined ? undefined : wholeNumber(value, option, 1);
 }
 
 function mb(bytes: number): string {
@@ -105,6 +102,8 @@ export async function saveCommand(ctx: CommandContext, args: readonly string[]):
         : { kind: 'disc' };
   const part = `${image}.part`;
   const mapPath = `${image}.map`;
+  // Before IMAGE.part is made: a folder or FIFO at IMAGE, or no folder for it, is said at once.
+  await outputFile(image, 'the image');
   const retries = positiveInt(values.retries, '--retries');
   const chunkSectors = positiveInt(values['chunk-sectors'], '--chunk-sectors');
   const options = {
@@ -199,6 +198,8 @@ async function volumeOf(
   if (o.image) {
     if (session !== undefined)
       throw new UsageError('--session reads the disc in the drive, not --image');
+    // Checked first: a FIFO would block the first read, a folder would read as no file system.
+    await inputFile(o.image, 'the image');
     return openVolume(imageReader(o.image));
   }
   const media = unwrap(await ctx.service.getMedia(ctx.recorderId));
@@ -317,11 +318,19 @@ export async function extractCommand(
   const dest = positionals[positionals.length - 1]!;
   const paths = positionals.slice(0, -1);
   const volume = await volumeOf(ctx, values);
+  const existing = await stat(dest).catch(() => undefined);
+  if (existing && !existing.isDirectory())
+    throw new WebdiscError(
+      'IMAPI_E_INVALID_PATH',
+      `Cannot extract into "${dest}": it is not a folder.`,
+    );
+  // Every path is found on the disc before DEST is made: a wrong one leaves no folder behind.
+  const tops = [];
+  for (const path of paths) tops.push({ path, top: await volume.stat(path) });
   await mkdir(dest, { recursive: true });
   let files = 0;
   let bytes = 0;
-  for (const path of paths) {
-    const top = await volume.stat(path);
+  for (const { path, top } of tops) {
     const base = top.path === '/' ? '' : top.path.slice(0, top.path.length - top.name.length);
     for await (const e of volume.walk(path)) {
       const rel = e.path.slice(base.length).split('/').filter(Boolean);
@@ -361,6 +370,12 @@ export async function verifyCommand(
   const target = positionals[0]!;
   const st = await stat(target).catch(() => null);
   if (!st) throw new WebdiscError('E_INVALIDARG', `"${target}" is not a file or folder.`);
+  // A FIFO or an empty file would compare as 0 identical sectors: "the disc holds the image".
+  if (!st.isDirectory() && (await inputFile(target, 'the image')) === 0)
+    throw new WebdiscError(
+      'E_INVALIDARG',
+      `The image "${target}" is empty: there is nothing to compare.`,
+    );
   const r = st.isDirectory()
     ? await verifyAgainstFiles(await volumeOf(ctx, {}), await folderTree(target))
     : await verifyAgainstImage(discReader(ctx), await openAsBlob(target));

@@ -268,8 +268,11 @@ describe('webdisc: the virtual disc persists between commands (issue 17)', () =>
       const busy = await run(dir, ['media']);
       assert.ok(Date.now() - started >= 2500, 'it waited');
       assert.equal(busy.code, 1);
-      assert.match(busy.err.join('\n'), /IMAPI_E_DEVICE_NOTACCESSIBLE/);
-      assert.match(busy.err.join('\n'), new RegExp(`pid ${holder.child.pid}\\b`));
+      // With --json the failure is one JSON object on stdout, as every other (issue 20, part 6).
+      assert.deepEqual(busy.err, []);
+      assert.equal(busy.lines.length, 1);
+      assert.equal(busy.lines[0]!.name, 'IMAPI_E_DEVICE_NOTACCESSIBLE');
+      assert.match(String(busy.lines[0]!.message), new RegExp(`pid ${holder.child.pid}\\b`));
     } finally {
       holder.child.kill('SIGINT');
       await exited(holder.child);
@@ -296,7 +299,9 @@ describe('webdisc: the virtual disc persists between commands (issue 17)', () =>
     await writeFile(join(dir, STATE_FILE), '{"format": "webdisc-virtual-drive", "drive": {');
     const bad = await run(dir, ['media']);
     assert.equal(bad.code, 1);
-    assert.match(bad.err.join('\n'), /E_INVALIDARG: .*drive\.json is unreadable.*--virtual=MEDIA/);
+    assert.deepEqual(bad.err, []);
+    assert.equal(bad.lines[0]!.name, 'E_INVALIDARG');
+    assert.match(String(bad.lines[0]!.message), /drive\.json is unreadable.*--virtual=MEDIA/);
     assert.equal((await run(dir, ['--virtual=dvd-rw', 'media'])).code, 0);
     assert.equal((await media(dir)).physicalType, 'IMAPI_MEDIA_TYPE_DVDDASHRW');
   });

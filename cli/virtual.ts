@@ -7,7 +7,6 @@
  * `createVirtualSource` is a drive that keeps nothing (`list`).
  */
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import {
   MEDIA_NAMES,
   createVirtualRecorder,
@@ -17,6 +16,7 @@ import {
 } from '../virtual-recorder/src/index.ts';
 import { WebdiscError } from '../usb-mass-storage/src/errors.ts';
 import type { LockLease } from '../engine/coordinator.ts';
+import { inputFile } from './paths.ts';
 import type { RecorderSource, VirtualControl } from '../engine/service.ts';
 import { virtualControl, virtualSource } from '../engine/virtual-source.ts';
 import {
@@ -165,18 +165,8 @@ export class VirtualDrive {
    */
   async insertImage(file: string, options: { as?: string | undefined } = {}): Promise<void> {
     const as = options.as === undefined ? undefined : mediaName(options.as);
-    let size: number;
-    try {
-      const s = await stat(file);
-      if (!s.isFile()) throw new Error('not a file');
-      size = s.size;
-    } catch (error) {
-      throw new WebdiscError(
-        'E_INVALIDARG',
-        `Cannot read the image ${file}: ${(error as Error).message}.`,
-        { cause: error },
-      );
-    }
+    // A regular file only (a FIFO would block the read), said in words.
+    const size = await inputFile(file, 'the image');
     if (size === 0) throw new WebdiscError('E_INVALIDARG', `The image ${file} is empty.`);
     await this.recorder.insertImage(createReadStream(file, { highWaterMark: 1 << 20 }), {
       ...(as === undefined ? {} : { as }),

@@ -113,6 +113,29 @@ describe('wd-browse-dialog', () => {
     await waitForText(el, 'Files on the disc');
   });
 
+  it("an image picked while the disc is still being read: the disc's late answer is dropped (issue 20, part 6)", async () => {
+    const api = new FakeApi();
+    const list = api.listDiscFiles.bind(api);
+    let answerDisc = () => {};
+    const discRead = new Promise<void>((resolve) => (answerDisc = resolve));
+    api.listDiscFiles = async (source, path) => {
+      if (source.kind === 'disc') await discRead;
+      return list(source, path);
+    };
+    const el = await fixture<WdBrowseDialog>(
+      html`<wd-browse-dialog recorder-id="virtual" .api=${api}></wd-browse-dialog>`,
+    );
+    el.open = true;
+    await el.updateComplete;
+    chooseFile($<HTMLInputElement>(el, '#image-input'), new File(['x'], 'odd.iso'));
+    await waitUntil(() => textAt(el, '[data-testid=browse-volume]').startsWith('IMAGE'));
+    answerDisc();
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await el.updateComplete;
+    expect(textOf(el)).to.contain('Files in odd.iso');
+    expect(textAt(el, '[data-testid=browse-volume]')).to.equal('IMAGE — ISO 9660 + Joliet');
+  });
+
   it('shows a read failure in words with its HRESULT', async () => {
     const api = new FakeApi();
     api.failures.listDiscFiles = {

@@ -80,14 +80,21 @@ export class WdBrowseDialog extends LitElement {
     }
   }
 
+  /** Counts #show's requests: an answer to any but the newest is dropped. */
+  #request = 0;
+
   /** Lists `path` of `source`; on failure the error shows and the last listing stays. */
   async #show(source: DiscFilesSource, path: string): Promise<void> {
     const api = this.api;
     if (!api) return;
+    const request = ++this.#request;
     this.source = source;
     this.loading = true;
     this.error = null;
     const r = await settle(() => api.listDiscFiles(source, path));
+    // An image picked while the disc was still being read: the disc's late answer must not
+    // show under "Files in IMAGE" (issue 20, part 6). Only the newest request is shown.
+    if (request !== this.#request) return;
     this.loading = false;
     if (r.ok) this.listing = r.value;
     else this.error = r.error;

@@ -170,7 +170,8 @@ export class WdBurnDialog extends LitElement {
 
   /** The warning for a file with no ISO 9660 or UDF file system; null for a disc image. */
   #notAnImage(file: File) {
-    return this.#kind?.file === file && this.#kind.kind === 'unknown'
+    // An empty file has its own line ("The image is empty."): no warning about its contents too.
+    return this.#kind?.file === file && this.#kind.kind === 'unknown' && file.size > 0
       ? html`<p class="warning" role="status" data-testid="not-an-image">${NOT_A_DISC_IMAGE}</p>`
       : nothing;
   }

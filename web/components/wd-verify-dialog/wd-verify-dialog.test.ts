@@ -37,6 +37,19 @@ describe('wd-verify-dialog', () => {
     await expect(el).to.be.accessible();
   });
 
+  it('refuses an empty image in words instead of "identical: 0 sectors" (issue 20, part 6)', async () => {
+    const api = new FakeApi();
+    const el = await openVerify(api);
+    chooseFile($<HTMLInputElement>(el, '#image-input'), new File([], 'empty.iso'));
+    await waitForText(el, 'empty.iso is empty: there is nothing to compare the disc with.');
+    expect(api.called('verifyDisc')).to.deep.equal([]);
+    expect(textOf(el)).not.to.contain('Identical');
+    await expect(el).to.be.accessible();
+    // The next pick works as ever.
+    chooseFile($<HTMLInputElement>(el, '#image-input'), new File([new Uint8Array(4096)], 'b.iso'));
+    await waitForText(el, 'Identical');
+  });
+
   it('compares with a folder (its contents against the disc root) and names the first difference', async () => {
     const api = new FakeApi();
     api.verifyReport = {

@@ -9,6 +9,7 @@ import { ModalDialogController } from '../../controllers/modal-dialog.ts';
 import type { VerifyApi } from '../../lib/api.ts';
 import { driveFacts } from '../../lib/dialog-parts.ts';
 import { settle, toErrorValue } from '../../lib/errors.ts';
+import { HRESULT } from '../../../contract/hresult.ts';
 import { DialogName } from '../../lib/events.ts';
 import {
   entriesFromFileList,
@@ -107,7 +108,20 @@ export class WdVerifyDialog extends LitElement {
     const input = e.target as HTMLInputElement;
     const file = input.files?.[0];
     input.value = '';
-    if (file) void this.#verify(file.name, { kind: 'image', image: file });
+    if (!file || this.running) return;
+    // Compared with nothing, an empty file would be "identical: 0 sectors" (issue 20, part 6).
+    if (file.size === 0) {
+      this.report = null;
+      this.against = file.name;
+      this.error = {
+        hresult: HRESULT.E_INVALIDARG,
+        name: 'E_INVALIDARG',
+        message: `${file.name} is empty: there is nothing to compare the disc with.`,
+        sense: null,
+      };
+      return;
+    }
+    void this.#verify(file.name, { kind: 'image', image: file });
   }
 
   #onFolder(e: Event) {
