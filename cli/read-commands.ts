@@ -274,6 +274,30 @@ function inside(dest: string, ...parts: string[]): string {
   return target;
 }
 
+/**
+ * Makes the folders from `dest` down to `rel` one at a time, refusing a
+ * symbolic link or a file met on the way (issue 20, part 3): `inside()`
+ * checks only the names, and mkdir/open follow a link someone planted in
+ * DEST (DEST/sub -> /elsewhere), which would put the disc's files outside.
+ */
+async function realFolders(dest: string, rel: readonly string[]): Promise<void> {
+  let at = resolve(dest);
+  for (const part of rel) {
+    at = join(at, part);
+    const seen = await lstat(at).catch(() => null);
+    if (!seen) {
+      await mkdir(at);
+      continue;
+    }
+    if (seen.isSymbolicLink() || !seen.isDirectory()) {
+      throw new WebdiscError(
+        'E_INVALIDARG',
+        `${at} is ${seen.isSymbolicLink() ? 'a symbolic link' : 'not a folder'}: nothing is extracted through it.`,
+      );
+    }
+  }
+}
+
 async function extractFile(volume: DiscVolume, e: VolumeEntry, target: string): Promise<number> {
   const temp = join(dirname(target), `.${basename(target)}.webdisc-partial`);
   // 'wx': never through an existing file or link, never over the user's data.
@@ -335,8 +359,9 @@ export async function extractCommand(
     for await (const e of volume.walk(path)) {
       const rel = e.path.slice(base.length).split('/').filter(Boolean);
       const target = inside(dest, ...rel);
-      if (e.kind === 'dir') await mkdir(target, { recursive: true });
-      else if (e.kind === 'symlink') await symlink(e.target ?? '', target);
+      await realFolders(dest, e.kind === 'dir' ? rel : rel.slice(0, -1));
+      if (e.kind === 'dir') continue;
+      if (e.kind === 'symlink') await symlink(e.target ?? '', target);
       else {
         bytes += await extractFile(volume, e, target);
         files++;
