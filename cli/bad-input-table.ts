@@ -275,6 +275,12 @@ const SPECS: Record<string, Spec> = {
         expect: 2,
       },
       { name: 'save a blank disc', args: ['--virtual=dvd+r', 'save', 'out.iso'], expect: 1 },
+      {
+        name: 'save to an empty name',
+        args: ['save', ''],
+        expect: 2,
+        regression: 'save "" left ".part" and ".map" behind (campaign seed 8364)',
+      },
     ],
   },
   ls: {

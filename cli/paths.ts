@@ -12,6 +12,7 @@ import { dirname } from 'node:path';
 import type { ErrorValue } from '../contract/errors.ts';
 import { HRESULT } from '../contract/hresult.ts';
 import { WebdiscError } from '../usb-mass-storage/src/errors.ts';
+import { UsageError } from './args.ts';
 
 /** What a path is, in words, for a message: "a folder", "a FIFO (named pipe)"... */
 function kindWords(s: { isDirectory(): boolean; isFIFO(): boolean; isSocket(): boolean }): string {
@@ -89,6 +90,9 @@ export async function inputFile(path: string, what: string): Promise<number> {
  * FIFO (opening one for writing waits for a reader for ever).
  */
 export async function outputFile(path: string, what: string): Promise<void> {
+  // An empty name would become "" + ".part" and ".map": files named only by their suffix
+  // (found by the bad-input campaign, seed 8364: `save ""`).
+  if (path.trim() === '') throw new UsageError(`Cannot write ${what} "": a file name is needed.`);
   const existing = await lstat(path).catch(() => undefined);
   if (existing && !existing.isFile() && !existing.isSymbolicLink())
     throw new WebdiscError(
