@@ -397,8 +397,10 @@ describe('disc reader on crafted images (issue 20, part 3)', () => {
       JSON.stringify({ fuzz: 'disc-reader-crafted', runs: RUNS, seed: SEED, ...figures, byCraft }),
     );
     assert.equal(figures.tried, RUNS);
-    // Every lie must be told at least once, or the campaign tested less than it says.
-    assert.equal(Object.keys(byCraft).length, CRAFTS.length, JSON.stringify(byCraft));
+    // Every lie must be told at least once, or the campaign tested less than it says;
+    // a short run (npm run fuzz --seconds starts with 20 cases) may draw fewer kinds.
+    if (RUNS >= 20 * CRAFTS.length)
+      assert.equal(Object.keys(byCraft).length, CRAFTS.length, JSON.stringify(byCraft));
   });
 
   /** The image with folder "a"'s record (Rock Ridge tree) changed by `edit`, and the largest read. */
