@@ -271,7 +271,20 @@ function exercise(
       outcome = found(Outcome.Untyped, String(error));
     }
   }
-  const ms = performance.now() - started;
+  let ms = performance.now() - started;
+  if (ms > SLOW_MS) {
+    // Wall-clock time on a shared, niced machine includes time the process did
+    // not run (a long `npm run fuzz` found a 264 ms capabilities page that takes
+    // 0.1 ms): decode the same input again and keep the faster. A decoder that
+    // really loops is slow both times.
+    const again = performance.now();
+    try {
+      decoder.decode(input);
+    } catch {
+      // the outcome was decided above; only the time is measured here
+    }
+    ms = Math.min(ms, performance.now() - again);
+  }
   stats.maxMs = Math.max(stats.maxMs, ms);
   if (ms > SLOW_MS) return found(Outcome.Slow, `${ms.toFixed(1)} ms`);
   return outcome;
