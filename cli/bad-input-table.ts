@@ -10,6 +10,7 @@
  * paths are relative to the run's own working folder.
  */
 import { COMMANDS, type CommandHelp } from './help.ts';
+import { prng } from './prng.ts';
 
 export interface Fixtures {
   readonly root: string;
@@ -498,18 +499,6 @@ export function badInputCases(): Case[] {
     regression: 'a shell line with a FIFO would stop the shell for ever',
   });
   return cases;
-}
-
-/** mulberry32: small, seeded, reproducible. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const BAD_WORDS = [

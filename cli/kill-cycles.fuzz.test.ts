@@ -25,6 +25,7 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { serveVirtualBus, type VirtualBus } from './virtual-bus/server.ts';
+import { prng } from './prng.ts';
 
 const BIN = fileURLToPath(new URL('../bin/webdisc.mjs', import.meta.url));
 // `npm run fuzz` sets WEBDISC_FUZZ_RUNS (10,000 cases for the fast campaigns);
@@ -38,18 +39,6 @@ const SEED = process.env.WEBDISC_FUZZ_SEED ? Number(process.env.WEBDISC_FUZZ_SEE
 const START_BUDGET_MS = 15_000;
 
 type Json = Record<string, unknown>;
-
-/** mulberry32: small, seeded, reproducible across runs and machines. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Run {
   readonly lines: Json[];
