@@ -253,6 +253,19 @@ async function main() {
   });
   rmSync(saved, { force: true });
   rmSync(`${saved}.map`, { force: true });
+  // The same disc read by a bare READ(10) loop on the `usb` package, no webdisc
+  // code (read-probe.mjs): how much of the gap to dd is the user-space USB path.
+  const rawRead = run(process.execPath, [
+    fileURLToPath(new URL('./read-probe.mjs', import.meta.url)),
+    String(sectors),
+  ]);
+  const rawResult = parseLast(rawRead.stdout) ?? {};
+  emit('raw-read', {
+    code: rawResult.error || rawRead.code !== 0 ? 1 : 0,
+    ms: rawResult.ms,
+    bytes: rawResult.bytes,
+    error: rawResult.error ?? null,
+  });
   if (mode === 'bench') {
     emit('done', {});
     return;

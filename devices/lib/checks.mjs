@@ -402,6 +402,12 @@ export function throughput(device, boot, host) {
       cliSaveMiBpsLessFixedCost: saveNet,
       ratioCliSaveToDdBuffered: ratio(save, dd),
       ratioCliSaveLessFixedCostToDdBuffered: ratio(saveNet, dd),
+      // A bare READ(10) loop on the `usb` package (guest/read-probe.mjs): the
+      // user-space floor any Node program reading this disc stands on.
+      rawUsbReadMiBps:
+        s['raw-read']?.code === 0 ? mib(s['raw-read'].bytes, s['raw-read'].ms) : null,
+      ratioRawUsbToDdBuffered:
+        s['raw-read']?.code === 0 ? ratio(mib(s['raw-read'].bytes, s['raw-read'].ms), dd) : null,
       ddBufferedSeconds: s['dd-buffered']?.ms ? s['dd-buffered'].ms / 1000 : null,
       // `node -e 0` in the guest: no Node program can read the disc faster
       // than the kernel when this alone takes longer than dd's whole read.
