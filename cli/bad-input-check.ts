@@ -5,7 +5,7 @@
  * warning, an end within RUN_TIMEOUT_MS, and no file left behind on failure.
  */
 import { spawn } from 'node:child_process';
-import { readdir } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Case, Fixtures } from './bad-input-table.ts';
@@ -157,7 +157,14 @@ export async function checkRun(
     const left = after[0]!.filter((p) => !cwdBefore!.has(p));
     if (left.length) problems.push(`left behind: ${left.join(', ')}`);
   }
+  // A command that succeeded may write where it was told to, even among the inputs (a
+  // random `read 0 1 @in/missing.iso`): that file is the result, not a leftover. It
+  // is removed, so the inputs stay what every later case expects ("missing" missing).
+  const told = new Set(c.args.filter((w) => w.startsWith('@in/')).map((w) => w.slice(4)));
   const touched = after[1]!.filter((p) => !inBefore!.has(p));
-  if (touched.length) problems.push(`new files among the inputs: ${touched.join(', ')}`);
+  const written = r.code === 0 ? touched.filter((p) => told.has(p)) : [];
+  for (const p of written) await rm(join(f.inputs, p), { recursive: true, force: true });
+  const left = touched.filter((p) => !written.includes(p));
+  if (left.length) problems.push(`new files among the inputs: ${left.join(', ')}`);
   return problems;
 }
