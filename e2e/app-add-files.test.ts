@@ -10,13 +10,10 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import {
-  VIEWPORTS,
+  openPage,
   axeViolations,
   eventually,
   screenshotPath,
-  waitForApp,
-  waitForPanels,
-  watch,
   button,
   text,
   until,
@@ -61,12 +58,7 @@ describe('add files to a disc end to end (built app, real worker, virtual record
   });
 
   it('burns files to a DVD+R, then adds one and removes one in a new session', async () => {
-    const context = await browser.newContext({ viewport: VIEWPORTS.wide, serviceWorkers: 'block' });
-    const page = await context.newPage();
-    const w = await watch(context, page, served.url);
-    await page.goto(served.url);
-    await waitForApp(page);
-    await waitForPanels(page);
+    const { context, page, w } = await openPage(browser, served.url, 'wide');
     await page.getByLabel('Medium', { exact: true }).selectOption('dvd+r');
     await button(page, 'Insert').click();
     await until(page, 'media-summary', (t) => t === 'DVD+R, blank.', 'a blank DVD+R');

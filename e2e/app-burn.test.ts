@@ -12,18 +12,15 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { romSector } from '../virtual-recorder/src/index.ts';
 import {
+  openPage,
   VIEWPORTS,
   axeViolations,
   eventually,
   horizontalOverflow,
   screenshotPath,
-  waitForApp,
-  waitForPanels,
-  watch,
-  type Watch,
 } from './app-helpers.ts';
 import { launchChromium, serveApp, type Served } from './harness.ts';
 
@@ -81,20 +78,6 @@ async function showProgress(page: Page): Promise<void> {
   await page.locator('wd-progress h2').evaluate((h) => h.scrollIntoView({ block: 'start' }));
 }
 
-async function openPage(
-  browser: Browser,
-  served: Served,
-  size: keyof typeof VIEWPORTS,
-): Promise<{ context: BrowserContext; page: Page; w: Watch }> {
-  const context = await browser.newContext({ viewport: VIEWPORTS[size], serviceWorkers: 'block' });
-  const page = await context.newPage();
-  const w = await watch(context, page, served.url);
-  await page.goto(served.url);
-  await waitForApp(page);
-  await waitForPanels(page);
-  return { context, page, w };
-}
-
 describe('erase and burn end to end (built app, real worker, virtual recorder)', () => {
   let served: Served;
   let browser: Browser;
@@ -112,7 +95,7 @@ describe('erase and burn end to end (built app, real worker, virtual recorder)',
 
   for (const size of ['wide', 'narrow'] as const) {
     it(`${size}: burns a generated .iso to a blank CD-RW with full verification, then erases it`, async () => {
-      const { context, page, w } = await openPage(browser, served, size);
+      const { context, page, w } = await openPage(browser, served.url, size);
       await insert(page, 'cd-rw');
       await until(page, 'media-summary', (t) => t === 'CD-RW, blank.', 'a blank CD-RW');
 
@@ -196,7 +179,7 @@ describe('erase and burn end to end (built app, real worker, virtual recorder)',
   }
 
   it('cancels a larger burn part-way: E_IMAPI_REQUEST_CANCELLED and the state the disc was left in', async () => {
-    const { context, page, w } = await openPage(browser, served, 'wide');
+    const { context, page, w } = await openPage(browser, served.url, 'wide');
     await insert(page, 'dvd+r');
     await until(page, 'media-summary', (t) => t === 'DVD+R, blank.', 'a blank DVD+R');
     // Large enough to be still writing when Cancel lands (the app's virtual drive runs on

@@ -6,7 +6,7 @@
  */
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 
 export const SCREENSHOTS = 'test-results/screenshots';
 
@@ -75,6 +75,21 @@ export async function waitForPanels(page: Page): Promise<void> {
  * Opens the Advanced area (exclusive access by hand, the drive's features,
  * the disc's details, the command trace), as a person does with its summary.
  */
+/** A fresh context (no service worker) at a viewport, the app loaded and settled, watched. */
+export async function openPage(
+  browser: Browser,
+  url: string,
+  size: keyof typeof VIEWPORTS,
+): Promise<{ context: BrowserContext; page: Page; w: Watch }> {
+  const context = await browser.newContext({ viewport: VIEWPORTS[size], serviceWorkers: 'block' });
+  const page = await context.newPage();
+  const w = await watch(context, page, url);
+  await page.goto(url);
+  await waitForApp(page);
+  await waitForPanels(page);
+  return { context, page, w };
+}
+
 export async function openAdvanced(page: Page): Promise<void> {
   const details = page.locator('wd-app details[data-testid=advanced]');
   if (!(await details.evaluate((d) => (d as HTMLDetailsElement).open)))

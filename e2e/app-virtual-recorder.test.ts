@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import {
+  openPage,
   VIEWPORTS,
   eventually,
   openAdvanced,
@@ -58,12 +59,7 @@ describe('virtual recorder end to end (built app, real worker)', () => {
   });
 
   it('picks media and reads identity and media', async () => {
-    const context = await browser.newContext({ viewport: VIEWPORTS.wide, serviceWorkers: 'block' });
-    const page = await context.newPage();
-    const w = await watch(context, page, served.url);
-    await page.goto(served.url);
-    await waitForApp(page);
-    await waitForPanels(page);
+    const { context, page, w } = await openPage(browser, served.url, 'wide');
     await openAdvanced(page);
     assert.ok(((await testid(page, 'vendor').textContent()) ?? '').trim().length > 0);
     assert.ok(((await testid(page, 'product').textContent()) ?? '').trim().length > 0);
