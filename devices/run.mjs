@@ -10,11 +10,13 @@
 // lib/lock-checks.mjs check the reports; this file prints TAP, one JSON line
 // of throughput per device, and `N passed, N failed`.
 // usage: node devices/run.mjs [--device qemu-usb-bot|linux-gadget]... [--verbose]
-//          [--gate] [--bench | --locks] [--tap FILE] [--timeout-s N]
+//          [--gate] [--bench | --locks | --kill-cycles N] [--seed N] [--tap FILE] [--timeout-s N]
 //   --gate   when the guest cannot be made here (no QEMU or kernel package to
 //            be had), print why and exit 0, or 1 when CI=true; else run everything
 //   --bench  only the throughput steps; prints the JSON lines (bench/devices.bench.ts)
 //   --locks  only the tray-lock, reset and timeout steps (for working on them)
+//   --kill-cycles N  only N kill cycles (guest/kill-cycles.mjs; a full run has 4)
+//   --seed N the kill points' seed (default 2020), to replay a failed cycle
 //   --tap    also write the output to FILE
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
@@ -22,6 +24,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { checkDevice, throughput } from './lib/checks.mjs';
 import { boot, DEVICES, logs, repo, setup } from './lib/guest.mjs';
+import { checkKills } from './lib/kill-checks.mjs';
 import { checkLocks } from './lib/lock-checks.mjs';
 import { copyTo, counts, line } from './lib/tap.mjs';
 
@@ -32,6 +35,8 @@ const { values } = parseArgs({
     gate: { type: 'boolean', default: false },
     bench: { type: 'boolean', default: false },
     locks: { type: 'boolean', default: false },
+    'kill-cycles': { type: 'string' },
+    seed: { type: 'string' },
     tap: { type: 'string' },
     'timeout-s': { type: 'string', default: '900' },
   },
@@ -43,7 +48,27 @@ for (const d of chosen) {
     process.exit(2);
   }
 }
-const mode = values.bench ? 'bench' : values.locks ? 'locks' : 'all';
+const mode = values.bench
+  ? 'bench'
+  : values.locks
+    ? 'locks'
+    : values['kill-cycles'] !== undefined
+      ? 'kill'
+      : 'all';
+for (const [name, value] of [
+  ['--kill-cycles', values['kill-cycles']],
+  ['--seed', values.seed],
+]) {
+  if (value !== undefined && !/^\d+$/.test(value)) {
+    console.error(`${name} takes a whole number, not ${JSON.stringify(value)}`);
+    process.exit(2);
+  }
+}
+// A kill cycle takes up to about a minute in the guest (a killed save is run again whole).
+const timeoutSeconds =
+  mode === 'kill'
+    ? Math.max(Number(values['timeout-s']), 300 + 75 * Number(values['kill-cycles']))
+    : Number(values['timeout-s']);
 if (values.tap) copyTo(values.tap);
 
 function bailOut(reason) {
@@ -95,14 +120,17 @@ const all = {};
 for (const device of chosen) {
   const b = await boot(device, env, host.sectors, {
     mode,
+    killCycles: values['kill-cycles'],
+    seed: values.seed,
     verbose: values.verbose,
-    timeoutSeconds: Number(values['timeout-s']),
+    timeoutSeconds,
   });
   line(`# ${device}: guest ran ${b.seconds.toFixed(1)} s; console in ${b.consoleFile}`);
   all[device] = b;
   checkDevice(device, b, host, mode);
-  if (mode !== 'bench') checkLocks(device, b);
-  if (mode !== 'locks') figures.push(throughput(device, b, host));
+  if (mode === 'all' || mode === 'locks') checkLocks(device, b);
+  if (mode === 'all' || mode === 'kill') checkKills(device, b, host);
+  if (mode === 'all' || mode === 'bench') figures.push(throughput(device, b, host));
 }
 line(`1..${counts.tests}`);
 line(`# tests ${counts.tests}`);

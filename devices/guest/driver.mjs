@@ -6,8 +6,10 @@
 // Modes: all (every step, then lock-steps.mjs); bench (only what the
 // throughput needs: the kernel's reads, unbinding, the CLI's reads); locks
 // (unbinding, list, then only lock-steps.mjs: for working on those);
-// chromium (unbinding, then guest/chromium.mjs: devices/chromium-probe.mjs).
-// usage: node driver.mjs --device NAME --sectors N --root REPO [--mode all|bench|locks|chromium]
+// chromium (unbinding, then guest/chromium.mjs: devices/chromium-probe.mjs);
+// kill (unbinding, list, then only kill-cycles.mjs, --kill cycles of it).
+// usage: node driver.mjs --device NAME --sectors N --root REPO
+//          [--mode all|bench|locks|chromium|kill] [--kill N] [--seed N]
 import { spawnSync } from 'node:child_process';
 import {
   closeSync,
@@ -24,6 +26,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Host } from './host.mjs';
+import { killCycles } from './kill-cycles.mjs';
 import { lockSteps } from './lock-steps.mjs';
 import { chromiumSteps } from './chromium.mjs';
 
@@ -34,6 +37,8 @@ const { values } = parseArgs({
     root: { type: 'string' },
     results: { type: 'string', default: '/dev/ttyS1' },
     mode: { type: 'string', default: 'all' },
+    kill: { type: 'string', default: '4' },
+    seed: { type: 'string', default: '2020' },
   },
 });
 const mode = values.mode;
@@ -225,6 +230,11 @@ async function main() {
     emit('done', {});
     return;
   }
+  if (mode === 'kill') {
+    await kills(id);
+    emit('done', {});
+    return;
+  }
   if (mode === 'all') {
     emit('cli-info', cli(['--json', '--device', id, 'info']));
     emit('cli-info-text', cli(['--device', id, 'info']));
@@ -312,19 +322,41 @@ async function main() {
     ...cli(['--json', '--device', id, 'shell'], { input: lines.join('\n') + '\n' }),
     names: support.map(([name]) => name),
   });
+  // Before the lock steps: QEMU's timing experiments at their end can leave
+  // its drive gone from the bus.
+  await kills(id);
   await locks(id);
   emit('done', {});
 }
 
-/** guest/lock-steps.mjs, with the control line to the host open while they run. */
-async function locks(id) {
+/** `work(host)` with the control line to the host (guest/host.mjs) open while it runs. */
+async function withHost(work) {
   const host = new Host();
   try {
-    await lockSteps({ emit, webdisc, id, device: values.device, host });
+    await work(host);
   } finally {
     host.close();
   }
 }
+
+/** guest/lock-steps.mjs. */
+const locks = (id) =>
+  withHost((host) => lockSteps({ emit, webdisc, id, device: values.device, host }));
+
+/** guest/kill-cycles.mjs: --kill cycles from --seed. */
+const kills = (id) =>
+  withHost((host) =>
+    killCycles({
+      emit,
+      webdisc,
+      id,
+      device: values.device,
+      host,
+      cycles: Number(values.kill),
+      seed: Number(values.seed),
+      sectors,
+    }),
+  );
 
 main().catch((error) => {
   emit('driver-error', { error: String(error?.stack ?? error) });

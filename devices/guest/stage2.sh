@@ -4,13 +4,15 @@
 # to do for QEMU's usb-bot, which is already on the xHCI bus), then run
 # guest/driver.mjs, which measures and runs the CLI and reports on ttyS1.
 # Kernel command line: webdisc.root=DIR webdisc.device=qemu|gadget webdisc.sectors=N
-#   webdisc.mode=all|bench|locks
+#   webdisc.mode=all|bench|locks|chromium|kill [webdisc.kill=N webdisc.seed=N]
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 arg() { tr ' ' '\n' </proc/cmdline | sed -n "s/^$1=//p" | tail -n 1; }
 device="$(arg webdisc.device)"
 sectors="$(arg webdisc.sectors)"
 mode="$(arg webdisc.mode)"
+kill="$(arg webdisc.kill)"
+seed="$(arg webdisc.seed)"
 fatal() {
   echo "@@webdisc-fatal $*" >/dev/ttyS1
   echo "@@webdisc-fatal $*"
@@ -73,7 +75,8 @@ mkdir -p "$TMPDIR"
 export XDG_RUNTIME_DIR=/run/user/0
 mkdir -p "$XDG_RUNTIME_DIR"
 cd "$root" || fatal "cd $root"
-node "$here/driver.mjs" --device "$device" --sectors "$sectors" --root "$root" --mode "$mode" ||
+node "$here/driver.mjs" --device "$device" --sectors "$sectors" --root "$root" --mode "$mode" \
+  ${kill:+--kill "$kill"} ${seed:+--seed "$seed"} ||
   echo "@@webdisc-fatal driver.mjs exited with $?" >/dev/ttyS1
 sync
 poweroff -f

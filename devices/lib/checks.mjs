@@ -31,7 +31,8 @@ const hex4 = (n) => n.toString(16).padStart(4, '0');
 /**
  * The checks on one device's reports. `mode` "bench" ran only the steps the
  * throughput needs (the kernel's reads, the unbinding, the CLI's reads), and
- * "locks" only the unbinding before the lock steps, so only their checks run.
+ * "locks" and "kill" only the unbinding before the lock steps or the kill
+ * cycles, so only their checks run.
  */
 export function checkDevice(device, boot, host, mode = 'all') {
   const spec = DEVICES[device];
@@ -64,7 +65,8 @@ export function checkDevice(device, boot, host, mode = 'all') {
       dmesg: k.dmesg,
     }),
   );
-  if (mode !== 'locks')
+  const unbindOnly = mode === 'locks' || mode === 'kill';
+  if (!unbindOnly)
     check(
       "the kernel reads the image's SHA-256 from /dev/srN (the device serves the disc)",
       [s['kernel-sha256']],
@@ -130,7 +132,7 @@ export function checkDevice(device, boot, host, mode = 'all') {
         s.unbind,
       ),
     );
-  if (mode === 'bench' || mode === 'locks') {
+  if (mode === 'bench' || unbindOnly) {
     unbindCheck();
     if (mode === 'bench') readChecks();
     return;

@@ -233,7 +233,8 @@ function serve(path, onConnection) {
 
 /**
  * Boots the guest for one device. options: mode (webdisc.mode on the kernel
- * command line, guest/driver.mjs's --mode), verbose, timeoutSeconds,
+ * command line, guest/driver.mjs's --mode), killCycles and seed (its --kill
+ * and --seed), verbose, timeoutSeconds,
  * extraArgs (more QEMU arguments). Resolves with the driver's reports and
  * the console.
  */
@@ -296,6 +297,8 @@ export async function boot(device, env, sectors, options) {
       `webdisc.device=${spec.guest}`,
       `webdisc.sectors=${sectors}`,
       `webdisc.mode=${options.mode}`,
+      ...(options.killCycles === undefined ? [] : [`webdisc.kill=${options.killCycles}`]),
+      ...(options.seed === undefined ? [] : [`webdisc.seed=${options.seed}`]),
     ].join(' '),
     '-serial',
     'stdio',
