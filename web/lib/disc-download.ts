@@ -26,14 +26,45 @@ async function value<T>(r: Promise<Result<T>>): Promise<T> {
 }
 
 /**
+ * Reads `stream` to its end, handing each chunk to `take`. An abort of
+ * `signal` cancels the stream (the worker stops reading the disc: the
+ * cancel crosses the transferred stream) and ends this with `false`.
+ */
+async function pump(
+  stream: ReadableStream<Uint8Array>,
+  take: (chunk: Uint8Array<ArrayBuffer>) => Promise<void> | void,
+  signal: AbortSignal | undefined,
+): Promise<boolean> {
+  const reader = stream.getReader();
+  const stop = () => void reader.cancel(signal?.reason).catch(() => {});
+  signal?.addEventListener('abort', stop, { once: true });
+  try {
+    if (signal?.aborted) stop();
+    for (;;) {
+      // A cancel makes a pending read() resolve as done.
+      const { done, value: chunk } = await reader.read();
+      if (signal?.aborted) return false;
+      if (done) return true;
+      await take(chunk as Uint8Array<ArrayBuffer>);
+    }
+  } finally {
+    signal?.removeEventListener('abort', stop);
+    reader.releaseLock();
+  }
+}
+
+/**
  * Saves what `open` streams as `name`. The picker opens first, within the
- * click; `open` is called only once there is somewhere to write.
+ * click; `open` is called only once there is somewhere to write. `signal`
+ * stops it part way: the picked file's writes are discarded (abort() of a
+ * FileSystemWritableFileStream drops its swap file) and no download is offered.
  */
 export async function saveStream(
   env: SaveEnv,
   name: string,
   type: { description: string; mime: string; extension: string },
   open: () => Promise<ReadableStream<Uint8Array>>,
+  signal?: AbortSignal,
 ): Promise<SaveOutcome> {
   if (env.showSaveFilePicker) {
     let handle;
@@ -48,11 +79,9 @@ export async function saveStream(
     }
     const out = await handle.createWritable();
     try {
-      const reader = (await open()).getReader();
-      for (;;) {
-        const { done, value: chunk } = await reader.read();
-        if (done) break;
-        await out.write(chunk as Uint8Array<ArrayBuffer>);
+      if (signal?.aborted || !(await pump(await open(), (c) => out.write(c), signal))) {
+        await out.abort(signal?.reason).catch(() => {});
+        return 'stopped';
       }
       await out.close();
     } catch (error) {
@@ -61,8 +90,11 @@ export async function saveStream(
     }
     return 'saved';
   }
-  const blob = await new Response(await open()).blob();
-  env.download(blob.type ? blob : new Blob([blob], { type: type.mime }), name);
+  const chunks: Uint8Array<ArrayBuffer>[] = [];
+  if (signal?.aborted || !(await pump(await open(), (c) => void chunks.push(c), signal))) {
+    return 'stopped';
+  }
+  env.download(new Blob(chunks, { type: type.mime }), name);
   return 'downloaded';
 }
 
@@ -72,6 +104,7 @@ export function saveDiscFile(
   api: BrowseApi,
   source: DiscFilesSource,
   entry: DiscFileEntry,
+  signal?: AbortSignal,
 ): Promise<SaveOutcome> {
   const ext = /\.[^./]+$/.exec(entry.name)?.[0] ?? '';
   return saveStream(
@@ -79,6 +112,7 @@ export function saveDiscFile(
     entry.name,
     { description: 'File', mime: 'application/octet-stream', extension: ext || '.bin' },
     () => value(api.readDiscFile(source, entry.path)),
+    signal,
   );
 }
 
@@ -112,6 +146,7 @@ export function saveDiscFolder(
   source: DiscFilesSource,
   folder: string,
   zipName: string,
+  signal?: AbortSignal,
 ): Promise<SaveOutcome> {
   return saveStream(
     env,
@@ -123,5 +158,6 @@ export function saveDiscFolder(
       if (!body) throw new Error('The zip could not be started.');
       return body;
     },
+    signal,
   );
 }

@@ -37,7 +37,11 @@ export interface SaveEnv {
   download(blob: Blob, name: string): void;
 }
 
-export type SaveOutcome = 'saved' | 'downloaded' | 'cancelled';
+/**
+ * 'cancelled': no file was chosen; 'stopped': the person stopped it part way
+ * (the picked file's writes discarded, no download offered).
+ */
+export type SaveOutcome = 'saved' | 'downloaded' | 'cancelled' | 'stopped';
 
 /** The page's own: the File System Access picker when it has one, an `<a download>` otherwise. */
 export function pageSaveEnv(): SaveEnv {

@@ -79,6 +79,76 @@ describe('wd-browse-dialog', () => {
     expect(new TextDecoder().decode(written[0])).to.equal('Hello from webdisc.\n');
   });
 
+  /** A file the worker streams one chunk of, then holds until it is cancelled. */
+  function endlessFile(api: FakeApi) {
+    const seen = { cancelled: false };
+    api.readDiscFile = async () => ({
+      ok: true as const,
+      value: new ReadableStream<Uint8Array>({
+        start(c) {
+          c.enqueue(new TextEncoder().encode('first chunk'));
+        },
+        pull: () => new Promise<void>(() => {}),
+        cancel() {
+          seen.cancelled = true;
+        },
+      }),
+    });
+    return seen;
+  }
+
+  it('Stop ends a download part way: the disc is no longer read, the picked file is discarded', async () => {
+    const api = new FakeApi();
+    const seen = endlessFile(api);
+    const file = { written: 0, closed: false, aborted: false };
+    const env: SaveEnv = {
+      showSaveFilePicker: async () => ({
+        createWritable: async () => ({
+          write: async () => void file.written++,
+          close: async () => void (file.closed = true),
+          abort: async () => void (file.aborted = true),
+        }),
+      }),
+      download: () => expect.fail('no download with a picker'),
+    };
+    const el = await openBrowser(api, env);
+    $<HTMLButtonElement>(el, 'button[aria-label="Download readme.txt"]').click();
+    await waitUntil(() => file.written === 1);
+    expect(textAt(el, '[data-testid=browse-status]')).to.equal('Saving readme.txt…');
+    // One download at a time.
+    expect($<HTMLButtonElement>(el, 'button[aria-label="Download readme.txt"]').disabled).to.equal(
+      true,
+    );
+    button(el, 'Stop').click();
+    await waitForText(el, 'Stopped: readme.txt was not saved.');
+    expect(seen.cancelled).to.equal(true);
+    expect(file).to.deep.equal({ written: 1, closed: false, aborted: true });
+    expect($$(el, 'button').map((b) => b.textContent!.trim())).not.to.include('Stop');
+    expect($<HTMLButtonElement>(el, 'button[aria-label="Download readme.txt"]').disabled).to.equal(
+      false,
+    );
+  });
+
+  it('Stop without a save picker offers no download; closing the dialog stops a download too', async () => {
+    const api = new FakeApi();
+    let seen = endlessFile(api);
+    const { got, env } = downloads();
+    const el = await openBrowser(api, env);
+    $<HTMLButtonElement>(el, 'button[aria-label="Download readme.txt"]').click();
+    await waitUntil(() => el.saving !== null);
+    button(el, 'Stop').click();
+    await waitForText(el, 'Stopped: readme.txt was not saved.');
+    expect(seen.cancelled).to.equal(true);
+    expect(got).to.deep.equal([]);
+
+    seen = endlessFile(api);
+    $<HTMLButtonElement>(el, 'button[aria-label="Download readme.txt"]').click();
+    await waitUntil(() => el.saving !== null);
+    el.open = false;
+    await waitUntil(() => seen.cancelled && el.saving === null);
+    expect(got).to.deep.equal([]);
+  });
+
   it('downloads a folder as a zip with its files', async () => {
     const api = new FakeApi();
     const { got, env } = downloads();

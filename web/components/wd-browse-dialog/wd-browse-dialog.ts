@@ -27,8 +27,10 @@ function when(mtime: number | null): string {
  * "Browse files…" (issue 17): the file system on the disc in the drive, or
  * on an image file the person opens: folders with sizes and dates, open a
  * folder, go up, download a file (streamed) or the folder as a zip
- * (streamed). Reads go through the worker (listDiscFiles, walkDiscFiles,
- * readDiscFile); nothing changes on the disc.
+ * (streamed), one at a time, with Stop (closing the dialog stops it too:
+ * the worker's stream is cancelled and a picked file's writes discarded).
+ * Reads go through the worker (listDiscFiles, walkDiscFiles, readDiscFile);
+ * nothing changes on the disc.
  */
 export class WdBrowseDialog extends LitElement {
   static override styles = styles;
@@ -42,6 +44,7 @@ export class WdBrowseDialog extends LitElement {
     loading: { state: true },
     error: { state: true },
     status: { state: true },
+    saving: { state: true },
   };
 
   declare open: boolean;
@@ -54,6 +57,8 @@ export class WdBrowseDialog extends LitElement {
   declare loading: boolean;
   declare error: ErrorValue | null;
   declare status: string;
+  /** The running download's stop, while one runs (one at a time). */
+  declare saving: AbortController | null;
   /** The page's save picker and downloads (tests replace it). */
   env: SaveEnv | undefined;
   readonly #modal = new ModalDialogController(this, DialogName.Browse);
@@ -69,9 +74,12 @@ export class WdBrowseDialog extends LitElement {
     this.loading = false;
     this.error = null;
     this.status = '';
+    this.saving = null;
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
+    // Closed while a download runs: stop it (the worker stops reading the disc).
+    if (changed.has('open') && !this.open) this.saving?.abort();
     if (changed.has('open') && this.open) {
       this.imageName = '';
       this.status = '';
@@ -116,27 +124,36 @@ export class WdBrowseDialog extends LitElement {
     void this.#show({ kind: 'disc', id: this.recorderId }, '/');
   }
 
-  async #save(what: string, run: (env: SaveEnv, api: BrowseApi) => Promise<SaveOutcome>) {
+  async #save(
+    what: string,
+    run: (env: SaveEnv, api: BrowseApi, signal: AbortSignal) => Promise<SaveOutcome>,
+  ) {
     const api = this.api;
-    if (!api) return;
+    if (!api || this.saving) return;
+    const saving = new AbortController();
+    this.saving = saving;
     this.error = null;
     this.status = `Saving ${what}…`;
     try {
-      const outcome = await run((this.env ??= pageSaveEnv()), api);
-      this.status =
-        outcome === 'cancelled'
-          ? 'No file was chosen.'
-          : `${outcome === 'saved' ? 'Saved' : 'Downloaded'} ${what}.`;
+      const outcome = await run((this.env ??= pageSaveEnv()), api, saving.signal);
+      this.status = {
+        cancelled: 'No file was chosen.',
+        stopped: `Stopped: ${what} was not saved.`,
+        saved: `Saved ${what}.`,
+        downloaded: `Downloaded ${what}.`,
+      }[outcome];
     } catch (error) {
       this.status = '';
       this.error = error instanceof ResultError ? error.error : toErrorValue(error);
+    } finally {
+      this.saving = null;
     }
   }
 
   #download(e: DiscFileEntry) {
     const source = this.source;
     if (!source) return;
-    void this.#save(e.name, (env, api) => saveDiscFile(env, api, source, e));
+    void this.#save(e.name, (env, api, signal) => saveDiscFile(env, api, source, e, signal));
   }
 
   #zip() {
@@ -145,7 +162,9 @@ export class WdBrowseDialog extends LitElement {
     if (!source || !l) return;
     const base = l.path === '/' ? l.label || 'disc' : l.path.slice(l.path.lastIndexOf('/') + 1);
     const name = `${base}.zip`;
-    void this.#save(name, (env, api) => saveDiscFolder(env, api, source, l.path, name));
+    void this.#save(name, (env, api, signal) =>
+      saveDiscFolder(env, api, source, l.path, name, signal),
+    );
   }
 
   override render() {
@@ -192,7 +211,14 @@ export class WdBrowseDialog extends LitElement {
       </div>
       <wd-error-view .error=${this.error} label="Could not read the files"></wd-error-view>
       ${l ? this.#folder(l) : nothing}
-      <p class="status" role="status" data-testid="browse-status">${this.status}</p>
+      <div class="row">
+        <p class="status" role="status" data-testid="browse-status">${this.status}</p>
+        ${
+          this.saving
+            ? html`<button type="button" @click=${() => this.saving?.abort()}>Stop</button>`
+            : nothing
+        }
+      </div>
       <div class="actions">
         <button type="button" class="primary" @click=${this.#modal.requestClose}>Close</button>
       </div>
@@ -209,7 +235,11 @@ export class WdBrowseDialog extends LitElement {
             ? html`<button type="button" @click=${() => void this.#show(source, up)}>Up</button>`
             : nothing
         }
-        <button type="button" @click=${this.#zip} ?disabled=${l.entries.length === 0}>
+        <button
+          type="button"
+          @click=${this.#zip}
+          ?disabled=${l.entries.length === 0 || this.saving !== null}
+        >
           Download this folder as .zip
         </button>
       </div>
@@ -257,6 +287,7 @@ export class WdBrowseDialog extends LitElement {
             ? html`<button
                 type="button"
                 aria-label="Download ${e.name}"
+                ?disabled=${this.saving !== null}
                 @click=${() => this.#download(e)}
               >
                 Download
