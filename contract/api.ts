@@ -608,13 +608,28 @@ export interface WebdiscWorkerApi {
   /**
    * Saves the disc as an image into `file` (written at offsets, truncated to
    * the image's size), with its SHA-256 and MD5; progress as 'reading'
-   * events; cancelOperation stops it. On failure the file is left as it was.
+   * events; cancelOperation stops it. On failure the file is left as it was
+   * (nothing is written to it before the end), and what was read is kept
+   * for resumeSaveToFile when there was any (the failure's `resumable`).
    */
   saveDiscToFile(
     id: string,
     file: WritableFileLike,
     options: SaveOptions,
   ): Promise<OperationResult<SavedImage>>;
+  /**
+   * Goes on with a save that failed part way (its failure's `resumable`):
+   * only the sectors it lacks are read, into the same file, which is then
+   * closed whole. The disc must be the same; `changes` may turn on
+   * continuing past unreadable sectors.
+   */
+  resumeSaveToFile(
+    id: string,
+    token: string,
+    changes: Pick<SaveOptions, 'continuePastErrors' | 'retries'>,
+  ): Promise<OperationResult<SavedImage>>;
+  /** Gives up a save that failed part way: its file is left as it was before the save. */
+  discardSave(token: string): Promise<Result<void>>;
   /** The disc against an image (first differing LBA) or a folder (SHA-256 per file). */
   verifyDisc(id: string, against: VerifyAgainst): Promise<Result<DiscVerifyReport>>;
   /**

@@ -52,6 +52,15 @@ export interface OperationFailure extends ErrorValue {
   readonly firstBadLba: number | null;
   /** The disc as the drive reports it after the failure; null when it could not be read. */
   readonly disc: MediaState | null;
+  /**
+   * A save into a picked file that stopped part way: what was read is kept
+   * (not yet in the file) under `token` for resumeSaveToFile or discardSave.
+   */
+  readonly resumable?: {
+    readonly token: string;
+    readonly readSectors: number;
+    readonly totalSectors: number;
+  };
 }
 
 export type OperationResult<T> = Result<T, OperationFailure>;

@@ -66,13 +66,13 @@ import {
   blobSectorReader,
   listVolume,
   openSource,
-  saveToFile,
   verifyAgainstFiles,
   verifyAgainstImage,
   volumeFile,
   walkVolume,
 } from './reading/disc-access.ts';
 import type { DiscVolume } from './reading/disc-files.ts';
+import { FileSaves } from './reading/file-saves.ts';
 
 /** A drive a source found. `id` must be stable across sessions (the lock record is keyed by it). */
 export interface DiscoveredDevice {
@@ -134,6 +134,8 @@ export class WebdiscService implements WebdiscWorkerApi {
   #listeners = new Set<(event: RecorderEvent) => void>();
   #refreshing: Promise<readonly RecorderSummary[]> | undefined;
   #sourceProblems: string[] = [];
+  /** Saves into picked files that failed part way, kept to be resumed (issue 17). */
+  readonly #fileSaves = new FileSaves();
 
   constructor(options: ServiceOptions) {
     this.#o = options;
@@ -629,12 +631,43 @@ export class WebdiscService implements WebdiscWorkerApi {
   }
 
   /** The disc as an image into a file the page picked (a FileSystemFileHandle, structurally). */
-  saveDiscToFile(
+  async saveDiscToFile(
     id: string,
     file: WritableFileLike,
     options: SaveOptions,
   ): Promise<OperationResult<SavedImage>> {
-    return saveToFile(file, (sink, hooks) => this.saveDisc(id, sink, options, hooks));
+    return this.#fileSaves.start(id, file, await this.#discFacts(id), options, (sink, o, hooks) =>
+      this.saveDisc(id, sink, o, hooks),
+    );
+  }
+
+  async resumeSaveToFile(
+    id: string,
+    token: string,
+    changes: Pick<SaveOptions, 'continuePastErrors' | 'retries'>,
+  ): Promise<OperationResult<SavedImage>> {
+    return this.#fileSaves.resume(token, await this.#discFacts(id), changes, (sink, o, hooks) =>
+      this.saveDisc(id, sink, o, hooks),
+    );
+  }
+
+  discardSave(token: string): Promise<Result<void>> {
+    return result(() => this.#fileSaves.discard(token));
+  }
+
+  /**
+   * What tells one disc from another for a resumed save: the drive and the
+   * medium's profile, size and layout ('' when it cannot be read: the save
+   * itself then says why).
+   */
+  async #discFacts(id: string): Promise<string> {
+    try {
+      const m = await (await this.recorder(id)).media();
+      const tracks = m.tracks.map((t) => [t.session, t.number, t.start, t.size]);
+      return JSON.stringify([id, m.profile?.code ?? null, m.capacityBlocks, m.sessions, tracks]);
+    } catch {
+      return '';
+    }
   }
 
   verifyDisc(id: string, against: VerifyAgainst): Promise<Result<DiscVerifyReport>> {

@@ -14,10 +14,8 @@ import {
   verifyAgainstImage,
   volumeFile,
   walkVolume,
-  saveToFile,
   writableSink,
 } from './disc-access.ts';
-import { RescueMap } from './rescue-map.ts';
 import { openVolume } from './disc-files.ts';
 
 const numbers = Uint8Array.from({ length: 70_000 }, (_, i) => i % 251);
@@ -142,55 +140,5 @@ describe('disc access (issue 17, app side)', () => {
     const gone = await verifyAgainstFiles(volume, missing);
     assert.equal(gone.firstDifferentPath, '/data');
     assert.match(gone.message, /only on the disc/);
-  });
-
-  it('saves into a file: hashes, the map when sectors were bad, abort on failure', async () => {
-    const log: string[] = [];
-    const file = {
-      createWritable: async () => ({
-        write: async ({ position, data }: { position: number; data: Uint8Array }) =>
-          void log.push(`write ${position} ${data.length}`),
-        truncate: async (n: number) => void log.push(`truncate ${n}`),
-        close: async () => void log.push('close'),
-        abort: async () => void log.push('abort'),
-      }),
-    };
-    const report = {
-      startLba: 0,
-      sectors: 2,
-      bytes: 4096,
-      durationMs: 1,
-      badRanges: [{ start: 1, count: 1 }],
-      badSectors: 1,
-      sha256: null,
-      md5: null,
-      sectorsRead: 2,
-      resumed: false,
-    };
-    const ok = await saveToFile(file, async (sink, hooks) => {
-      assert.ok(hooks.digests);
-      await sink.write(0, new Uint8Array(4096));
-      const map = RescueMap.fresh(0, 2);
-      await hooks.onMap?.(map, 2);
-      return { ok: true, value: report };
-    });
-    assert.ok(ok.ok);
-    assert.match(ok.value.map ?? '', /^# Mapfile. Created by webdisc/);
-    assert.deepEqual(log, ['write 0 4096', 'truncate 4096', 'close']);
-    log.length = 0;
-    const failed = await saveToFile(file, async () => ({
-      ok: false,
-      error: {
-        hresult: 1,
-        name: 'E_FAIL',
-        message: 'gone',
-        sense: null,
-        lastWrittenLba: null,
-        firstBadLba: null,
-        disc: null,
-      },
-    }));
-    assert.equal(failed.ok, false);
-    assert.deepEqual(log, ['abort']);
   });
 });

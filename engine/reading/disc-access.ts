@@ -6,9 +6,7 @@
  * first differing path). The service's methods are thin wrappers.
  */
 import type {
-  OperationResult,
-  SaveReport,
-  SavedImage,
+  OperationFailure,
   BlobLike,
   DiscFileEntry,
   DiscListing,
@@ -21,8 +19,7 @@ import type { SectorReader } from '../../disc-fs/src/index.ts';
 import { createSHA256 } from 'hash-wasm';
 import { CHECKSUM_DIR } from '../recording/checksums.ts';
 import { openVolume, type DiscVolume, type VolumeEntry } from './disc-files.ts';
-import type { ImageSink, SaveHooks } from './save-image.ts';
-import { wasmDigests, type Digests } from './digests.ts';
+import type { ImageSink } from './save-image.ts';
 
 const SECTOR = 2048;
 const VERIFY_SECTORS = 256;
@@ -96,40 +93,8 @@ export async function writableSink(file: WritableFileLike): Promise<FileImageSin
   };
 }
 
-/**
- * A save into a writable file: hashed (hash-wasm), the last rescue map kept
- * (returned when sectors could not be read), the file truncated to the
- * image and closed, or aborted (left as it was) when the save failed.
- */
-export async function saveToFile(
-  file: WritableFileLike,
-  save: (sink: ImageSink, hooks: SaveHooks) => Promise<OperationResult<SaveReport>>,
-): Promise<OperationResult<SavedImage>> {
-  let sink: FileImageSink;
-  let digests: Digests;
-  try {
-    digests = await wasmDigests();
-    sink = await writableSink(file);
-  } catch (error) {
-    return { ok: false, error: failure(error) };
-  }
-  let map: string | null = null;
-  const saved = await save(sink, {
-    digests,
-    onMap: (m, position) => void (map = m.encode(position)),
-  });
-  try {
-    if (!saved.ok) await sink.abort(saved.error.message);
-    else await sink.finish(saved.value.bytes);
-  } catch (error) {
-    return { ok: false, error: failure(error) };
-  }
-  return saved.ok
-    ? { ok: true, value: { ...saved.value, map: saved.value.badSectors ? map : null } }
-    : saved;
-}
-
-function failure(error: unknown) {
+/** Any error as a failed operation's value (nothing written, nothing known of the disc). */
+export function operationFailureOf(error: unknown): OperationFailure {
   return { ...toErrorValue(error), lastWrittenLba: null, firstBadLba: null, disc: null };
 }
 

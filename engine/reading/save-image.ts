@@ -43,6 +43,13 @@ export interface SaveHooks {
   readonly onMap?: (map: RescueMap, position: number) => void | Promise<void>;
   /** Hashes of the image; the caller's (node:crypto in Node) or none. */
   readonly digests?: Digests;
+  /**
+   * With `resume`: `digests` already hold this many sectors from the range's
+   * start, in order (a save resumed with the hashes it had when it stopped,
+   * engine/reading/file-saves.ts). They go on from there; what the map says
+   * is done below it is not hashed again.
+   */
+  readonly hashedSectors?: number;
 }
 
 /** A save stopped at an unreadable sector (continuePastErrors was off). */
@@ -203,17 +210,26 @@ export async function saveImage(
     await readRange(lba + half, n - half);
   };
 
+  // Sectors below this are in `digests` already (a resume that kept its hashes).
+  const hashedEnd = range.start + (hooks.resume ? (hooks.hashedSectors ?? 0) : 0);
+  // Hashed as zeros but to be read again (unreadable last time): those hashes are wrong.
+  if (map.blocks().some((b) => b.status !== '+' && b.start < hashedEnd)) digests = undefined;
   try {
     for (const block of map.blocks()) {
       if (block.status === '+') {
-        // Resumed: already in the image. Hash it from the image, or give up on hashes.
-        if (digests && sink.read) {
-          for (let at = block.start; at < block.start + block.count; at += chunkSectors) {
-            const n = Math.min(chunkSectors, block.start + block.count - at);
-            await flush();
-            digests.update(await sink.read((at - range.start) * SECTOR, n * SECTOR));
+        // Resumed: already in the image. Hash what the digests lack from the image, or give up on hashes.
+        const from = Math.max(block.start, hashedEnd);
+        const blockEnd = block.start + block.count;
+        if (digests && from < blockEnd) {
+          if (!sink.read) digests = undefined;
+          else {
+            for (let at = from; at < blockEnd; at += chunkSectors) {
+              const n = Math.min(chunkSectors, blockEnd - at);
+              await flush();
+              digests.update(await sink.read((at - range.start) * SECTOR, n * SECTOR));
+            }
           }
-        } else digests = undefined;
+        }
         position = block.start + block.count;
         continue;
       }

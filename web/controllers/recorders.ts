@@ -13,6 +13,7 @@ import type {
   RecorderSummary,
   Result,
   SaveOptions,
+  SavedImage,
   VirtualDriveState,
 } from '../../contract/api.ts';
 import type { ImageTarget } from '../lib/save-disc.ts';
@@ -108,6 +109,8 @@ export class RecordersController implements ReactiveController {
   readonly #progress = new Map<string, Progress>();
   /** The erase or burn running, or the last one that ended, per recorder. */
   readonly #operations = new Map<string, Operation>();
+  /** Where a save that failed part way goes once resumed (see resumeSave). */
+  readonly #saveTargets = new Map<string, ImageTarget>();
   readonly #errors = new Map<string, Partial<Record<ActionArea, ErrorValue>>>();
   /** Recorders whose eject button was pressed while locked (MCN eject request). */
   readonly #ejectRequests = new Set<string>();
@@ -474,6 +477,7 @@ export class RecordersController implements ReactiveController {
    * (the picked one, or a temporary one in OPFS that is then downloaded).
    */
   async saveDisc(id: string, target: ImageTarget, options: SaveOptions): Promise<void> {
+    this.#discardWaitingSave(id);
     const op: SaveOperation = {
       kind: 'save',
       title: `Saving ${theMedium(this.media(id).value)} as ${target.name}`,
@@ -484,17 +488,67 @@ export class RecordersController implements ReactiveController {
       options,
       result: null,
     };
+    await this.#runSave(id, op, target, (api) => api.saveDiscToFile(id, target.file, options));
+  }
+
+  /**
+   * Goes on with the save that failed part way on this drive (its failure's
+   * `resumable`): into the same file, only what it lacks, perhaps past
+   * unreadable sectors now.
+   */
+  async resumeSave(id: string, changes: { continuePastErrors: boolean }): Promise<void> {
+    const waiting = this.#waitingSave(id);
+    if (!waiting) return;
+    const { op: failed, token } = waiting;
+    const op: SaveOperation = {
+      ...failed,
+      title: `Resuming the save of ${theMedium(this.media(id).value)} as ${failed.fileName}`,
+      running: true,
+      cancelRequested: false,
+      delivered: null,
+      options: { ...failed.options, ...changes },
+      result: null,
+    };
+    const target = this.#saveTargets.get(id)!;
+    await this.#runSave(id, op, target, (api) => api.resumeSaveToFile(id, token, changes));
+  }
+
+  async #runSave(
+    id: string,
+    op: SaveOperation,
+    target: ImageTarget,
+    call: (api: UiApi) => Promise<OperationResult<SavedImage>>,
+  ): Promise<void> {
     let delivered: SaveOperation['delivered'] = null;
     await this.#operate(
       id,
       op,
       async (api) => {
-        const r = await api.saveDiscToFile(id, target.file, options);
+        const r = await call(api);
         if (r.ok) delivered = await target.deliver();
+        // Kept (not in the file yet) until it is resumed or given up.
+        if (!r.ok && r.error.resumable) this.#saveTargets.set(id, target);
+        else this.#saveTargets.delete(id);
         return r;
       },
       (result) => ({ ...op, running: false, delivered, result }),
     );
+  }
+
+  /** The finished save on `id` that failed part way and can go on, with its token. */
+  #waitingSave(id: string): { op: SaveOperation; token: string } | null {
+    const op = this.#operations.get(id);
+    if (op?.kind !== 'save' || op.running || !op.result || op.result.ok) return null;
+    const token = op.result.error.resumable?.token;
+    return token && this.#saveTargets.has(id) ? { op, token } : null;
+  }
+
+  /** Gives the waiting save up (its file is left as it was): Dismiss, or a new save. */
+  #discardWaitingSave(id: string): void {
+    const waiting = this.#waitingSave(id);
+    this.#saveTargets.delete(id);
+    const api = this.#api();
+    if (waiting && api) void api.discardSave(waiting.token).catch(() => {});
   }
 
   /** Copies onto another drive's blank disc at once (copyDisc); both drives are read again after. */
@@ -591,6 +645,7 @@ export class RecordersController implements ReactiveController {
   /** Forgets a finished operation's result (the progress panel's Dismiss). */
   clearResult(id: string): void {
     if (this.busy(id)) return;
+    this.#discardWaitingSave(id);
     this.#operations.delete(id);
     this.#progress.delete(id);
     this.#setError(id, ActionArea.Progress, null);

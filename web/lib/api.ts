@@ -30,6 +30,8 @@ export type UiApiMethod =
   | 'walkDiscFiles'
   | 'readDiscFile'
   | 'saveDiscToFile'
+  | 'resumeSaveToFile'
+  | 'discardSave'
   | 'verifyDisc'
   | 'copyDisc'
   | 'subscribe';

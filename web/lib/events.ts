@@ -255,3 +255,23 @@ declare global {
     'wd-save-disc': WdSaveDiscEvent;
   }
 }
+
+/**
+ * The progress panel's Resume for a save that failed part way (its failure's
+ * `resumable`): go on into the same file, perhaps past unreadable sectors now.
+ */
+export class WdResumeSaveEvent extends Event {
+  static readonly type = 'wd-resume-save';
+  constructor(
+    readonly recorderId: string,
+    readonly continuePastErrors: boolean,
+  ) {
+    super(WdResumeSaveEvent.type, init);
+  }
+}
+
+declare global {
+  interface HTMLElementEventMap {
+    'wd-resume-save': WdResumeSaveEvent;
+  }
+}

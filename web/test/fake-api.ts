@@ -484,6 +484,13 @@ export class FakeApi implements UiApi {
   };
   /** The save's unreadable sectors (zero-filled, with a map), when a test wants some. */
   badSectors = 0;
+  /**
+   * A save without continuePastErrors stops at this LBA (unreadable), keeping
+   * what it read to be resumed, as the engine's FileSaves does; null: no stop.
+   */
+  saveStopsAt: number | null = null;
+  /** The save waiting to be resumed: its token and file. */
+  #waitingSave: { token: string; file: WritableFileLike; readSectors: number } | null = null;
   /** verifyDisc's answer. */
   verifyReport: DiscVerifyReport = {
     against: 'image',
@@ -578,6 +585,32 @@ export class FakeApi implements UiApi {
         ok: false,
         error: error('E_IMAPI_REQUEST_CANCELLED', 'The save was cancelled.'),
       });
+    if (this.saveStopsAt !== null && !options.continuePastErrors) {
+      const at = this.saveStopsAt;
+      this.#waitingSave = { token: `save-${this.calls.length}`, file, readSectors: at };
+      return {
+        ok: false,
+        error: {
+          ...error(
+            'HRESULT_FROM_WIN32_ERROR_CRC',
+            `Sector ${at} cannot be read (the disc may be scratched or dirty).`,
+          ),
+          lastWrittenLba: null,
+          firstBadLba: at,
+          disc: null,
+          resumable: { token: this.#waitingSave.token, readSectors: at, totalSectors: sectors },
+        },
+      };
+    }
+    return this.#savedInto(file, sectors, sectors, false);
+  }
+
+  async #savedInto(
+    file: WritableFileLike,
+    sectors: number,
+    read: number,
+    resumed: boolean,
+  ): Promise<OperationResult<SavedImage>> {
     const out = await file.createWritable();
     await out.write({ type: 'write', position: 0, data: new Uint8Array(sectors * 2048) });
     await out.close();
@@ -593,11 +626,36 @@ export class FakeApi implements UiApi {
         badSectors: bad,
         sha256: 'cd'.repeat(32),
         md5: 'ef'.repeat(16),
-        sectorsRead: sectors,
-        resumed: false,
+        sectorsRead: read,
+        resumed,
         map: bad ? '# Mapfile. Created by webdisc\n0x00000000 +\n' : null,
       },
     };
+  }
+
+  async resumeSaveToFile(
+    id: string,
+    token: string,
+    changes: Pick<SaveOptions, 'continuePastErrors' | 'retries'>,
+  ): Promise<OperationResult<SavedImage>> {
+    const failed = this.#record('resumeSaveToFile', id, token, changes);
+    if (failed) return withOperationFields(await failed);
+    const waiting = this.#waitingSave;
+    if (!waiting || waiting.token !== token)
+      return withOperationFields({
+        ok: false,
+        error: error('E_INVALIDARG', 'This save can no longer be resumed.'),
+      });
+    this.#waitingSave = null;
+    if (changes.continuePastErrors) this.badSectors = 1;
+    return this.#savedInto(waiting.file, 300, 300 - waiting.readSectors, true);
+  }
+
+  async discardSave(token: string): Promise<Result<void>> {
+    const failed = this.#record('discardSave', token);
+    if (failed) return failed;
+    if (this.#waitingSave?.token === token) this.#waitingSave = null;
+    return { ok: true, value: undefined };
   }
 
   verifyDisc(id: string, against: VerifyAgainst) {

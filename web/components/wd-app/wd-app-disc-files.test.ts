@@ -98,6 +98,50 @@ describe('wd-app: from disc to files', () => {
     await expect(el).to.be.accessible();
   });
 
+  it('a save stopped by an unreadable sector resumes into the same file; Dismiss gives a waiting save up', async () => {
+    const api = new FakeApi();
+    api.media = usedCdRw;
+    api.saveStopsAt = 120;
+    const el = await renderApp(api);
+    const home = $(el, 'wd-home');
+    await waitForText(home, 'Finalized CD-RW');
+    const save = async () => {
+      button(home, 'Save disc as image…').click();
+      const dialog = $(el, 'wd-save-dialog') as HTMLElementTagNameMap['wd-save-dialog'];
+      await waitUntil(() => $<HTMLDialogElement>(dialog, 'dialog').open);
+      await waitUntil(() => $<HTMLInputElement>(dialog, '#file-name').value === 'SOMMER.iso');
+      const file = memoryFile();
+      dialog.env = { showSaveFilePicker: async () => file, download: () => {} };
+      button(dialog, 'Save…').click();
+      return file;
+    };
+    const file = await save();
+    const progress = $(el, 'wd-progress') as HTMLElementTagNameMap['wd-progress'];
+    await waitForText(progress, 'Save failed');
+    expect(textAt(progress, '[data-testid=result-resumable]')).to.equal(
+      '120 of 300 sectors are read and kept; SOMMER.iso is not written until the save ends. Resume reads only the rest (the same disc must be in the drive); Dismiss gives the save up.',
+    );
+    expect(file.size()).to.equal(0);
+    await expect(el).to.be.accessible();
+    button(progress, 'Resume past unreadable sectors').click();
+    await waitForText(progress, 'Save completed with unreadable sectors');
+    const [, token, changes] = api.called('resumeSaveToFile')[0]!;
+    expect(String(token)).to.match(/^save-\d+$/);
+    expect(changes).to.deep.equal({ continuePastErrors: true });
+    expect(file.size()).to.equal(300 * 2048);
+    expect(textOf(progress)).to.contain('Resuming the save of');
+    expect(api.called('discardSave')).to.have.length(0);
+
+    // Another stop, then Dismiss: the waiting save is given up in the worker.
+    api.badSectors = 0;
+    await save();
+    await waitForText(progress, 'Save failed');
+    expect(button(progress, 'Resume').disabled).to.equal(false);
+    button(progress, 'Dismiss').click();
+    await waitUntil(() => api.called('discardSave').length === 1);
+    expect(textOf(progress)).not.to.contain('Save failed');
+  });
+
   it('cancels a running save', async () => {
     const api = new FakeApi();
     api.media = usedCdRw;

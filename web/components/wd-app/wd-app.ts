@@ -23,6 +23,7 @@ import {
   WdBurnFilesEvent,
   WdCancelEvent,
   WdClearResultEvent,
+  WdResumeSaveEvent,
   WdClearTraceEvent,
   WdCloseDialogEvent,
   WdConnectUsbEvent,
@@ -310,6 +311,9 @@ export class WdApp extends LitElement {
     this.addEventListener(WdSaveDiscEvent.type, (e) => {
       this.dialog = null;
       void this.#operate(r.saveDisc(e.recorderId, e.imageTarget, e.options));
+    });
+    this.addEventListener(WdResumeSaveEvent.type, (e) => {
+      void this.#operate(r.resumeSave(e.recorderId, { continuePastErrors: e.continuePastErrors }));
     });
     this.addEventListener(WdClearResultEvent.type, (e) => r.clearResult(e.recorderId));
     this.addEventListener(WdClearTraceEvent.type, () => this.trace.clear());

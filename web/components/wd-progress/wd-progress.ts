@@ -9,7 +9,7 @@ import type {
 } from '../../../contract/api.ts';
 import { SECTOR_BYTES, speedWords as writeSpeedWords } from '../../../contract/profiles.ts';
 import { ClockController } from '../../controllers/clock.ts';
-import { WdCancelEvent, WdClearResultEvent } from '../../lib/events.ts';
+import { WdCancelEvent, WdClearResultEvent, WdResumeSaveEvent } from '../../lib/events.ts';
 import { formatBytes, formatDuration, formatMs } from '../../lib/format.ts';
 import { describeMedia, speedLabel } from '../../lib/media.ts';
 import {
@@ -18,6 +18,7 @@ import {
   operationNoun,
   type BurnOperation,
   type Operation,
+  type SaveOperation,
 } from '../../lib/operations.ts';
 import '../wd-error-view/wd-error-view.ts';
 import { pageSaveEnv } from '../../lib/save-iso.ts';
@@ -267,7 +268,40 @@ export class WdProgress extends LitElement {
         <dd data-testid="result-disc">
           ${error.disc ? discWords(error.disc) : 'unknown (see the Media panel)'}
         </dd>
-      </dl>`;
+      </dl>
+      ${op.kind === 'save' && error.resumable ? this.#resume(op, error, error.resumable) : nothing}`;
+  }
+
+  /**
+   * A save that stopped part way keeps what it read (not in the file yet):
+   * Resume reads only the rest; past an unreadable sector it may go on with
+   * that sector zero-filled. Dismiss gives it up (the file stays as it was).
+   */
+  #resume(
+    op: SaveOperation,
+    error: OperationFailure,
+    kept: NonNullable<OperationFailure['resumable']>,
+  ) {
+    const resume = (continuePastErrors: boolean) =>
+      this.dispatchEvent(new WdResumeSaveEvent(this.recorderId, continuePastErrors));
+    const unreadable = error.firstBadLba !== null && !op.options.continuePastErrors;
+    return html`<p data-testid="result-resumable">
+        ${lba(kept.readSectors)} of ${lba(kept.totalSectors)} sectors are read and kept;
+        ${op.fileName} is not written until the save ends. Resume reads only the rest (the same disc
+        must be in the drive); Dismiss gives the save up.
+      </p>
+      <p class="resume">
+        <button type="button" @click=${() => resume(Boolean(op.options.continuePastErrors))}>
+          Resume
+        </button>
+        ${
+          unreadable
+            ? html`<button type="button" @click=${() => resume(true)}>
+                Resume past unreadable sectors
+              </button>`
+            : nothing
+        }
+      </p>`;
   }
 
   /** What a burn adds (IDiscFormat2DataEventArgs): sectors written, LBAs, the speed used and the drive's buffer. */
