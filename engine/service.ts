@@ -6,7 +6,7 @@
  * cross-session lock record, and the virtual drive's controls.
  */
 import { WebdiscError, toErrorValue } from '../usb-mass-storage/src/errors.ts';
-import { CopyPipe } from './reading/copy.ts';
+import { copyOnTheFly } from './reading/copy.ts';
 import { appendSession, planAppend, type AppendPlan } from './recording/append.ts';
 import { newestFilesStart } from './reading/sessions.ts';
 import { hresultName } from '../contract/hresult.ts';
@@ -72,7 +72,7 @@ import {
   walkVolume,
 } from './reading/disc-access.ts';
 import type { DiscVolume } from './reading/disc-files.ts';
-import { FileSaves } from './reading/file-saves.ts';
+import { FileSaves, discFacts } from './reading/file-saves.ts';
 
 /** A drive a source found. `id` must be stable across sessions (the lock record is keyed by it). */
 export interface DiscoveredDevice {
@@ -505,7 +505,6 @@ export class WebdiscService implements WebdiscWorkerApi {
     save: SaveOptions,
     burn: BurnOptions,
   ): Promise<OperationResult<CopyReport>> {
-    let pipe: CopyPipe | undefined;
     try {
       const from = await this.recorder(fromId);
       const to = await this.recorder(toId);
@@ -516,36 +515,13 @@ export class WebdiscService implements WebdiscWorkerApi {
         );
       }
       const range = await from.resolveSaveRange(save.range);
-      const p = (pipe = new CopyPipe());
-      const reading = this.saveDisc(fromId, p.sink, save).then((r) => {
-        if (r.ok) p.close();
-        else p.fail(new WebdiscError(hresultName(r.error.hresult) ?? 'E_FAIL', r.error.message));
-        return r;
+      return await copyOnTheFly({
+        sectors: range.count,
+        read: (sink) => this.saveDisc(fromId, sink, save),
+        write: (source) => this.burn(toId, source, burn),
+        cancelRead: () => from.cancelOperation(),
       });
-      let burnStopped = false;
-      const writing = this.burn(toId, streamSource(p.stream(), range.count * 2048), burn).then(
-        (r) => {
-          if (!r.ok) {
-            burnStopped = true;
-            p.abandon();
-            try {
-              from.cancelOperation();
-            } catch {
-              // the read had already ended
-            }
-          }
-          return r;
-        },
-      );
-      const [read, written] = await Promise.all([reading, writing]);
-      // The burn's own failure first, unless the read failed and took the burn with it.
-      const readStoppedByBurn = !read.ok && read.error.name === 'E_IMAPI_REQUEST_CANCELLED';
-      if (!written.ok && burnStopped && (read.ok || readStoppedByBurn)) return written;
-      if (!read.ok) return read;
-      if (!written.ok) return written;
-      return { ok: true, value: { save: read.value, burn: written.value } };
     } catch (error) {
-      pipe?.abandon();
       return { ok: false, error: operationFailure(error) };
     }
   }
@@ -655,16 +631,10 @@ export class WebdiscService implements WebdiscWorkerApi {
     return result(() => this.#fileSaves.discard(token));
   }
 
-  /**
-   * What tells one disc from another for a resumed save: the drive and the
-   * medium's profile, size and layout ('' when it cannot be read: the save
-   * itself then says why).
-   */
+  /** The disc in `id` as FileSaves tells discs apart ('' when it cannot be read: the save says why). */
   async #discFacts(id: string): Promise<string> {
     try {
-      const m = await (await this.recorder(id)).media();
-      const tracks = m.tracks.map((t) => [t.session, t.number, t.start, t.size]);
-      return JSON.stringify([id, m.profile?.code ?? null, m.capacityBlocks, m.sessions, tracks]);
+      return discFacts(id, await (await this.recorder(id)).media());
     } catch {
       return '';
     }

@@ -6,7 +6,10 @@
  * read ends the burn's stream with the read's error; a failed burn cancels
  * the read.
  */
+import type { BurnReport, CopyReport, OperationResult, SaveReport } from '../../contract/api.ts';
+import { hresultName } from '../../contract/hresult.ts';
 import { WebdiscError } from '../../usb-mass-storage/src/errors.ts';
+import { streamSource, type ImageSource } from '../recording/source.ts';
 import type { ImageSink } from './save-image.ts';
 
 export class CopyPipe {
@@ -85,5 +88,50 @@ export class CopyPipe {
     } finally {
       if (!this.#closed || this.#queue.length) this.abandon();
     }
+  }
+}
+
+/** The two sides of a copy on the fly: the source drive's save and the other drive's burn. */
+export interface CopySides {
+  /** Sectors the read gives (the burn's stream size). */
+  readonly sectors: number;
+  read(sink: ImageSink): Promise<OperationResult<SaveReport>>;
+  write(source: ImageSource): Promise<OperationResult<BurnReport>>;
+  /** Stops the read (the burn failed); throws when it had already ended. */
+  cancelRead(): void;
+}
+
+/** Reads into a CopyPipe while burning from it; either side's failure stops the other. */
+export async function copyOnTheFly(sides: CopySides): Promise<OperationResult<CopyReport>> {
+  const pipe = new CopyPipe();
+  try {
+    const reading = sides.read(pipe.sink).then((r) => {
+      if (r.ok) pipe.close();
+      else pipe.fail(new WebdiscError(hresultName(r.error.hresult) ?? 'E_FAIL', r.error.message));
+      return r;
+    });
+    let burnStopped = false;
+    const writing = sides.write(streamSource(pipe.stream(), sides.sectors * 2048)).then((r) => {
+      if (!r.ok) {
+        burnStopped = true;
+        pipe.abandon();
+        try {
+          sides.cancelRead();
+        } catch {
+          // the read had already ended
+        }
+      }
+      return r;
+    });
+    const [read, written] = await Promise.all([reading, writing]);
+    // The burn's own failure first, unless the read failed and took the burn with it.
+    const readStoppedByBurn = !read.ok && read.error.name === 'E_IMAPI_REQUEST_CANCELLED';
+    if (!written.ok && burnStopped && (read.ok || readStoppedByBurn)) return written;
+    if (!read.ok) return read;
+    if (!written.ok) return written;
+    return { ok: true, value: { save: read.value, burn: written.value } };
+  } catch (error) {
+    pipe.abandon();
+    throw error;
   }
 }

@@ -12,6 +12,7 @@
  * cannot keep a swap file over a reload, so neither is a pending save.
  */
 import type {
+  MediaState,
   OperationResult,
   SaveOptions,
   SaveReport,
@@ -190,4 +191,19 @@ export class FileSaves {
 
 function resumableOf(t: string, map: RescueMap) {
   return { token: t, readSectors: map.sectors('+'), totalSectors: map.count };
+}
+
+/**
+ * What tells one disc from another for a resumed save: the drive and the
+ * medium's profile, size and layout.
+ */
+export function discFacts(recorderId: string, m: MediaState): string {
+  const tracks = m.tracks.map((t) => [t.session, t.number, t.start, t.size]);
+  return JSON.stringify([
+    recorderId,
+    m.profile?.code ?? null,
+    m.capacityBlocks,
+    m.sessions,
+    tracks,
+  ]);
 }

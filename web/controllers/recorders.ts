@@ -1,6 +1,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type {
   BurnOptions,
+  DiscVerifyReport,
   EraseOptions,
   ErrorValue,
   FileImageOptions,
@@ -14,6 +15,7 @@ import type {
   Result,
   SaveOptions,
   SavedImage,
+  VerifyAgainst,
   VirtualDriveState,
 } from '../../contract/api.ts';
 import type { ImageTarget } from '../lib/save-disc.ts';
@@ -29,11 +31,10 @@ import { VIRTUAL_ID, VIRTUAL_RECORDER_NAME, virtualMediaLabel } from '../../cont
 import type { FilesBurnSummary } from '../lib/events.ts';
 import { formatBytes } from '../lib/format.ts';
 import { theMedium } from '../lib/media.ts';
-import { OperationLog } from '../lib/operation-log.ts';
+import { OperationLog, logVerify } from '../lib/operation-log.ts';
 import { discWords } from '../lib/disc-words.ts';
 import {
-  E_IMAPI_REQUEST_CANCELLED,
-  operationNoun,
+  outcomeStatus,
   type BurnOperation,
   type EraseOperation,
   type CopyOperation,
@@ -500,17 +501,12 @@ export class RecordersController implements ReactiveController {
     const waiting = this.#waitingSave(id);
     if (!waiting) return;
     const { op: failed, token } = waiting;
-    const op: SaveOperation = {
-      ...failed,
-      title: `Resuming the save of ${theMedium(this.media(id).value)} as ${failed.fileName}`,
-      running: true,
-      cancelRequested: false,
-      delivered: null,
-      options: { ...failed.options, ...changes },
-      result: null,
-    };
-    const target = this.#saveTargets.get(id)!;
-    await this.#runSave(id, op, target, (api) => api.resumeSaveToFile(id, token, changes));
+    const title = `Resuming the save of ${theMedium(this.media(id).value)} as ${failed.fileName}`;
+    const options = { ...failed.options, ...changes };
+    const op = { ...failed, title, running: true, cancelRequested: false, options, result: null };
+    await this.#runSave(id, op, this.#saveTargets.get(id)!, (api) =>
+      api.resumeSaveToFile(id, token, changes),
+    );
   }
 
   async #runSave(
@@ -588,10 +584,7 @@ export class RecordersController implements ReactiveController {
     this.#progress.delete(id);
     this.#setError(id, ActionArea.Progress, null);
     this.#operations.set(id, op);
-    const where = {
-      drive: this.recorders.find((r) => r.id === id)?.name ?? id,
-      disc: this.media(id).value,
-    };
+    const where = this.#where(id);
     const startedAt = this.log.started(op, where);
     this.status = `${op.title}…`;
     this.#update();
@@ -605,41 +598,27 @@ export class RecordersController implements ReactiveController {
     const done = ended(result);
     this.#operations.set(id, done);
     this.log.ended(done, startedAt, where);
-    this.status = this.#outcomeStatus(done);
+    this.status = outcomeStatus(done);
     this.#update();
     await this.refresh(id);
   }
 
-  #outcomeStatus(op: Operation): string {
-    const noun = operationNoun(op);
-    const r = op.result;
-    if (!r) return '';
-    if (!r.ok) {
-      return r.error.name === E_IMAPI_REQUEST_CANCELLED
-        ? `${noun} cancelled.`
-        : `${noun} failed: ${r.error.name}.`;
-    }
-    if (op.kind === 'erase') return 'Erase completed.';
-    if (op.kind === 'copy') {
-      const copied = op.result?.ok ? op.result.value : null;
-      return copied
-        ? `Copy onto ${op.toName} completed: ${copied.burn.sectorCount.toLocaleString('en-US')} sectors${copied.burn.sha256 ? ', verified (SHA-256 matches)' : ''}.`
-        : '';
-    }
-    if (op.kind === 'save') {
-      const saved = op.result?.ok ? op.result.value : null;
-      return saved
-        ? `Saved ${op.fileName}: ${saved.sectors.toLocaleString('en-US')} sectors${saved.badSectors ? `, ${saved.badSectors} unreadable (zero-filled)` : ''}.`
-        : '';
-    }
-    const report = op.result?.ok ? op.result.value : null;
-    if (!report) return '';
-    const verified = report.sha256
-      ? ', verified (SHA-256 matches)'
-      : report.verify === 'quick'
-        ? ', spot-checked'
-        : '';
-    return `${noun} of ${op.fileName} completed: ${report.sectorCount.toLocaleString('en-US')} sectors${verified}.`;
+  /** The drive and disc an operation-log entry names. */
+  #where(id: string) {
+    return {
+      drive: this.recorders.find((r) => r.id === id)?.name ?? id,
+      disc: this.media(id).value,
+    };
+  }
+
+  /** verifyDisc (the verify dialog's own call), written to the operation log like the jobs here. */
+  verifyLogged(id: string, against: VerifyAgainst): Promise<Result<DiscVerifyReport>> {
+    const api = this.#api();
+    if (!api) return Promise.reject(new Error('The recorder service is not running.'));
+    this.#update();
+    return logVerify(this.log, this.#where(id), against, () => api.verifyDisc(id, against)).finally(
+      () => this.#update(),
+    );
   }
 
   /** Forgets a finished operation's result (the progress panel's Dismiss). */

@@ -86,3 +86,36 @@ export function operationNoun(op: Operation): string {
   if (op.kind === 'copy') return 'Copy';
   return op.options.simulate ? 'Test write' : 'Burn';
 }
+
+/** The status line when an operation ends ("Saved disc.iso: 300 sectors."). */
+export function outcomeStatus(op: Operation): string {
+  const noun = operationNoun(op);
+  const r = op.result;
+  if (!r) return '';
+  if (!r.ok) {
+    return r.error.name === E_IMAPI_REQUEST_CANCELLED
+      ? `${noun} cancelled.`
+      : `${noun} failed: ${r.error.name}.`;
+  }
+  if (op.kind === 'erase') return 'Erase completed.';
+  if (op.kind === 'copy') {
+    const copied = op.result?.ok ? op.result.value : null;
+    return copied
+      ? `Copy onto ${op.toName} completed: ${copied.burn.sectorCount.toLocaleString('en-US')} sectors${copied.burn.sha256 ? ', verified (SHA-256 matches)' : ''}.`
+      : '';
+  }
+  if (op.kind === 'save') {
+    const saved = op.result?.ok ? op.result.value : null;
+    return saved
+      ? `Saved ${op.fileName}: ${saved.sectors.toLocaleString('en-US')} sectors${saved.badSectors ? `, ${saved.badSectors} unreadable (zero-filled)` : ''}.`
+      : '';
+  }
+  const report = op.result?.ok ? op.result.value : null;
+  if (!report) return '';
+  const verified = report.sha256
+    ? ', verified (SHA-256 matches)'
+    : report.verify === 'quick'
+      ? ', spot-checked'
+      : '';
+  return `${noun} of ${op.fileName} completed: ${report.sectorCount.toLocaleString('en-US')} sectors${verified}.`;
+}

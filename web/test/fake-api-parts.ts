@@ -5,6 +5,7 @@ import type {
   MediaState,
   OperationResult,
   Result,
+  SavedImage,
 } from '../../contract/api.ts';
 import { HRESULT, type HResultName } from '../../contract/hresult.ts';
 import { blankCdR, blankDvd, dataCd, noDisc, usedCdRw } from './samples.ts';
@@ -45,4 +46,43 @@ export function sourceBlob(source: BurnSource): Blob | null {
 export function withOperationFields<T>(r: Result<T, ErrorValue>): OperationResult<T> {
   if (r.ok) return r;
   return { ok: false, error: { lastWrittenLba: null, firstBadLba: null, disc: null, ...r.error } };
+}
+
+/** The fake save's report: `sectors` saved, `read` of them by this run, `bad` zero-filled. */
+export function savedImage(
+  sectors: number,
+  read: number,
+  resumed: boolean,
+  bad: number,
+): SavedImage {
+  return {
+    startLba: 0,
+    sectors,
+    bytes: sectors * 2048,
+    durationMs: 4000,
+    badRanges: bad ? [{ start: 100, count: bad }] : [],
+    badSectors: bad,
+    sha256: 'cd'.repeat(32),
+    md5: 'ef'.repeat(16),
+    sectorsRead: read,
+    resumed,
+    map: bad ? '# Mapfile. Created by webdisc\n0x00000000 +\n' : null,
+  };
+}
+
+/** A save stopped at unreadable sector `at`, what it read kept under `token` (the engine's FileSaves). */
+export function stoppedSave(at: number, token: string, sectors: number): OperationResult<never> {
+  return {
+    ok: false,
+    error: {
+      ...error(
+        'HRESULT_FROM_WIN32_ERROR_CRC',
+        `Sector ${at} cannot be read (the disc may be scratched or dirty).`,
+      ),
+      lastWrittenLba: null,
+      firstBadLba: at,
+      disc: null,
+      resumable: { token, readSectors: at, totalSectors: sectors },
+    },
+  };
 }

@@ -46,6 +46,8 @@ import {
   ok,
   sha256Hex,
   sourceBlob,
+  savedImage,
+  stoppedSave,
   withOperationFields,
 } from './fake-api-parts.ts';
 import { CLIENT_NAME_PATTERN } from '../../contract/client-name.ts';
@@ -586,51 +588,23 @@ export class FakeApi implements UiApi {
         error: error('E_IMAPI_REQUEST_CANCELLED', 'The save was cancelled.'),
       });
     if (this.saveStopsAt !== null && !options.continuePastErrors) {
-      const at = this.saveStopsAt;
-      this.#waitingSave = { token: `save-${this.calls.length}`, file, readSectors: at };
-      return {
-        ok: false,
-        error: {
-          ...error(
-            'HRESULT_FROM_WIN32_ERROR_CRC',
-            `Sector ${at} cannot be read (the disc may be scratched or dirty).`,
-          ),
-          lastWrittenLba: null,
-          firstBadLba: at,
-          disc: null,
-          resumable: { token: this.#waitingSave.token, readSectors: at, totalSectors: sectors },
-        },
-      };
+      const token = `save-${this.calls.length}`;
+      this.#waitingSave = { token, file, readSectors: this.saveStopsAt };
+      return stoppedSave(this.saveStopsAt, token, sectors);
     }
-    return this.#savedInto(file, sectors, sectors, false);
+    return this.#savedInto(file, sectors, false);
   }
 
   async #savedInto(
     file: WritableFileLike,
     sectors: number,
-    read: number,
     resumed: boolean,
+    read = sectors,
   ): Promise<OperationResult<SavedImage>> {
     const out = await file.createWritable();
     await out.write({ type: 'write', position: 0, data: new Uint8Array(sectors * 2048) });
     await out.close();
-    const bad = this.badSectors;
-    return {
-      ok: true,
-      value: {
-        startLba: 0,
-        sectors,
-        bytes: sectors * 2048,
-        durationMs: 4000,
-        badRanges: bad ? [{ start: 100, count: bad }] : [],
-        badSectors: bad,
-        sha256: 'cd'.repeat(32),
-        md5: 'ef'.repeat(16),
-        sectorsRead: read,
-        resumed,
-        map: bad ? '# Mapfile. Created by webdisc\n0x00000000 +\n' : null,
-      },
-    };
+    return { ok: true, value: savedImage(sectors, read, resumed, this.badSectors) };
   }
 
   async resumeSaveToFile(
@@ -648,7 +622,7 @@ export class FakeApi implements UiApi {
       });
     this.#waitingSave = null;
     if (changes.continuePastErrors) this.badSectors = 1;
-    return this.#savedInto(waiting.file, 300, 300 - waiting.readSectors, true);
+    return this.#savedInto(waiting.file, 300, true, 300 - waiting.readSectors);
   }
 
   async discardSave(token: string): Promise<Result<void>> {
@@ -696,29 +670,18 @@ export class FakeApi implements UiApi {
         ok: false,
         error: error('E_IMAPI_REQUEST_CANCELLED', 'The copy was cancelled.'),
       });
-    const sha256 = 'cd'.repeat(32);
+    const read = savedImage(sectors, sectors, false, 0);
     return {
       ok: true,
       value: {
-        save: {
-          startLba: 0,
-          sectors,
-          bytes: sectors * 2048,
-          durationMs: 4000,
-          badRanges: [],
-          badSectors: 0,
-          sha256,
-          md5: 'ef'.repeat(16),
-          sectorsRead: sectors,
-          resumed: false,
-        },
+        save: read,
         burn: {
           startLba: 0,
           sectorCount: sectors,
           lastWrittenLba: sectors - 1,
           durationMs: 5000,
           verify: burn.verify ?? 'none',
-          sha256: burn.verify === 'full' ? sha256 : null,
+          sha256: burn.verify === 'full' ? read.sha256 : null,
           simulated: false,
           writeType: 'tao',
           speedKBps: null,

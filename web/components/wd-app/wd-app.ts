@@ -1,11 +1,5 @@
 import { LitElement, html, nothing, svg, type PropertyValues } from 'lit';
-import type {
-  DiscVerifyReport,
-  ErrorValue,
-  RecorderEvent,
-  Result,
-  VerifyAgainst,
-} from '../../../contract/api.ts';
+import type { ErrorValue, RecorderEvent } from '../../../contract/api.ts';
 import { VIRTUAL_ID } from '../../../contract/virtual.ts';
 import { FileDropController } from '../../controllers/file-drop.ts';
 import type { PlanApi } from '../../controllers/file-project.ts';
@@ -40,9 +34,13 @@ import {
 } from '../../lib/events.ts';
 import { formatBytes } from '../../lib/format.ts';
 import { usbProblemOf, type UsbProblem } from '../../lib/usb-problems.ts';
-import { copyTarget, pageDiscSaveEnv, type DiscSaveEnv } from '../../lib/save-disc.ts';
+import {
+  copyTarget,
+  pageDiscSaveEnv,
+  type CopyTarget,
+  type DiscSaveEnv,
+} from '../../lib/save-disc.ts';
 import { toErrorValue } from '../../lib/errors.ts';
-import { logVerify } from '../../lib/operation-log.ts';
 import '../wd-burn-dialog/wd-burn-dialog.ts';
 import '../wd-drive-list/wd-drive-list.ts';
 import '../wd-drive-panel/wd-drive-panel.ts';
@@ -161,21 +159,8 @@ export class WdApp extends LitElement {
     listDiscFiles: (source, path) => this.#need().listDiscFiles(source, path),
     walkDiscFiles: (source, path) => this.#need().walkDiscFiles(source, path),
     readDiscFile: (source, path) => this.#need().readDiscFile(source, path),
-    verifyDisc: (id, against) => this.#verifyLogged(id, against),
+    verifyDisc: (id, against) => this.recorders.verifyLogged(id, against),
   };
-
-  /** verifyDisc, written to the operation log like the jobs RecordersController runs. */
-  #verifyLogged(id: string, against: VerifyAgainst): Promise<Result<DiscVerifyReport>> {
-    const r = this.recorders;
-    const where = {
-      drive: r.recorders.find((d) => d.id === id)?.name ?? id,
-      disc: r.media(id).value,
-    };
-    this.requestUpdate();
-    return logVerify(r.log, where, against, () => this.#need().verifyDisc(id, against)).finally(
-      () => this.requestUpdate(),
-    );
-  }
 
   #need(): UiApi {
     const api = this.#api();
@@ -312,8 +297,9 @@ export class WdApp extends LitElement {
       this.dialog = null;
       void this.#operate(r.saveDisc(e.recorderId, e.imageTarget, e.options));
     });
-    this.addEventListener(WdResumeSaveEvent.type, (e) => {
-      void this.#operate(r.resumeSave(e.recorderId, { continuePastErrors: e.continuePastErrors }));
+    this.addEventListener(WdResumeSaveEvent.type, async (e) => {
+      await this.#operate(r.resumeSave(e.recorderId, { continuePastErrors: e.continuePastErrors }));
+      await this.#copyRead(e.recorderId);
     });
     this.addEventListener(WdClearResultEvent.type, (e) => r.clearResult(e.recorderId));
     this.addEventListener(WdClearTraceEvent.type, () => this.trace.clear());
@@ -368,12 +354,20 @@ export class WdApp extends LitElement {
       return;
     }
     this.copy = null;
+    this.#copyTarget = target;
     await this.#operate(r.saveDisc(id, target, {}));
-    const op = r.operation(id);
-    if (op?.kind === 'save' && op.result?.ok) {
-      this.copy = await target.image();
-      r.status = 'The disc is copied; insert a blank disc, then burn the copy.';
-    }
+    await this.#copyRead(id);
+  }
+
+  /** A one-drive copy's temporary image while its read may be resumed; the copy panel gets it after. */
+  #copyTarget: CopyTarget | null = null;
+  async #copyRead(id: string): Promise<void> {
+    const op = this.recorders.operation(id);
+    if (op?.kind !== 'save' || !op.result?.ok || op.delivered !== 'kept' || !this.#copyTarget)
+      return;
+    this.copy = await this.#copyTarget.image();
+    this.#copyTarget = null;
+    this.recorders.status = 'The disc is copied; insert a blank disc, then burn the copy.';
   }
 
   /** "Connect a USB drive": the chooser, then the worker picks up the grant. */
