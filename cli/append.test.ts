@@ -77,6 +77,24 @@ describe('webdisc burn --append', () => {
         const old = join(work, 'session1');
         assert.equal((await run(['extract', '/a.txt', old, '--session', '1'])).code, 0);
         assert.equal(await readFile(join(old, 'a.txt'), 'utf8'), 'first a');
+        // The whole disc as one image: as it is (a reader of it sees the first session),
+        // or --for-copy (the newest session's descriptors at LBA 16: it sees the newest).
+        const names = async (image: string) =>
+          (await run(['--json', 'ls', '--image', image]))
+            .json()
+            .entries.map((e: { name: string }) => e.name)
+            .sort();
+        const plain = join(work, 'plain.iso');
+        assert.equal((await run(['save', plain])).code, 0);
+        assert.deepEqual(await names(plain), ['a.txt', 'keep.txt']);
+        const copy = join(work, 'copy.iso');
+        const saved = await run(['save', copy, '--for-copy']);
+        assert.equal(saved.code, 0, saved.err.join('\n'));
+        assert.match(
+          saved.out.join('\n'),
+          /newest session's volume descriptors \(LBA \d+\) are at LBA 16/,
+        );
+        assert.deepEqual(await names(copy), ['a.txt', 'b.txt', 'c.txt']);
       }
     });
   }

@@ -161,7 +161,7 @@ export const COMMANDS = {
     operands: 'files',
   },
   save: {
-    usage: ['save IMAGE [--session N | --track N] [--continue] [--retries N]'],
+    usage: ['save IMAGE [--session N | --track N] [--continue] [--retries N] [--for-copy]'],
     summary:
       "save the disc (default: every data track) as an image; unreadable sectors stop it, or with --continue are zero-filled and listed in IMAGE.map (GNU ddrescue's format); after a failure or Ctrl+C the same command resumes",
     options: [
@@ -175,6 +175,10 @@ export const COMMANDS = {
         flag: '--retries',
         value: 'N',
         text: 'reads of an unreadable sector before it counts as bad',
+      },
+      {
+        flag: '--for-copy',
+        text: "an image to burn as a copy: a multisession disc's newest volume descriptors at sector 16, so the copy (one session) shows its newest files",
       },
     ],
     operands: 'files',
@@ -209,7 +213,7 @@ export const COMMANDS = {
       '     [--verify=none|quick|full] [--close] [--name NAME]',
     ],
     summary:
-      'copy the disc onto the blank disc in drive ID at once (one drive: save, insert, burn)',
+      'copy the disc onto the blank disc in drive ID at once (one drive: save --for-copy, insert, burn)',
     options: [
       { flag: '--to', value: 'ID', text: 'the drive with the blank disc ("webdisc list")' },
       SESSION,

@@ -86,6 +86,7 @@ export async function saveCommand(ctx: CommandContext, args: readonly string[]):
       continue: { type: 'boolean' },
       retries: { type: 'string' },
       'chunk-sectors': { type: 'string' },
+      'for-copy': { type: 'boolean' },
     },
     [1, 1],
   );
@@ -109,6 +110,7 @@ export async function saveCommand(ctx: CommandContext, args: readonly string[]):
   const options = {
     range,
     continuePastErrors: values.continue === true,
+    ...(values['for-copy'] === true ? { newestVolumeFirst: true } : {}),
     ...(retries !== undefined ? { retries } : {}),
     ...(chunkSectors !== undefined ? { chunkSectors } : {}),
   };
@@ -176,6 +178,11 @@ export async function saveCommand(ctx: CommandContext, args: readonly string[]):
     ...(report.badSectors
       ? [
           `${report.badSectors} unreadable sectors, zero-filled: LBAs ${bad.join(', ')}; map in ${mapPath}`,
+        ]
+      : []),
+    ...(report.newestVolume
+      ? [
+          `for a copy: the newest session's volume descriptors (LBA ${report.newestVolume.sessionStart + 16}) are at LBA 16`,
         ]
       : []),
   ].join('\n');
@@ -443,7 +450,7 @@ export async function copyCommand(ctx: CommandContext, args: readonly string[]):
   });
   if (!values.to) {
     throw new UsageError(
-      `copy: --to ID names the drive with the blank disc ("webdisc list"); with one drive: save IMAGE, insert a blank disc, burn IMAGE`,
+      `copy: --to ID names the drive with the blank disc ("webdisc list"); with one drive: save IMAGE --for-copy, insert a blank disc, burn IMAGE`,
     );
   }
   const verify = values.verify ?? 'full';

@@ -413,6 +413,14 @@ export interface SaveOptions {
   readonly retries?: number;
   /** Sectors per READ(10); default 512 (1 MiB). */
   readonly chunkSectors?: number;
+  /**
+   * For an image to be written as one session (a copy): a multisession
+   * disc's newest volume descriptors stand at sector 16 in place of the
+   * first session's, so the copy shows the newest files, not the first
+   * session's. Every other sector is the disc's. Default false (the image is
+   * the disc as it is).
+   */
+  readonly newestVolumeFirst?: boolean;
 }
 
 export interface SaveReport {
@@ -429,6 +437,12 @@ export interface SaveReport {
   /** Sectors this run read (a resumed save skips what the map says is done). */
   readonly sectorsRead: number;
   readonly resumed: boolean;
+  /**
+   * With newestVolumeFirst on a multisession disc: the image's sectors that
+   * hold the newest session's volume descriptors instead of the disc's (from
+   * sector 16), and where that session starts.
+   */
+  readonly newestVolume?: { readonly sessionStart: number; readonly sectors: number };
 }
 
 /** A disc copied from one drive to another: what was read, and what was written. */

@@ -517,7 +517,8 @@ export class WebdiscService implements WebdiscWorkerApi {
       const range = await from.resolveSaveRange(save.range);
       return await copyOnTheFly({
         sectors: range.count,
-        read: (sink) => this.saveDisc(fromId, sink, save),
+        // A copy is one session: a multisession disc's newest files must be the ones it shows.
+        read: (sink) => this.saveDisc(fromId, sink, { newestVolumeFirst: true, ...save }),
         write: (source) => this.burn(toId, source, burn),
         cancelRead: () => from.cancelOperation(),
       });

@@ -8,6 +8,7 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { describe, it } from 'node:test';
+import type { FileTreeEntry } from '../../contract/api.ts';
 import { createVirtualRecorder, type MediaName } from '../../virtual-recorder/src/index.ts';
 import { MemoryCoordinator } from '../coordinator.ts';
 import { WebdiscService, type RecorderSource } from '../service.ts';
@@ -115,4 +116,61 @@ describe('copying a disc between two drives', () => {
     assert.equal(r.ok ? 'ok' : r.error.name, 'E_INVALIDARG');
     assert.match(r.ok ? '' : r.error.message, /save the disc as an image, insert a blank disc/);
   });
+
+  for (const media of ['cd-r', 'dvd+r'] as const) {
+    it(`${media}: a multisession disc is copied with its newest files, not the first session's`, async () => {
+      const { service } = twoDrives(media, media);
+      const file = (name: string, text: string) => ({
+        kind: 'file' as const,
+        name,
+        blob: new Blob([text]),
+      });
+      const burn = async (children: FileTreeEntry[], append?: object) =>
+        ok(
+          await service.burnImage(
+            VIRTUAL_ID,
+            {
+              kind: 'files',
+              root: { kind: 'dir', name: '', children },
+              image: { date: Date.UTC(2024, 0, 1), volumeLabel: 'MULTI' },
+              ...(append ? { append } : {}),
+            },
+            { clientName: 'Master' },
+          ),
+        );
+      await burn([file('first.txt', 'one'), file('changed.txt', 'old')]);
+      await burn([file('second.txt', 'two'), file('changed.txt', 'new')], {});
+      const source = ok(await service.getMedia(VIRTUAL_ID));
+      assert.equal(source.sessions, 2);
+      const newest = Math.max(...source.tracks.filter((t) => t.size > 0).map((t) => t.start));
+
+      const r = ok(
+        await service.copyDisc(VIRTUAL_ID, 'second', {}, { clientName: 'Copy', verify: 'full' }),
+      );
+      assert.deepEqual(r.save.newestVolume, { sessionStart: newest, sectors: 3 });
+      const copy = ok(await service.getMedia('second'));
+      assert.equal(copy.sessions, 1, 'a copy is one session');
+      // What a reader of the copy finds (its only session starts at 0): the newest tree.
+      const listing = ok(await service.listDiscFiles({ kind: 'disc', id: 'second' }, '/'));
+      assert.deepEqual(
+        listing.entries.map((e) => e.name),
+        ['changed.txt', 'first.txt', 'second.txt'],
+      );
+      const text = async (path: string) => {
+        const parts: Uint8Array[] = [];
+        for await (const c of await service.discFile({ kind: 'disc', id: 'second' }, path))
+          parts.push(c.slice());
+        return Buffer.concat(parts).toString();
+      };
+      assert.equal(await text('/changed.txt'), 'new');
+      assert.equal(await text('/first.txt'), 'one');
+      // Every sector but the moved descriptors is the source's (the gaps as zeros).
+      const at = (id: string, lba: number) => service.readSectors(id, lba, 1).then(ok);
+      assert.deepEqual(await at('second', 16), await at(VIRTUAL_ID, newest + 16));
+      assert.deepEqual(await at('second', newest + 20), await at(VIRTUAL_ID, newest + 20));
+      // A plain save keeps the disc as it is.
+      const plain = ok(await service.saveDisc(VIRTUAL_ID, { write: async () => {} }, {}));
+      assert.equal(plain.newestVolume, undefined);
+    });
+  }
 });

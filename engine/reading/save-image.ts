@@ -50,6 +50,12 @@ export interface SaveHooks {
    * is done below it is not hashed again.
    */
   readonly hashedSectors?: number;
+  /**
+   * Sectors that replace what the disc holds from `start` (whole sectors):
+   * a copy's newest volume descriptors at sector 16 (sessions.ts
+   * newestVolumeDescriptors). Written and hashed in place of the disc's.
+   */
+  readonly overlay?: { readonly start: number; readonly bytes: Uint8Array };
 }
 
 /** A save stopped at an unreadable sector (continuePastErrors was off). */
@@ -131,8 +137,23 @@ export async function saveImage(
     lastMapAt = now();
     await hooks.onMap(map, position);
   };
+  /** `data` from `lba` with hooks.overlay's sectors in place of the disc's. */
+  const overlaid = (lba: number, data: Uint8Array): Uint8Array => {
+    const o = hooks.overlay;
+    if (!o) return data;
+    const from = Math.max(lba, o.start);
+    const to = Math.min(lba + data.length / SECTOR, o.start + o.bytes.length / SECTOR);
+    if (from >= to) return data;
+    const out = data.slice();
+    out.set(
+      o.bytes.subarray((from - o.start) * SECTOR, (to - o.start) * SECTOR),
+      (from - lba) * SECTOR,
+    );
+    return out;
+  };
   /** Writes (and hashes, in order) sectors from `lba`; the write runs while the next read does. */
-  const put = async (lba: number, data: Uint8Array) => {
+  const put = async (lba: number, read: Uint8Array) => {
+    const data = overlaid(lba, read);
     digests?.update(data);
     const previous = pendingWrite;
     pendingWrite = undefined;

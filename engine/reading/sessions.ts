@@ -40,3 +40,55 @@ export function sessionStart(media: MediaState, n: number): number {
     );
   return Math.min(...tracks.map((t) => t.start));
 }
+
+/** Sectors an ISO 9660 volume descriptor set may take (ECMA-119 8.1: PVD, SVDs, boot, terminator). */
+const MAX_DESCRIPTORS = 16;
+
+/** A volume descriptor's type, or null when the sector is not one (ECMA-119 8.1: "CD001", version 1). */
+function descriptorType(d: Uint8Array): number | null {
+  const id = String.fromCharCode(...d.subarray(1, 6));
+  return id === 'CD001' && d[6] === 1 ? d[0]! : null;
+}
+
+/** The volume descriptor set at `lba` (through its terminator, type 255), or null. */
+async function descriptorSet(
+  read: (lba: number, n: number) => Promise<Uint8Array>,
+  lba: number,
+): Promise<Uint8Array | null> {
+  const parts: Uint8Array[] = [];
+  for (let i = 0; i < MAX_DESCRIPTORS; i++) {
+    const d = await read(lba + i, 1).catch(() => null);
+    if (!d || d.length < 2048 || descriptorType(d) === null) return null;
+    parts.push(d.subarray(0, 2048));
+    if (d[0] === 255) break;
+    if (i === MAX_DESCRIPTORS - 1) return null;
+  }
+  const out = new Uint8Array(parts.length * 2048);
+  parts.forEach((p, i) => out.set(p, i * 2048));
+  return out;
+}
+
+/**
+ * For an image of a multisession disc that will be written as one session
+ * (a copy): the newest session's volume descriptors, to stand at sector 16
+ * in place of the first session's, so a reader of the copy (which starts at
+ * its only session, sector 0) finds the newest files. Every address in the
+ * newest session's tree is absolute and the image keeps every sector where
+ * it was, so the tree reads as it does on the source; this is growisofs's
+ * way of growing an overwritable disc in place (its volume descriptors
+ * copied to sector 16). Null when there is nothing to move (one session, an
+ * overwritable disc grown in place) or it cannot be done safely: the newest
+ * session has no ISO 9660 descriptors, or its set is longer than the first
+ * session's (it would overwrite what follows them).
+ */
+export async function newestVolumeDescriptors(
+  media: MediaState,
+  read: (lba: number, n: number) => Promise<Uint8Array>,
+): Promise<{ readonly session: number; readonly bytes: Uint8Array } | null> {
+  const newest = newestFilesStart(media);
+  if (newest === 0) return null;
+  const first = await descriptorSet(read, 16);
+  const latest = await descriptorSet(read, newest + 16);
+  if (!first || !latest || latest.length > first.length) return null;
+  return { session: newest, bytes: latest };
+}

@@ -34,6 +34,7 @@ import { read10 } from '../../usb-mass-storage/src/scsi/sbc.ts';
 import type { ImageSource } from '../recording/source.ts';
 import { resolveRange, type ResolvedRange } from '../reading/disc-range.ts';
 import { saveImage, type ImageSink, type SaveHooks } from '../reading/save-image.ts';
+import { newestVolumeDescriptors } from '../reading/sessions.ts';
 import { Connection } from './connection.ts';
 import { RecorderContext, type RecorderOptions } from './context.ts';
 import { ExclusiveAccess } from './exclusive-access.ts';
@@ -243,14 +244,26 @@ export class Recorder {
     return this.#operations.onDriveForReading(async (work) => {
       const read = async (lba: number, n: number) =>
         (await work.drive.run(read10({ lba, blocks: n }), { signal: work.signal })).data;
-      const range = await resolveRange(await work.media(), options.range ?? { kind: 'disc' }, read);
-      return saveImage(
+      const media = await work.media();
+      const range = await resolveRange(media, options.range ?? { kind: 'disc' }, read);
+      // A copy of a multisession disc (written as one session): the newest volume at sector 16.
+      const newest =
+        options.newestVolumeFirst && range.start === 0
+          ? await newestVolumeDescriptors(media, read)
+          : null;
+      const report = await saveImage(
         { drive: work.drive, signal: work.signal, progress: (p) => onProgress?.(p) },
         range,
         sink,
         options,
-        hooks,
+        newest ? { ...hooks, overlay: { start: 16, bytes: newest.bytes } } : hooks,
       );
+      return newest
+        ? {
+            ...report,
+            newestVolume: { sessionStart: newest.session, sectors: newest.bytes.length / 2048 },
+          }
+        : report;
     });
   }
 

@@ -200,6 +200,8 @@ describe('wd-app: from disc to files', () => {
     button(home, 'Copy disc…').click();
     const progress = $(el, 'wd-progress');
     await waitForText(progress, 'Save completed');
+    // Burned as one session, the copy must show a multisession disc's newest files.
+    expect(api.called('saveDiscToFile')[0]![2]).to.deep.equal({ newestVolumeFirst: true });
     expect(textAt(progress, '[data-testid=result-file]')).to.equal(
       'Copy of the disc.iso (a temporary copy, to burn)',
     );

@@ -355,7 +355,7 @@ export class WdApp extends LitElement {
     }
     this.copy = null;
     this.#copyTarget = target;
-    await this.#operate(r.saveDisc(id, target, {}));
+    await this.#operate(r.saveDisc(id, target, { newestVolumeFirst: true }));
     await this.#copyRead(id);
   }
 
