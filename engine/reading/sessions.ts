@@ -69,17 +69,38 @@ async function descriptorSet(
 }
 
 /**
+ * The volume recognition area from sector 16: ISO 9660 volume descriptors
+ * (ECMA-119 8.1, "CD001") and the ECMA-167 2/9.1 volume structure
+ * descriptors after them ("BEA01", "NSR02"/"NSR03", "TEA01", "BOOT2",
+ * "CDW02") that announce a UDF bridge. Its length in sectors.
+ */
+async function recognitionArea(
+  read: (lba: number, n: number) => Promise<Uint8Array>,
+): Promise<number> {
+  const ids = new Set(['CD001', 'BEA01', 'NSR02', 'NSR03', 'TEA01', 'BOOT2', 'CDW02']);
+  let n = 0;
+  for (; n < 2 * MAX_DESCRIPTORS; n++) {
+    const d = await read(16 + n, 1).catch(() => null);
+    if (!d || d.length < 2048 || !ids.has(String.fromCharCode(...d.subarray(1, 6)))) break;
+  }
+  return n;
+}
+
+/**
  * For an image of a multisession disc that will be written as one session
- * (a copy): the newest session's volume descriptors, to stand at sector 16
- * in place of the first session's, so a reader of the copy (which starts at
- * its only session, sector 0) finds the newest files. Every address in the
- * newest session's tree is absolute and the image keeps every sector where
- * it was, so the tree reads as it does on the source; this is growisofs's
- * way of growing an overwritable disc in place (its volume descriptors
- * copied to sector 16). Null when there is nothing to move (one session, an
- * overwritable disc grown in place) or it cannot be done safely: the newest
- * session has no ISO 9660 descriptors, or its set is longer than the first
- * session's (it would overwrite what follows them).
+ * (a copy): what stands at sector 16 instead of the first session's volume
+ * recognition area: the newest session's ISO 9660 volume descriptors, then
+ * zeros. A reader of the copy starts at its only session, sector 0, so it
+ * finds the newest files; every address in the newest session's tree is
+ * absolute and the image keeps every other sector where it was, so the tree
+ * reads as on the source. This is growisofs's way of growing an
+ * overwritable disc in place (the new descriptors copied to sector 16). The
+ * first session's UDF bridge is announced in that area too (its NSR
+ * descriptor): zeroed with it, so a reader that prefers UDF (Windows) does
+ * not show the first session's files either (later sessions have no UDF).
+ * Null when there is nothing to move (one session, an overwritable disc
+ * grown in place) or it cannot be done safely: the newest session has no
+ * ISO 9660 descriptors, or they would not fit in the first session's area.
  */
 export async function newestVolumeDescriptors(
   media: MediaState,
@@ -87,8 +108,10 @@ export async function newestVolumeDescriptors(
 ): Promise<{ readonly session: number; readonly bytes: Uint8Array } | null> {
   const newest = newestFilesStart(media);
   if (newest === 0) return null;
-  const first = await descriptorSet(read, 16);
+  const area = await recognitionArea(read);
   const latest = await descriptorSet(read, newest + 16);
-  if (!first || !latest || latest.length > first.length) return null;
-  return { session: newest, bytes: latest };
+  if (!latest || area === 0 || latest.length > area * 2048) return null;
+  const bytes = new Uint8Array(area * 2048);
+  bytes.set(latest);
+  return { session: newest, bytes };
 }
