@@ -24,6 +24,7 @@ const STUB_USB = `(() => {
   const usb = new EventTarget();
   usb.requestDevice = (options) => {
     calls++;
+    window.__usbRequests = calls;
     window.__usbFilters = options.filters;
     return Promise.reject(
       calls === 1
@@ -63,8 +64,13 @@ describe('connect a USB drive with navigator.usb refusing (built app)', () => {
       const connect = page.getByRole('button', { name: 'Connect a USB drive' });
       const notice = page.locator('wd-usb-notice [data-testid=usb-explanation]');
 
+      // USB is asked for only on the person's action (issue 20, part 8): not on load.
+      const requests = () =>
+        page.evaluate(() => (window as unknown as { __usbRequests?: number }).__usbRequests ?? 0);
+      assert.equal(await requests(), 0, 'requestDevice before any click');
       await connect.click();
       await notice.waitFor();
+      assert.equal(await requests(), 1);
       assert.equal(await notice.getAttribute('data-kind'), 'security');
       const security = await notice.innerText();
       assert.match(security, /Chrome will not let this page use the drive/);
