@@ -37,6 +37,26 @@ function memoryFile(): OpfsFileLike & { size: () => number } {
   };
 }
 
+/**
+ * The home's "Save disc as image…", its dialog open with the label's file
+ * name, the picker answering with a file in memory; `before` sets options
+ * first. The dialog is submitted; the picked file is returned.
+ */
+async function startSave(
+  el: WdApp,
+  before: (dialog: HTMLElementTagNameMap['wd-save-dialog']) => Promise<void> = async () => {},
+) {
+  button($(el, 'wd-home'), 'Save disc as image…').click();
+  const dialog = $(el, 'wd-save-dialog') as HTMLElementTagNameMap['wd-save-dialog'];
+  await waitUntil(() => $<HTMLDialogElement>(dialog, 'dialog').open);
+  await waitUntil(() => $<HTMLInputElement>(dialog, '#file-name').value === 'SOMMER.iso');
+  const file = memoryFile();
+  dialog.env = { showSaveFilePicker: async () => file, download: () => {} };
+  await before(dialog);
+  button(dialog, 'Save…').click();
+  return file;
+}
+
 const readButtons = ['Save disc as image…', 'Browse files…', 'Verify…', 'Copy disc…'];
 
 describe('wd-app: from disc to files', () => {
@@ -62,15 +82,10 @@ describe('wd-app: from disc to files', () => {
     const el = await renderApp(api);
     const home = $(el, 'wd-home');
     await waitForText(home, 'Finalized CD-RW');
-    button(home, 'Save disc as image…').click();
-    const dialog = $(el, 'wd-save-dialog') as HTMLElementTagNameMap['wd-save-dialog'];
-    await waitUntil(() => $<HTMLDialogElement>(dialog, 'dialog').open);
-    await waitUntil(() => $<HTMLInputElement>(dialog, '#file-name').value === 'SOMMER.iso');
-    const file = memoryFile();
-    dialog.env = { showSaveFilePicker: async () => file, download: () => {} };
-    $<HTMLInputElement>(dialog, '#continue').click();
-    await dialog.updateComplete;
-    button(dialog, 'Save…').click();
+    const file = await startSave(el, async (dialog) => {
+      $<HTMLInputElement>(dialog, '#continue').click();
+      await dialog.updateComplete;
+    });
 
     const progress = $(el, 'wd-progress') as HTMLElementTagNameMap['wd-progress'];
     await waitForText(progress, 'Reading the disc');
@@ -105,17 +120,7 @@ describe('wd-app: from disc to files', () => {
     const el = await renderApp(api);
     const home = $(el, 'wd-home');
     await waitForText(home, 'Finalized CD-RW');
-    const save = async () => {
-      button(home, 'Save disc as image…').click();
-      const dialog = $(el, 'wd-save-dialog') as HTMLElementTagNameMap['wd-save-dialog'];
-      await waitUntil(() => $<HTMLDialogElement>(dialog, 'dialog').open);
-      await waitUntil(() => $<HTMLInputElement>(dialog, '#file-name').value === 'SOMMER.iso');
-      const file = memoryFile();
-      dialog.env = { showSaveFilePicker: async () => file, download: () => {} };
-      button(dialog, 'Save…').click();
-      return file;
-    };
-    const file = await save();
+    const file = await startSave(el);
     const progress = $(el, 'wd-progress') as HTMLElementTagNameMap['wd-progress'];
     await waitForText(progress, 'Save failed');
     expect(textAt(progress, '[data-testid=result-resumable]')).to.equal(
@@ -134,7 +139,7 @@ describe('wd-app: from disc to files', () => {
 
     // Another stop, then Dismiss: the waiting save is given up in the worker.
     api.badSectors = 0;
-    await save();
+    await startSave(el);
     await waitForText(progress, 'Save failed');
     expect(button(progress, 'Resume').disabled).to.equal(false);
     button(progress, 'Dismiss').click();
@@ -149,12 +154,7 @@ describe('wd-app: from disc to files', () => {
     const el = await renderApp(api);
     const home = $(el, 'wd-home');
     await waitForText(home, 'Finalized CD-RW');
-    button(home, 'Save disc as image…').click();
-    const dialog = $(el, 'wd-save-dialog') as HTMLElementTagNameMap['wd-save-dialog'];
-    await waitUntil(() => $<HTMLDialogElement>(dialog, 'dialog').open);
-    await waitUntil(() => $<HTMLInputElement>(dialog, '#file-name').value === 'SOMMER.iso');
-    dialog.env = { showSaveFilePicker: async () => memoryFile(), download: () => {} };
-    button(dialog, 'Save…').click();
+    await startSave(el);
     const progress = $(el, 'wd-progress');
     await waitForText(progress, 'Reading the disc');
     button(progress, 'Cancel').click();
