@@ -19,7 +19,7 @@
 //   --seed N the kill points' seed (default 2020), to replay a failed cycle
 //   --tap    also write the output to FILE
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, realpathSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { checkDevice, throughput } from './lib/checks.mjs';
@@ -79,6 +79,15 @@ function bailOut(reason) {
 
 const started = Date.now();
 line('TAP version 13');
+// The guest sees the checkout over 9p: a node_modules that is a link out of it is not there.
+{
+  const modules = join(repo, 'node_modules');
+  if (existsSync(modules) && !realpathSync(modules).startsWith(`${realpathSync(repo)}/`)) {
+    bailOut(
+      `node_modules is a link out of the checkout (${realpathSync(modules)}), which the guest cannot see: run npm ci here`,
+    );
+  }
+}
 for (const dep of ['tsx', 'usb']) {
   if (!existsSync(join(repo, 'node_modules', dep, 'package.json'))) {
     bailOut(`node_modules/${dep} is missing: run npm ci first`);
