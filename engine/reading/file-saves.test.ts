@@ -169,6 +169,28 @@ describe('a save into a picked file, resumed after a failure (issue 17)', () => 
     assert.deepEqual(state.log, []);
   });
 
+  it('a resume refused before it reads (another session holds the drive) keeps the save resumable', async () => {
+    const { b, s, img } = await burned(1500);
+    b.drive.faults.damagedSectors(100, 1);
+    const { file, state } = pickedFile();
+    const first = await s.service.saveDiscToFile(V, file, { retries: 1 });
+    assert.equal(first.ok, false);
+    if (first.ok) return;
+    b.drive.faults.clear();
+    const other = b.session('B');
+    ok(await other.service.acquireExclusiveAccess(V, false, 'Other'));
+    const token = first.error.resumable!.token;
+    const refused = await s.service.resumeSaveToFile(V, token, {});
+    assert.equal(refused.ok, false);
+    if (refused.ok) return;
+    assert.equal(refused.error.resumable?.token !== undefined, true, 'still resumable');
+    assert.deepEqual(state.log, [], 'the kept part was not thrown away');
+    ok(await other.service.releaseExclusiveAccess(V));
+    const r = ok(await s.service.resumeSaveToFile(V, refused.error.resumable!.token, {}));
+    assert.deepEqual(state.bytes, img);
+    assert.equal(r.sha256, sha(img));
+  });
+
   it('a new save on the drive gives up the one that waited (its file left as it was)', async () => {
     const { b, s } = await burned(1500);
     b.drive.faults.damagedSectors(100, 1);

@@ -149,17 +149,14 @@ export class FileSaves {
     await p.sink.abort('discarded');
   }
 
-  /** Tokens of the saves waiting to be resumed or discarded (for tests). */
-  get pending(): readonly string[] {
-    return [...this.#pending.keys()];
-  }
-
   async #run(
     p: Omit<Pending, 'map'>,
     run: SaveRun,
     resume: RescueMap | undefined,
   ): Promise<OperationResult<SavedImage>> {
-    let map: RescueMap | undefined;
+    // A resumed run that fails before it reads (the drive taken by another
+    // session, say) still has what the earlier run read.
+    let map: RescueMap | undefined = resume;
     let mapAt = 0;
     const saved = await run(p.sink, p.options, {
       digests: p.digests,
