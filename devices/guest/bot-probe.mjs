@@ -3,9 +3,7 @@
 // (dCBWDataTransferLength 96), through the npm `usb` package's WebUSB class.
 // Prints one JSON line: how many bytes the data stage brought, and the CSW's
 // residue and status. run.mjs shows it beside the CLI's `raw` result.
-import { WebUSB } from 'usb';
-
-const webusb = new WebUSB({ allowAllDevices: true, deviceTimeout: 10_000 });
+import { cbw, probe } from './bot-direct.mjs';
 
 /** transferIn; a stalled endpoint (which node-usb may throw) as status "stall". */
 async function transferIn(device, ep, length) {
@@ -16,39 +14,9 @@ async function transferIn(device, ep, length) {
     throw error;
   }
 }
-const out = {};
-try {
-  let found;
-  for (const device of await webusb.getDevices()) {
-    for (const intf of device.configuration?.interfaces ?? []) {
-      const alt = intf.alternate;
-      if (
-        alt.interfaceClass === 8 &&
-        alt.interfaceSubclass === 6 &&
-        alt.interfaceProtocol === 0x50
-      ) {
-        found = { device, intf, alt };
-      }
-    }
-  }
-  if (!found) throw new Error('no Bulk-Only mass-storage interface');
-  const { device, intf, alt } = found;
-  const inEp = alt.endpoints.find((e) => e.direction === 'in' && e.type === 'bulk').endpointNumber;
-  const outEp = alt.endpoints.find(
-    (e) => e.direction === 'out' && e.type === 'bulk',
-  ).endpointNumber;
-  await device.open();
-  await device.claimInterface(intf.interfaceNumber);
-  const cbw = new Uint8Array(31);
-  const v = new DataView(cbw.buffer);
-  v.setUint32(0, 0x43425355, true); // USBC
-  v.setUint32(4, 0x1234, true); // tag
-  v.setUint32(8, 96, true); // dCBWDataTransferLength
-  cbw[12] = 0x80; // data in
-  cbw[13] = 0; // LUN
-  cbw[14] = 6; // CDB length
-  cbw.set([0x12, 0, 0, 0, 0x24, 0], 15); // INQUIRY, allocation length 36
-  await device.transferOut(outEp, cbw);
+await probe(async ({ device, inEp, outEp }, out) => {
+  // INQUIRY, allocation length 36, in a 96-byte data stage.
+  await device.transferOut(outEp, cbw(0x1234, 96, [0x12, 0, 0, 0, 0x24, 0]));
   const data = await transferIn(device, inEp, 96);
   if (data.status === 'stall') await device.clearHalt('in', inEp);
   out.dataStatus = data.status;
@@ -71,10 +39,4 @@ try {
     out.cswResidue = c.getUint32(8, true);
     out.cswStatus = c.getUint8(12);
   }
-  await device.releaseInterface(intf.interfaceNumber);
-  await device.close();
-} catch (error) {
-  out.error = String(error?.message ?? error);
-}
-console.log(JSON.stringify(out));
-process.exit(0);
+});

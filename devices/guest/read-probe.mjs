@@ -6,59 +6,18 @@
 // separates the CLI from this is ours; what separates this from dd is the
 // user-space USB path itself (issue 17's speed target).
 import { performance } from 'node:perf_hooks';
-import { WebUSB } from 'usb';
+import { cbw, probe } from './bot-direct.mjs';
 
 const sectors = Number(process.argv[2]);
 const CHUNK = 512; // sectors: 1 MiB, the CLI's default READ size
-const webusb = new WebUSB({ allowAllDevices: true, deviceTimeout: 10_000 });
-const out = {};
-try {
-  let found;
-  for (const device of await webusb.getDevices()) {
-    for (const intf of device.configuration?.interfaces ?? []) {
-      const a = intf.alternate;
-      if (a.interfaceClass === 8 && a.interfaceSubclass === 6 && a.interfaceProtocol === 0x50)
-        found = { device, intf, alt: a };
-    }
-  }
-  if (!found) throw new Error('no Bulk-Only mass-storage interface');
-  const { device, intf, alt } = found;
-  const ep = (dir) =>
-    alt.endpoints.find((e) => e.direction === dir && e.type === 'bulk').endpointNumber;
-  const inEp = ep('in');
-  const outEp = ep('out');
-  await device.open();
-  await device.claimInterface(intf.interfaceNumber);
-  const cbw = new Uint8Array(31);
-  const v = new DataView(cbw.buffer);
+await probe(async ({ device, inEp, outEp }, out) => {
   let tag = 1;
   let bytes = 0;
   const started = performance.now();
   for (let lba = 0; lba < sectors; lba += CHUNK) {
     const n = Math.min(CHUNK, sectors - lba);
-    v.setUint32(0, 0x43425355, true);
-    v.setUint32(4, tag++, true);
-    v.setUint32(8, n * 2048, true);
-    cbw[12] = 0x80;
-    cbw[13] = 0;
-    cbw[14] = 10;
-    cbw.fill(0, 15);
-    cbw.set(
-      [
-        0x28,
-        0,
-        lba >>> 24,
-        (lba >>> 16) & 0xff,
-        (lba >>> 8) & 0xff,
-        lba & 0xff,
-        0,
-        n >> 8,
-        n & 0xff,
-        0,
-      ],
-      15,
-    );
-    await device.transferOut(outEp, cbw);
+    const read10 = [0x28, 0, lba >>> 24, (lba >>> 16) & 0xff, (lba >>> 8) & 0xff, lba & 0xff];
+    await device.transferOut(outEp, cbw(tag++, n * 2048, [...read10, 0, n >> 8, n & 0xff, 0]));
     const data = await device.transferIn(inEp, n * 2048);
     bytes += data.data?.byteLength ?? 0;
     const csw = await device.transferIn(inEp, 13);
@@ -66,10 +25,4 @@ try {
   }
   out.ms = Math.round(performance.now() - started);
   out.bytes = bytes;
-  await device.releaseInterface(intf.interfaceNumber);
-  await device.close();
-} catch (error) {
-  out.error = String(error?.message ?? error);
-}
-console.log(JSON.stringify(out));
-process.exit(0);
+});
